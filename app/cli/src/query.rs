@@ -1,0 +1,93 @@
+//! `within500 query`: one query through one design, as JSON.
+
+use serde_json::{json, Value};
+use within500_engine::{
+    Aggregate, BlurredQuery, DpCount, Exposed, LatLng, PrivateProximity, Query, CITY_CENTRE,
+    DEFAULT_AGGREGATE_RESOLUTION,
+};
+
+use crate::{DesignArg, QueryArgs};
+
+/// Noise and key seeds are derived from the city seed so that the same command prints the same
+/// answer; they are kept apart from the city's own random stream.
+pub fn noise_seed(seed: u64) -> u64 {
+    seed ^ 0xD1B5_4A32_D192_ED03
+}
+
+/// The court's key seed for the proximity test.
+pub fn key_seed(seed: u64) -> u64 {
+    seed.rotate_left(17) ^ 0x8CB9_2BA7_2F3D_8DD7
+}
+
+pub fn run(args: &QueryArgs) -> Result<(), String> {
+    let at = LatLng::new(args.lat, args.lng);
+    if !(-90.0..=90.0).contains(&at.lat) || !(-180.0..=180.0).contains(&at.lng) {
+        return Err(format!("--lat {} --lng {} is not a position in degrees", at.lat, at.lng));
+    }
+    if CITY_CENTRE.distance_m(at) > 20_000.0 {
+        return Err(format!(
+            "--lat {} --lng {} is outside the synthetic city: stay within 20 km of 38.04 N 114.51 E",
+            at.lat, at.lng
+        ));
+    }
+    if args.design == DesignArg::Psi && args.debtor.is_none() {
+        return Err("--design psi needs --debtor ID (a listed person's id, see `generate`)".into());
+    }
+    let city = args.city.generate()?;
+    let seed = args.city.seed;
+    let query = Query { at, radius_m: args.radius };
+    let kind = args.design.kind();
+    let answer: Value = match args.design {
+        DesignArg::Exposed => {
+            let a = Exposed { fidelity: args.fidelity.into() }.answer(&city, query);
+            json!({ "level": a.level.slug(), "count": a.entries.len(), "people": a.entries })
+        }
+        DesignArg::Aggregate => {
+            let a = Aggregate::new(&city, args.k, DEFAULT_AGGREGATE_RESOLUTION).answer(query);
+            let cells: Vec<Value> = a
+                .cells
+                .iter()
+                .map(|c| json!({ "cell": format!("{:x}", c.cell), "count": c.count, "overlap_permille": c.overlap_permille }))
+                .collect();
+            json!({ "k": a.k, "cells": cells, "estimate": a.estimate })
+        }
+        DesignArg::Dp => {
+            if args.epsilon > args.epsilon_budget {
+                return Err(format!(
+                    "--epsilon {} exceeds --epsilon-budget {}: no query could be answered",
+                    args.epsilon.as_f64(),
+                    args.epsilon_budget.as_f64()
+                ));
+            }
+            let mut dp = DpCount::new(args.epsilon, args.epsilon_budget, noise_seed(seed));
+            let a = dp.answer(&city, query).map_err(|e| e.to_string())?;
+            json!({
+                "noisy_count": a.noisy_count,
+                "epsilon": args.epsilon.as_f64(),
+                "epsilon_spent": a.spent_micros as f64 / 1e6,
+                "epsilon_left": a.left_micros as f64 / 1e6,
+            })
+        }
+        DesignArg::Blur => {
+            let a = BlurredQuery::new(args.blur_epsilon, noise_seed(seed)).answer(&city, query);
+            json!({ "count": a.count, "blur_epsilon_per_m": args.blur_epsilon })
+        }
+        DesignArg::Psi => {
+            let debtor = args.debtor.unwrap_or_default();
+            let psi = PrivateProximity::new(args.psi_hash.into(), key_seed(seed));
+            let a = psi.answer(&city, at, debtor).map_err(|e| format!("--debtor {debtor}: {e}"))?;
+            json!({ "near": a.near, "hash": psi.hash().slug() })
+        }
+    };
+    let out = json!({
+        "synthetic": true,
+        "note": "Synthetic data from Within 500 m: no real person.",
+        "city": { "seed": seed, "people": args.city.people, "listed_rate": args.city.listed_rate },
+        "query": { "lat": at.lat, "lng": at.lng, "radius_m": args.radius },
+        "design": kind.slug(),
+        "discloses": kind.discloses_en(),
+        "answer": answer,
+    });
+    println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+    Ok(())
+}

@@ -1,0 +1,700 @@
+//! The synthetic city: people, households, homes, workplaces and listings, from a seed.
+//!
+//! Generation draws every random number from one [`ChaCha8Rng`] seeded with the city's seed, and
+//! every transcendental function comes from `libm`, so a seed gives the same city bit for bit on
+//! every platform. Per-person details that are only needed for display (name, sex, birth date, ID
+//! number) are not stored: they are derived on demand from the seed and the household, from a
+//! separate ChaCha stream per household, which keeps memory near 30 bytes a person.
+//!
+//! People are stored sorted by the H3 cell of their home (members of a household are adjacent),
+//! so a person's id is their position in that order and the people index needs no id table.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::geo::{LatLng, LocalFrame, RadiusTest, CITY_CENTRE};
+use crate::identity::{BirthDate, IdNumber, Name};
+use crate::index::{cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
+use crate::plan::{Address, StreetPlan, CITY_RADIUS_M};
+
+/// Fewest people a city may have.
+pub const MIN_PEOPLE: u32 = 1_000;
+/// Most people a city may have (the real city has about 11 million).
+pub const MAX_PEOPLE: u32 = 11_000_000;
+/// Default population.
+pub const DEFAULT_PEOPLE: u32 = 100_000;
+/// Default share of people on the blacklist (1 %).
+pub const DEFAULT_LISTED_RATE: f64 = 0.01;
+/// Largest share of people that may be listed.
+pub const MAX_LISTED_RATE: f64 = 0.2;
+/// The year the synthetic data describes (the Deadbeat Map launched in January 2019).
+pub const REFERENCE_YEAR: u16 = 2019;
+
+const NOT_LISTED: u32 = u32::MAX;
+
+/// What a city is generated from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CityConfig {
+    /// The seed: same seed and settings, same city.
+    pub seed: u64,
+    /// Number of people, [`MIN_PEOPLE`] to [`MAX_PEOPLE`].
+    pub people: u32,
+    /// Share of people listed as debtors, 0 to [`MAX_LISTED_RATE`].
+    pub listed_rate: f64,
+}
+
+impl Default for CityConfig {
+    fn default() -> Self {
+        Self { seed: 7, people: DEFAULT_PEOPLE, listed_rate: DEFAULT_LISTED_RATE }
+    }
+}
+
+/// Why a [`CityConfig`] cannot be generated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// Population outside the supported range.
+    #[error("population {0} is out of range: choose {MIN_PEOPLE} to {MAX_PEOPLE} people")]
+    People(u32),
+    /// Listed rate outside the supported range or not a number.
+    #[error("listed rate {0} is out of range: choose a share from 0 to {MAX_LISTED_RATE}")]
+    ListedRate(f64),
+}
+
+impl CityConfig {
+    /// Checks the settings.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the field that is out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(MIN_PEOPLE..=MAX_PEOPLE).contains(&self.people) {
+            return Err(ConfigError::People(self.people));
+        }
+        if !(0.0..=MAX_LISTED_RATE).contains(&self.listed_rate) {
+            return Err(ConfigError::ListedRate(self.listed_rate));
+        }
+        Ok(())
+    }
+}
+
+/// A household: people sharing one home.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Household {
+    /// Id of the first member; members are `first..first + size`.
+    pub first: u32,
+    /// Number of members, 1 to 6.
+    pub size: u8,
+    /// The home's address.
+    pub address: Address,
+}
+
+/// Why a person is on the blacklist (the six grounds of the Supreme People's Court's rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Reason {
+    /// Able to pay but refused to comply with an effective judgment.
+    RefusedToComply,
+    /// Obstructed enforcement by false evidence, violence or threats.
+    ObstructedEnforcement,
+    /// Evaded enforcement by sham litigation or hiding or moving assets.
+    EvadedEnforcement,
+    /// Broke the duty to report assets.
+    FailedToReportAssets,
+    /// Broke a spending-restriction order.
+    BrokeSpendingRestriction,
+    /// Broke a settlement agreement without good reason.
+    BrokeSettlement,
+}
+
+impl Reason {
+    const ALL: [Self; 6] = [
+        Self::RefusedToComply,
+        Self::ObstructedEnforcement,
+        Self::EvadedEnforcement,
+        Self::FailedToReportAssets,
+        Self::BrokeSpendingRestriction,
+        Self::BrokeSettlement,
+    ];
+
+    /// Short English description.
+    #[must_use]
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::RefusedToComply => "Able to pay but refused to comply with a judgment",
+            Self::ObstructedEnforcement => "Obstructed enforcement",
+            Self::EvadedEnforcement => "Hid or moved assets to evade enforcement",
+            Self::FailedToReportAssets => "Failed to report assets",
+            Self::BrokeSpendingRestriction => "Broke a spending-restriction order",
+            Self::BrokeSettlement => "Broke a settlement agreement",
+        }
+    }
+
+    /// Short Chinese description.
+    #[must_use]
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::RefusedToComply => "有履行能力而拒不履行生效法律文书确定义务",
+            Self::ObstructedEnforcement => "妨碍、抗拒执行",
+            Self::EvadedEnforcement => "隐匿、转移财产规避执行",
+            Self::FailedToReportAssets => "违反财产报告制度",
+            Self::BrokeSpendingRestriction => "违反限制消费令",
+            Self::BrokeSettlement => "无正当理由拒不履行执行和解协议",
+        }
+    }
+}
+
+/// A blacklist entry.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Listing {
+    /// The listed person's id.
+    pub person: u32,
+    /// Ground for listing.
+    pub reason: Reason,
+    /// District whose court listed the person.
+    pub court_district: u8,
+    /// Year the case was filed.
+    pub case_year: u16,
+    /// Serial number of the case in that court and year.
+    pub case_serial: u16,
+    /// Amount owed in yuan.
+    pub amount_yuan: u32,
+    /// Date of listing.
+    pub listed_on: BirthDate,
+}
+
+impl Listing {
+    /// The case number in the usual form, with a synthetic court code beginning `00`:
+    /// `(2017)冀0003执1234号`.
+    #[must_use]
+    pub fn case_number(&self) -> String {
+        format!("({})冀00{:02}执{}号", self.case_year, self.court_district, self.case_serial)
+    }
+
+    /// The listing court's name in English.
+    #[must_use]
+    pub fn court_en(&self) -> String {
+        let d = StreetPlan::districts()[usize::from(self.court_district)];
+        format!("{} District People's Court", d.name_en)
+    }
+
+    /// The listing court's name in Chinese.
+    #[must_use]
+    pub fn court_zh(&self) -> String {
+        let d = StreetPlan::districts()[usize::from(self.court_district)];
+        format!("{}区人民法院", d.name_zh)
+    }
+}
+
+/// Sex, as encoded in the ID number's sequence digit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Sex {
+    /// Odd sequence number.
+    Male,
+    /// Even sequence number.
+    Female,
+}
+
+/// Everything the synthetic city knows about one person.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    /// Id: position in the city's home-cell order.
+    pub id: u32,
+    /// Name.
+    pub name: Name,
+    /// Sex.
+    pub sex: Sex,
+    /// Date of birth.
+    pub birth: BirthDate,
+    /// Synthetic ID number.
+    pub id_number: IdNumber,
+    /// Household id.
+    pub household: u32,
+    /// Home position.
+    pub home: LatLng,
+    /// Home address.
+    pub address: Address,
+    /// Workplace position.
+    pub workplace: LatLng,
+    /// The blacklist entry, if listed.
+    pub listing: Option<Listing>,
+}
+
+/// Listed people's homes in their own small index.
+#[derive(Debug, Clone)]
+struct ListedIndex {
+    lat: Vec<f64>,
+    lng: Vec<f64>,
+    ids: Vec<u32>,
+    index: CellIndex,
+}
+
+/// A generated synthetic city. See the module documentation.
+#[derive(Debug, Clone)]
+pub struct City {
+    config: CityConfig,
+    frame: LocalFrame,
+    plan: StreetPlan,
+    lat: Vec<f64>,
+    lng: Vec<f64>,
+    household_of: Vec<u32>,
+    workplace_of: Vec<u32>,
+    listing_of: Vec<u32>,
+    households: Vec<Household>,
+    workplaces: Vec<LatLng>,
+    listings: Vec<Listing>,
+    people_index: CellIndex,
+    listed: ListedIndex,
+}
+
+/// A neighbourhood: a cluster of homes around a centre.
+struct Neighbourhood {
+    east: f64,
+    north: f64,
+    sigma: f64,
+}
+
+/// Standard normal pair by Box-Muller, with `libm` so results are identical on every platform.
+fn normal_pair(rng: &mut ChaCha8Rng) -> (f64, f64) {
+    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
+    let u2: f64 = rng.random();
+    let r = libm::sqrt(-2.0 * libm::log(u1));
+    let t = std::f64::consts::TAU * u2;
+    (r * libm::cos(t), r * libm::sin(t))
+}
+
+/// Household sizes 1-6 with shares loosely after urban China (many couples and three-person
+/// families).
+fn household_size(rng: &mut ChaCha8Rng) -> u32 {
+    const CUMULATIVE: [f64; 6] = [0.16, 0.44, 0.73, 0.88, 0.96, 1.0];
+    let u: f64 = rng.random();
+    let i = CUMULATIVE.iter().position(|&c| u < c).unwrap_or(5);
+    #[allow(clippy::cast_possible_truncation)]
+    let size = i as u32 + 1;
+    size
+}
+
+impl City {
+    /// Generates the city for a configuration.
+    ///
+    /// # Errors
+    /// [`ConfigError`] if the configuration is out of range.
+    ///
+    /// # Example
+    /// ```
+    /// use within500_engine::{City, CityConfig};
+    /// let city = City::generate(CityConfig { seed: 1, people: 2_000, listed_rate: 0.01 })?;
+    /// assert_eq!(city.people(), 2_000);
+    /// assert_eq!(City::generate(city.config())?.fingerprint(), city.fingerprint());
+    /// # Ok::<(), within500_engine::ConfigError>(())
+    /// ```
+    pub fn generate(config: CityConfig) -> Result<Self, ConfigError> {
+        Self::generate_with_progress(config, |_| {})
+    }
+
+    /// Like [`City::generate`], calling `progress` with the share done (0 to 1) as it goes.
+    ///
+    /// # Errors
+    /// [`ConfigError`] if the configuration is out of range.
+    pub fn generate_with_progress(
+        config: CityConfig,
+        mut progress: impl FnMut(f64),
+    ) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let frame = LocalFrame::new(CITY_CENTRE);
+        #[allow(clippy::cast_possible_truncation)]
+        let plan = StreetPlan::new((config.seed % 1_000) as usize);
+        let people = config.people;
+
+        // Neighbourhoods, denser towards the centre.
+        let hoods: Vec<Neighbourhood> = (0..(people / 2_500).max(12))
+            .map(|_| {
+                let r = CITY_RADIUS_M * 0.92 * libm::pow(rng.random::<f64>(), 0.75);
+                let a = std::f64::consts::TAU * rng.random::<f64>();
+                Neighbourhood {
+                    east: r * libm::cos(a),
+                    north: r * libm::sin(a),
+                    sigma: 120.0 + 380.0 * rng.random::<f64>(),
+                }
+            })
+            .collect();
+        progress(0.05);
+
+        // Households: positions and sizes, in generation order.
+        let mut raw: Vec<(u64, LatLng, u8, f64, f64)> = Vec::with_capacity(people as usize / 2);
+        let mut placed = 0u32;
+        while placed < people {
+            let size = household_size(&mut rng).min(people - placed);
+            let (east, north) = loop {
+                let (e, n) = if rng.random::<f64>() < 0.88 {
+                    let h = &hoods[rng.random_range(0..hoods.len())];
+                    let (a, b) = normal_pair(&mut rng);
+                    (h.east + a * h.sigma, h.north + b * h.sigma)
+                } else {
+                    let r = CITY_RADIUS_M * libm::sqrt(rng.random::<f64>());
+                    let a = std::f64::consts::TAU * rng.random::<f64>();
+                    (r * libm::cos(a), r * libm::sin(a))
+                };
+                if e.hypot(n) < CITY_RADIUS_M {
+                    break (e, n);
+                }
+            };
+            let home = frame.to_latlng(east, north);
+            let cell = cell_of(home, INDEX_RESOLUTION).unwrap_or_default();
+            #[allow(clippy::cast_possible_truncation)]
+            raw.push((cell, home, size as u8, east, north));
+            placed += size;
+            if placed % 65_536 < size {
+                progress(0.05 + 0.55 * f64::from(placed) / f64::from(people));
+            }
+        }
+        // Stable sort keeps generation order within a cell.
+        raw.sort_by_key(|h| h.0);
+        progress(0.65);
+
+        let n = people as usize;
+        let mut lat = Vec::with_capacity(n);
+        let mut lng = Vec::with_capacity(n);
+        let mut cells = Vec::with_capacity(n);
+        let mut household_of = Vec::with_capacity(n);
+        let mut households = Vec::with_capacity(raw.len());
+        for (h, &(cell, home, size, east, north)) in raw.iter().enumerate() {
+            #[allow(clippy::cast_possible_truncation)]
+            let (h, first) = (h as u32, lat.len() as u32);
+            households.push(Household { first, size, address: plan.address_at(east, north) });
+            for _ in 0..size {
+                lat.push(home.lat);
+                lng.push(home.lng);
+                cells.push(cell);
+                household_of.push(h);
+            }
+        }
+        drop(raw);
+        progress(0.75);
+
+        // Workplaces near neighbourhood centres; everyone has one.
+        let workplaces: Vec<LatLng> = (0..(people / 200).max(10))
+            .map(|_| {
+                let h = &hoods[rng.random_range(0..hoods.len())];
+                let (a, b) = normal_pair(&mut rng);
+                frame.to_latlng(h.east + a * 300.0, h.north + b * 300.0)
+            })
+            .collect();
+        #[allow(clippy::cast_possible_truncation)]
+        let workplace_of: Vec<u32> =
+            (0..n).map(|_| rng.random_range(0..workplaces.len()) as u32).collect();
+
+        // Listings: only the first two members of a household, who are adults by construction.
+        let adults: u32 = households.iter().map(|h| u32::from(h.size.min(2))).sum();
+        let p = (config.listed_rate * f64::from(people) / f64::from(adults.max(1))).min(1.0);
+        let mut listing_of = vec![NOT_LISTED; n];
+        let mut listings = Vec::new();
+        for (h, household) in households.iter().enumerate() {
+            for m in 0..u32::from(household.size.min(2)) {
+                if rng.random::<f64>() < p {
+                    let person = household.first + m;
+                    #[allow(clippy::cast_possible_truncation)]
+                    {
+                        listing_of[person as usize] = listings.len() as u32;
+                    }
+                    let amount = libm::exp(rng.random_range(8.5f64..14.5)) as u32;
+                    let year = rng.random_range(2014u16..=2018);
+                    listings.push(Listing {
+                        person,
+                        reason: Reason::ALL[rng.random_range(0..Reason::ALL.len())],
+                        court_district: if rng.random::<f64>() < 0.7 {
+                            households[h].address.district
+                        } else {
+                            rng.random_range(0..8)
+                        },
+                        case_year: year.saturating_sub(rng.random_range(0..2)),
+                        case_serial: rng.random_range(1..4_000),
+                        amount_yuan: amount,
+                        listed_on: BirthDate {
+                            year,
+                            month: rng.random_range(1..=12),
+                            day: rng.random_range(1..=28),
+                        },
+                    });
+                }
+            }
+        }
+        progress(0.8);
+
+        let people_index = CellIndex::from_sorted_cells(INDEX_RESOLUTION, &cells);
+        drop(cells);
+        progress(0.95);
+        let listed = Self::index_listed(&listings, &lat, &lng);
+        progress(1.0);
+        Ok(Self {
+            config,
+            frame,
+            plan,
+            lat,
+            lng,
+            household_of,
+            workplace_of,
+            listing_of,
+            households,
+            workplaces,
+            listings,
+            people_index,
+            listed,
+        })
+    }
+
+    fn index_listed(listings: &[Listing], lat: &[f64], lng: &[f64]) -> ListedIndex {
+        let mut rows: Vec<(u64, u32)> = listings
+            .iter()
+            .map(|l| {
+                let p = LatLng::new(lat[l.person as usize], lng[l.person as usize]);
+                (cell_of(p, INDEX_RESOLUTION).unwrap_or_default(), l.person)
+            })
+            .collect();
+        rows.sort_unstable();
+        let cells: Vec<u64> = rows.iter().map(|r| r.0).collect();
+        ListedIndex {
+            lat: rows.iter().map(|r| lat[r.1 as usize]).collect(),
+            lng: rows.iter().map(|r| lng[r.1 as usize]).collect(),
+            ids: rows.iter().map(|r| r.1).collect(),
+            index: CellIndex::from_sorted_cells(INDEX_RESOLUTION, &cells),
+        }
+    }
+
+    /// The configuration the city was generated from.
+    #[must_use]
+    pub fn config(&self) -> CityConfig {
+        self.config
+    }
+
+    /// Number of people.
+    #[must_use]
+    pub fn people(&self) -> u32 {
+        self.config.people
+    }
+
+    /// The local frame around the city centre (for drawing).
+    #[must_use]
+    pub fn frame(&self) -> &LocalFrame {
+        &self.frame
+    }
+
+    /// The street plan.
+    #[must_use]
+    pub fn plan(&self) -> &StreetPlan {
+        &self.plan
+    }
+
+    /// All households, in id order.
+    #[must_use]
+    pub fn households(&self) -> &[Household] {
+        &self.households
+    }
+
+    /// All blacklist entries, in person order.
+    #[must_use]
+    pub fn listings(&self) -> &[Listing] {
+        &self.listings
+    }
+
+    /// The home of a person.
+    ///
+    /// # Panics
+    /// If `id` is not a person of this city.
+    #[must_use]
+    pub fn home(&self, id: u32) -> LatLng {
+        LatLng::new(self.lat[id as usize], self.lng[id as usize])
+    }
+
+    /// The household id of a person.
+    ///
+    /// # Panics
+    /// If `id` is not a person of this city.
+    #[must_use]
+    pub fn household_of(&self, id: u32) -> u32 {
+        self.household_of[id as usize]
+    }
+
+    /// The blacklist entry of a person, if listed.
+    #[must_use]
+    pub fn listing(&self, id: u32) -> Option<&Listing> {
+        self.listing_of
+            .get(id as usize)
+            .and_then(|&i| self.listings.get(i as usize))
+    }
+
+    /// Whether a person is listed.
+    #[must_use]
+    pub fn is_listed(&self, id: u32) -> bool {
+        self.listing(id).is_some()
+    }
+
+    /// Everything about one person, deriving the display details from the seed.
+    ///
+    /// Returns `None` if `id` is not a person of this city.
+    #[must_use]
+    pub fn person(&self, id: u32) -> Option<Person> {
+        let &household = self.household_of.get(id as usize)?;
+        let h = self.households[household as usize];
+        let member = id - h.first;
+        let mut rng = ChaCha8Rng::seed_from_u64(self.config.seed ^ 0x5DEE_CE66_D1CE_4E5B);
+        rng.set_stream(u64::from(household) + 1);
+        // Draw the household's members in order so each member's details are stable.
+        let family_surname = rng.random_range(0..Name::surname_count());
+        let head_age: u16 = rng.random_range(24..76);
+        let head_male = rng.random::<bool>();
+        let mut details = None;
+        for m in 0..=member {
+            let own_surname = rng.random_range(0..Name::surname_count());
+            let given: Vec<usize> =
+                (0..rng.random_range(1..=2)).map(|_| rng.random_range(0..64)).collect();
+            let birth_month = rng.random_range(1..=12);
+            let birth_day = rng.random_range(1..=28);
+            let seq: u32 = rng.random_range(0..500);
+            let spouse_gap: i32 = rng.random_range(-4..=4);
+            let child_age_gap: u16 = rng.random_range(20..36);
+            if m == member {
+                let (surname, male, age) = match m {
+                    0 => (family_surname, head_male, head_age),
+                    1 => {
+                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                        let age = (i32::from(head_age) + spouse_gap).max(20) as u16;
+                        (own_surname, !head_male, age)
+                    }
+                    _ => (family_surname, seq % 2 == 0, head_age.saturating_sub(child_age_gap)),
+                };
+                details = Some((surname, given, male, age, birth_month, birth_day, seq));
+            }
+        }
+        let (surname, given, male, age, month, day, seq) = details?;
+        let birth = BirthDate { year: REFERENCE_YEAR - age, month, day };
+        let sequence = seq * 2 + u32::from(male);
+        let region = u32::from(h.address.district) * 100 + 1;
+        Some(Person {
+            id,
+            name: Name::from_parts(surname, &given),
+            sex: if male { Sex::Male } else { Sex::Female },
+            birth,
+            id_number: IdNumber::new(region, birth, sequence),
+            household,
+            home: self.home(id),
+            address: h.address,
+            workplace: self.workplaces[self.workplace_of[id as usize] as usize],
+            listing: self.listing(id).copied(),
+        })
+    }
+
+    /// Ids of the members of a household.
+    ///
+    /// # Panics
+    /// If `household` is not a household of this city.
+    #[must_use]
+    pub fn members(&self, household: u32) -> std::ops::Range<u32> {
+        let h = self.households[household as usize];
+        h.first..h.first + u32::from(h.size)
+    }
+
+    /// Ids of everyone whose home lies within `radius_m` metres of `at`, ascending.
+    #[must_use]
+    pub fn people_within(&self, at: LatLng, radius_m: f64) -> Vec<u32> {
+        let mut out = Vec::new();
+        self.people_within_stats(at, radius_m, |js| out.extend(js));
+        out.sort_unstable();
+        out
+    }
+
+    /// Visits everyone within the radius as ranges of ids (unordered) and returns the query's
+    /// counters; see [`CellIndex::query`].
+    pub fn people_within_stats(
+        &self,
+        at: LatLng,
+        radius_m: f64,
+        visit: impl FnMut(std::ops::Range<u32>),
+    ) -> QueryStats {
+        let test = RadiusTest::new(at, radius_m);
+        self.people_index.query(&test, radius_m, &self.lat, &self.lng, visit)
+    }
+
+    /// Ids of listed people whose home lies within `radius_m` metres of `at`, ascending.
+    #[must_use]
+    pub fn listed_within(&self, at: LatLng, radius_m: f64) -> Vec<u32> {
+        let test = RadiusTest::new(at, radius_m);
+        let mut out = Vec::new();
+        let l = &self.listed;
+        l.index.query(&test, radius_m, &l.lat, &l.lng, |js| out.extend(js.map(|j| l.ids[j as usize])));
+        out.sort_unstable();
+        out
+    }
+
+    /// Number of listed people whose home lies within the radius.
+    #[must_use]
+    pub fn listed_count_within(&self, at: LatLng, radius_m: f64) -> u32 {
+        let test = RadiusTest::new(at, radius_m);
+        let l = &self.listed;
+        l.index.query(&test, radius_m, &l.lat, &l.lng, |_| {}).returned
+    }
+
+    /// Home latitudes and longitudes of everyone, in id order (for baselines and export).
+    #[must_use]
+    pub fn coordinates(&self) -> (&[f64], &[f64]) {
+        (&self.lat, &self.lng)
+    }
+
+    /// Listed people's ids with their homes, in home-cell order.
+    pub fn listed_homes(&self) -> impl Iterator<Item = (u32, LatLng)> + '_ {
+        let l = &self.listed;
+        l.ids.iter().zip(l.lat.iter().zip(&l.lng)).map(|(&id, (&a, &b))| (id, LatLng::new(a, b)))
+    }
+
+    /// People per H3 cell at the index resolution, for density maps.
+    pub fn density(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.people_index.cell_counts()
+    }
+
+    /// Bytes the people index and listed index add on top of the home coordinates.
+    #[must_use]
+    pub fn index_bytes(&self) -> usize {
+        let l = &self.listed;
+        self.people_index.heap_bytes()
+            + l.index.heap_bytes()
+            + 4 * l.ids.capacity()
+            + 8 * (l.lat.capacity() + l.lng.capacity())
+    }
+
+    /// Bytes of all the city's tables, indexes included.
+    #[must_use]
+    pub fn total_bytes(&self) -> usize {
+        8 * (self.lat.capacity() + self.lng.capacity())
+            + 4 * (self.household_of.capacity() + self.workplace_of.capacity() + self.listing_of.capacity())
+            + std::mem::size_of::<Household>() * self.households.capacity()
+            + std::mem::size_of::<LatLng>() * self.workplaces.capacity()
+            + std::mem::size_of::<Listing>() * self.listings.capacity()
+            + self.index_bytes()
+    }
+
+    /// A SHA-256 digest of every stored field, for determinism checks across runs and platforms.
+    #[must_use]
+    pub fn fingerprint(&self) -> String {
+        let mut h = Sha256::new();
+        for v in self.lat.iter().chain(&self.lng) {
+            h.update(v.to_le_bytes());
+        }
+        for v in self.household_of.iter().chain(&self.workplace_of).chain(&self.listing_of) {
+            h.update(v.to_le_bytes());
+        }
+        for hh in &self.households {
+            h.update(hh.first.to_le_bytes());
+            h.update([hh.size, hh.address.district]);
+            h.update(hh.address.street.to_le_bytes());
+            h.update(hh.address.number.to_le_bytes());
+        }
+        for l in &self.listings {
+            h.update(format!("{l:?}").as_bytes());
+        }
+        for w in &self.workplaces {
+            h.update(w.lat.to_le_bytes());
+            h.update(w.lng.to_le_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}

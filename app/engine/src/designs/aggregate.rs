@@ -1,0 +1,152 @@
+//! Aggregate counts per coarse H3 cell, with small counts suppressed (k-anonymity style).
+
+use h3o::{CellIndex as H3Cell, LatLng as H3LatLng, Resolution};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::Query;
+use crate::city::City;
+use crate::geo::LocalFrame;
+use crate::index::cell_boundary;
+
+/// The default coarse resolution: H3 resolution 8, edge about 461 m, area about 0.74 km².
+pub const DEFAULT_AGGREGATE_RESOLUTION: Resolution = Resolution::Eight;
+
+/// One coarse cell's count, or `None` where fewer than k listed people live in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CellCount {
+    /// The H3 cell, as a raw index.
+    pub cell: u64,
+    /// Listed people living anywhere in the cell, or `None` if suppressed (fewer than k).
+    pub count: Option<u32>,
+    /// Share of the cell's area inside the query circle, in per mille.
+    pub overlap_permille: u16,
+}
+
+/// The aggregate design's answer: counts for every coarse cell the circle touches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AggregateAnswer {
+    /// The threshold below which counts are hidden.
+    pub k: u32,
+    /// The cells that intersect the circle.
+    pub cells: Vec<CellCount>,
+    /// The legitimate user's estimate of the count within the radius: released counts weighted
+    /// by each cell's overlap with the circle.
+    pub estimate: f64,
+}
+
+/// Counts per coarse cell with suppression below `k`.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    k: u32,
+    resolution: Resolution,
+    counts: FxHashMap<u64, u32>,
+}
+
+impl Aggregate {
+    /// Prepares the counts of a city at a coarse resolution with threshold `k` (at least 1).
+    #[must_use]
+    pub fn new(city: &City, k: u32, resolution: Resolution) -> Self {
+        let mut counts = FxHashMap::default();
+        for (_, home) in city.listed_homes() {
+            if let Ok(ll) = H3LatLng::new(home.lat, home.lng) {
+                *counts.entry(u64::from(ll.to_cell(resolution))).or_insert(0) += 1;
+            }
+        }
+        Self { k: k.max(1), resolution, counts }
+    }
+
+    /// The suppression threshold.
+    #[must_use]
+    pub fn k(&self) -> u32 {
+        self.k
+    }
+
+    /// Answers a query: every coarse cell within the radius, with its count or suppressed.
+    #[must_use]
+    pub fn answer(&self, query: Query) -> AggregateAnswer {
+        let frame = LocalFrame::new(query.at);
+        let mut cells = Vec::new();
+        let mut estimate = 0.0;
+        let Ok(origin) = H3LatLng::new(query.at.lat, query.at.lng).map(|ll| ll.to_cell(self.resolution)) else {
+            return AggregateAnswer { k: self.k, cells, estimate };
+        };
+        let spacing = self.resolution.edge_length_m() * 3f64.sqrt() * 0.8;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let rings = (query.radius_m / spacing).ceil() as u32 + 1;
+        let mut disk: Vec<H3Cell> = origin.grid_disk::<Vec<_>>(rings);
+        disk.sort_unstable();
+        for cell in disk {
+            let poly: Vec<(f64, f64)> =
+                cell_boundary(u64::from(cell)).into_iter().map(|v| frame.to_local(v)).collect();
+            if distance_to_polygon(&poly) > query.radius_m {
+                continue;
+            }
+            let overlap = overlap_share(&poly, query.radius_m);
+            let n = self.counts.get(&u64::from(cell)).copied().unwrap_or(0);
+            let count = (n >= self.k).then_some(n);
+            if let Some(c) = count {
+                estimate += f64::from(c) * overlap;
+            }
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let overlap_permille = (overlap * 1000.0).round() as u16;
+            cells.push(CellCount { cell: u64::from(cell), count, overlap_permille });
+        }
+        AggregateAnswer { k: self.k, cells, estimate }
+    }
+}
+
+/// Distance in metres from the origin to a polygon in the local frame (0 if inside).
+fn distance_to_polygon(poly: &[(f64, f64)]) -> f64 {
+    if contains_origin(poly) {
+        return 0.0;
+    }
+    (0..poly.len())
+        .map(|i| segment_distance(poly[i], poly[(i + 1) % poly.len()]))
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn contains_origin(poly: &[(f64, f64)]) -> bool {
+    let mut inside = false;
+    for i in 0..poly.len() {
+        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
+        if (a.1 > 0.0) != (b.1 > 0.0) && 0.0 < a.0 + (0.0 - a.1) * (b.0 - a.0) / (b.1 - a.1) {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+fn segment_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 { (-(a.0 * dx + a.1 * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    (a.0 + t * dx).hypot(a.1 + t * dy)
+}
+
+/// Share of the polygon's area within `radius` of the origin, from a 24 × 24 sample grid.
+fn overlap_share(poly: &[(f64, f64)], radius: f64) -> f64 {
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    for &(x, y) in poly {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+    }
+    const N: u32 = 24;
+    let (mut total, mut near) = (0u32, 0u32);
+    for i in 0..N {
+        for j in 0..N {
+            let x = x0 + (x1 - x0) * (f64::from(i) + 0.5) / f64::from(N);
+            let y = y0 + (y1 - y0) * (f64::from(j) + 0.5) / f64::from(N);
+            let shifted: Vec<(f64, f64)> = poly.iter().map(|&(a, b)| (a - x, b - y)).collect();
+            if contains_origin(&shifted) {
+                total += 1;
+                if x.hypot(y) <= radius {
+                    near += 1;
+                }
+            }
+        }
+    }
+    if total == 0 { 0.0 } else { f64::from(near) / f64::from(total) }
+}

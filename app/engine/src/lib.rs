@@ -1,0 +1,55 @@
+//! The engine of **Within 500 m**: a synthetic city, an exact H3 radius query, the deployed
+//! "Deadbeat Map" design and privacy-preserving alternatives, and the app's URL state.
+//!
+//! Everything here is plain Rust with no web dependencies; it compiles natively and for
+//! `wasm32-unknown-unknown`, and the same seed gives the same city on both.
+//!
+//! ```
+//! use within500_engine::{City, CityConfig, DpCount, Epsilon, Exposed, Query};
+//!
+//! let city = City::generate(CityConfig { seed: 7, people: 10_000, listed_rate: 0.01 })?;
+//! let here = city.home(0);
+//! let query = Query { at: here, radius_m: 500.0 };
+//!
+//! // The deployed map lists names; a DP count answers a noisy number and spends ε.
+//! let listed = Exposed::default().answer(&city, query);
+//! let mut dp = DpCount::new(Epsilon::from_micros(1_000_000), Epsilon::from_micros(2_000_000), 1);
+//! let noisy = dp.answer(&city, query).expect("budget left");
+//! assert_eq!(noisy.spent_micros, 1_000_000);
+//! assert_eq!(listed.entries.len(), city.listed_within(here, 500.0).len());
+//! # Ok::<(), within500_engine::ConfigError>(())
+//! ```
+//!
+//! All data is synthetic: ID numbers begin with the region prefix `00`, which no real ID number
+//! carries (see [`identity`]).
+
+#![warn(missing_docs, clippy::pedantic, clippy::unwrap_used)]
+// Indices and counts are u32 by design (a city has at most 11 million people); the casts
+// between them and usize are checked where they could overflow.
+#![allow(clippy::cast_possible_truncation, clippy::module_name_repetitions, clippy::missing_panics_doc)]
+
+pub mod baseline;
+mod city;
+mod designs;
+mod geo;
+pub mod identity;
+mod index;
+mod plan;
+mod state;
+
+pub use city::{
+    City, CityConfig, ConfigError, Household, Listing, Person, Reason, Sex, DEFAULT_LISTED_RATE,
+    DEFAULT_PEOPLE, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR,
+};
+pub use designs::{
+    sample_discrete_laplace, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount,
+    CellHash, DesignKind, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError, Exposed,
+    ExposedAnswer, ExposedEntry, Fidelity, PrivateProximity, ProximityAnswer, ProximityError, Query,
+    Token, WarningLevel, DEFAULT_AGGREGATE_RESOLUTION,
+};
+pub use geo::{haversine_term, LatLng, LocalFrame, RadiusTest, CITY_CENTRE, EARTH_RADIUS_M};
+pub use h3o::Resolution;
+pub use identity::{BirthDate, IdNumber, Name};
+pub use index::{brute_force, cell_boundary, cell_centre, cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
+pub use plan::{Address, District, Street, StreetAxis, StreetPlan, CITY_RADIUS_M};
+pub use state::{AppState, FieldError, KNOWN_KEYS, MAX_RADIUS_M, MIN_RADIUS_M};

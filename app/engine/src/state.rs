@@ -1,0 +1,289 @@
+//! The app's state as a URL query string, and back.
+//!
+//! Every field has a default; the query string carries only what differs, plus the seed and the
+//! position so that a shared link says where it points. Parsing never panics: any input gives a
+//! state or errors that each name the parameter and what is wrong with it.
+//!
+//! ```
+//! use within500_engine::AppState;
+//! let state = AppState::from_query("seed=42&people=20000&design=dp&eps=0.5").unwrap();
+//! assert_eq!(state.city.seed, 42);
+//! assert_eq!(AppState::from_query(&state.to_query()).unwrap(), state);
+//!
+//! let err = AppState::from_query("people=lots").unwrap_err();
+//! assert_eq!(err[0].field, "people");
+//! ```
+
+use serde::Serialize;
+
+use crate::city::{CityConfig, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE};
+use crate::designs::{CellHash, DesignKind, Epsilon, Fidelity};
+use crate::geo::{LatLng, CITY_CENTRE};
+
+/// Smallest query radius in metres.
+pub const MIN_RADIUS_M: f64 = 50.0;
+/// Largest query radius in metres.
+pub const MAX_RADIUS_M: f64 = 5_000.0;
+/// How far from the city centre a position may be, in metres.
+pub const MAX_OFFSET_M: f64 = 20_000.0;
+
+/// Everything that decides what the app shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppState {
+    /// The city: seed, population, listed rate.
+    pub city: CityConfig,
+    /// The querier's position.
+    pub at: LatLng,
+    /// The query radius in metres.
+    pub radius_m: f64,
+    /// What the deployed pane shows of each person.
+    pub fidelity: Fidelity,
+    /// The privacy-preserving design in the second pane.
+    pub design: DesignKind,
+    /// Aggregate: suppression threshold.
+    pub k: u32,
+    /// DP count: ε per query.
+    pub epsilon: Epsilon,
+    /// DP count: ε budget per session.
+    pub budget: Epsilon,
+    /// Blur: ε per metre.
+    pub blur_epsilon: f64,
+    /// Proximity test: how cells are hashed.
+    pub hash: CellHash,
+    /// Proximity test: the creditor's debtor (a person id), if chosen.
+    pub debtor: Option<u32>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self {
+            city: CityConfig::default(),
+            at: CITY_CENTRE,
+            radius_m: 500.0,
+            fidelity: Fidelity::Reported,
+            design: DesignKind::DpCount,
+            k: 5,
+            epsilon: Epsilon::from_micros(1_000_000),
+            budget: Epsilon::from_micros(10_000_000),
+            blur_epsilon: 0.004,
+            hash: CellHash::Keyed,
+            debtor: None,
+        }
+    }
+}
+
+/// One bad parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{field}={value:?}: {problem}")]
+pub struct FieldError {
+    /// The parameter's name.
+    pub field: String,
+    /// The value given (decoded).
+    pub value: String,
+    /// What is wrong and what is accepted.
+    pub problem: String,
+}
+
+fn bad(field: &str, value: &str, problem: impl Into<String>) -> FieldError {
+    FieldError { field: field.to_owned(), value: value.to_owned(), problem: problem.into() }
+}
+
+/// The parameters the codec knows, in the order it writes them.
+pub const KNOWN_KEYS: [&str; 14] = [
+    "seed", "people", "listed", "lat", "lng", "r", "fidelity", "design", "k", "eps", "budget", "blur",
+    "hash", "debtor",
+];
+
+fn parse_f64(field: &str, v: &str, lo: f64, hi: f64, what: &str) -> Result<f64, FieldError> {
+    let x: f64 = v.trim().parse().map_err(|_| bad(field, v, format!("not a number; {what}")))?;
+    if !x.is_finite() || x < lo || x > hi {
+        return Err(bad(field, v, format!("out of range; {what}")));
+    }
+    Ok(x)
+}
+
+fn parse_u32(field: &str, v: &str, lo: u32, hi: u32, what: &str) -> Result<u32, FieldError> {
+    let x: u64 = v.trim().parse().map_err(|_| bad(field, v, format!("not a whole number; {what}")))?;
+    u32::try_from(x)
+        .ok()
+        .filter(|x| (lo..=hi).contains(x))
+        .ok_or_else(|| bad(field, v, format!("out of range; {what}")))
+}
+
+impl AppState {
+    /// Parses a query string (with or without a leading `?`), all or nothing.
+    ///
+    /// # Errors
+    /// Every bad, unknown or repeated parameter, each as a [`FieldError`].
+    pub fn from_query(query: &str) -> Result<Self, Vec<FieldError>> {
+        let (state, errors) = Self::from_query_lenient(query);
+        if errors.is_empty() { Ok(state) } else { Err(errors) }
+    }
+
+    /// Parses a query string, keeping the default for each bad field and reporting it.
+    ///
+    /// Unknown and repeated parameters are reported too; an unknown one changes nothing.
+    #[must_use]
+    pub fn from_query_lenient(query: &str) -> (Self, Vec<FieldError>) {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let mut state = Self::default();
+        let mut errors = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        let (mut lat, mut lng) = (None, None);
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            let (key, value) = (key.as_ref(), value.as_ref());
+            if seen.iter().any(|k| k == key) {
+                errors.push(bad(key, value, "given more than once; give it once"));
+                continue;
+            }
+            seen.push(key.to_owned());
+            let result = state.apply(key, value, &mut lat, &mut lng);
+            if let Err(e) = result {
+                errors.push(e);
+            }
+        }
+        // The position is checked as a whole: within MAX_OFFSET_M of the centre.
+        let at = LatLng::new(lat.unwrap_or(state.at.lat), lng.unwrap_or(state.at.lng));
+        if CITY_CENTRE.distance_m(at) <= MAX_OFFSET_M {
+            state.at = at;
+        } else {
+            let field = if lat.is_some() { "lat" } else { "lng" };
+            let value = if lat.is_some() { at.lat } else { at.lng }.to_string();
+            errors.push(bad(
+                field,
+                &value,
+                format!("position ({:.5}, {:.5}) is outside the synthetic city: stay within 20 km of {:.2} N {:.2} E", at.lat, at.lng, CITY_CENTRE.lat, CITY_CENTRE.lng),
+            ));
+        }
+        (state, errors)
+    }
+
+    fn apply(&mut self, key: &str, v: &str, lat: &mut Option<f64>, lng: &mut Option<f64>) -> Result<(), FieldError> {
+        match key {
+            "seed" => {
+                self.city.seed = v.trim().parse().map_err(|_| bad(key, v, "not a whole number from 0 to 18446744073709551615"))?;
+            }
+            "people" => {
+                self.city.people = parse_u32(key, v, MIN_PEOPLE, MAX_PEOPLE, "choose 1000 to 11000000 people")?;
+            }
+            "listed" => {
+                self.city.listed_rate = parse_f64(key, v, 0.0, MAX_LISTED_RATE, "the share listed, from 0 to 0.2 (0.01 is 1 %)")?;
+            }
+            "lat" => *lat = Some(parse_f64(key, v, -90.0, 90.0, "a latitude in degrees")?),
+            "lng" => *lng = Some(parse_f64(key, v, -180.0, 180.0, "a longitude in degrees")?),
+            "r" => self.radius_m = parse_f64(key, v, MIN_RADIUS_M, MAX_RADIUS_M, "a radius from 50 to 5000 metres")?,
+            "fidelity" => {
+                self.fidelity = Fidelity::from_slug(v).ok_or_else(|| bad(key, v, "choose reported, distance or pins"))?;
+            }
+            "design" => {
+                self.design = DesignKind::from_slug(v)
+                    .filter(|d| *d != DesignKind::Exposed)
+                    .ok_or_else(|| bad(key, v, "choose aggregate, dp, blur or psi"))?;
+            }
+            "k" => self.k = parse_u32(key, v, 2, 50, "a threshold from 2 to 50")?,
+            "eps" => {
+                self.epsilon = parse_epsilon(key, v, 0.01, 10.0)?;
+            }
+            "budget" => {
+                self.budget = parse_epsilon(key, v, 0.01, 100.0)?;
+            }
+            "blur" => self.blur_epsilon = parse_f64(key, v, 0.0001, 1.0, "ε per metre from 0.0001 to 1 (0.004 blurs about 500 m)")?,
+            "hash" => self.hash = CellHash::from_slug(v).ok_or_else(|| bad(key, v, "choose keyed or plain"))?,
+            "debtor" => {
+                self.debtor = Some(v.trim().parse().map_err(|_| bad(key, v, "a person id, a whole number"))?);
+            }
+            _ => return Err(bad(key, v, format!("unknown parameter; known ones are {}", KNOWN_KEYS.join(", ")))),
+        }
+        Ok(())
+    }
+
+    /// Writes the state as a query string (without `?`): seed and position always, the rest
+    /// only where it differs from the default.
+    #[must_use]
+    pub fn to_query(&self) -> String {
+        let d = Self::default();
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        out.append_pair("seed", &self.city.seed.to_string());
+        if self.city.people != d.city.people {
+            out.append_pair("people", &self.city.people.to_string());
+        }
+        if self.city.listed_rate.to_bits() != d.city.listed_rate.to_bits() {
+            out.append_pair("listed", &self.city.listed_rate.to_string());
+        }
+        out.append_pair("lat", &self.at.lat.to_string());
+        out.append_pair("lng", &self.at.lng.to_string());
+        if self.radius_m.to_bits() != d.radius_m.to_bits() {
+            out.append_pair("r", &self.radius_m.to_string());
+        }
+        if self.fidelity != d.fidelity {
+            out.append_pair("fidelity", self.fidelity.slug());
+        }
+        if self.design != d.design {
+            out.append_pair("design", self.design.slug());
+        }
+        if self.k != d.k {
+            out.append_pair("k", &self.k.to_string());
+        }
+        if self.epsilon != d.epsilon {
+            out.append_pair("eps", &self.epsilon.as_f64().to_string());
+        }
+        if self.budget != d.budget {
+            out.append_pair("budget", &self.budget.as_f64().to_string());
+        }
+        if self.blur_epsilon.to_bits() != d.blur_epsilon.to_bits() {
+            out.append_pair("blur", &self.blur_epsilon.to_string());
+        }
+        if self.hash != d.hash {
+            out.append_pair("hash", self.hash.slug());
+        }
+        if let Some(debtor) = self.debtor {
+            out.append_pair("debtor", &debtor.to_string());
+        }
+        out.finish()
+    }
+}
+
+fn parse_epsilon(key: &str, v: &str, lo: f64, hi: f64) -> Result<Epsilon, FieldError> {
+    let what = format!("ε from {lo} to {hi}");
+    let x = parse_f64(key, v, lo, hi, &what)?;
+    Epsilon::from_f64(x).ok_or_else(|| bad(key, v, format!("out of range; {what}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_round_trip() {
+        let s = AppState::default();
+        assert_eq!(AppState::from_query(&s.to_query()), Ok(s));
+        assert_eq!(AppState::from_query(""), Ok(AppState::default()));
+    }
+
+    #[test]
+    fn errors_name_the_field_and_keep_the_rest() {
+        let (s, errors) = AppState::from_query_lenient("?seed=9&people=12x&r=99999&design=psi&fidelity=gps&utm_source=x");
+        assert_eq!(s.city.seed, 9);
+        assert_eq!(s.design, DesignKind::PrivateProximity);
+        assert_eq!(s.city.people, AppState::default().city.people);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["people", "r", "fidelity", "utm_source"]);
+        assert!(errors[1].to_string().contains("50 to 5000"));
+    }
+
+    #[test]
+    fn positions_outside_the_city_are_refused() {
+        let (s, errors) = AppState::from_query_lenient("lat=40.0&lng=116.4");
+        assert_eq!(s.at, CITY_CENTRE);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].problem.contains("outside the synthetic city"));
+    }
+
+    #[test]
+    fn repeated_and_encoded_parameters() {
+        let errors = AppState::from_query("seed=1&seed=2").unwrap_err();
+        assert!(errors[0].problem.contains("more than once"));
+        let s = AppState::from_query("eps=%30.5&hash=plain").unwrap();
+        assert_eq!(s.epsilon.micros(), 500_000);
+    }
+}

@@ -1,0 +1,77 @@
+//! City generation: determinism, synthetic identities, households, listings.
+
+use within500_engine::{City, CityConfig, ConfigError, IdNumber, Sex, MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR};
+
+use crate::shared_city;
+
+#[test]
+fn same_seed_same_city_other_seed_other_city() {
+    let config = CityConfig { seed: 99, people: 12_345, listed_rate: 0.02 };
+    let a = City::generate(config).expect("valid");
+    let b = City::generate(config).expect("valid");
+    assert_eq!(a.fingerprint(), b.fingerprint());
+    assert_eq!(a.person(5_000), b.person(5_000));
+    let c = City::generate(CityConfig { seed: 100, ..config }).expect("valid");
+    assert_ne!(a.fingerprint(), c.fingerprint());
+}
+
+#[test]
+fn population_and_listed_share() {
+    let city = shared_city();
+    assert_eq!(city.people(), 30_000);
+    #[allow(clippy::cast_precision_loss)]
+    let share = city.listings().len() as f64 / 30_000.0;
+    assert!((0.025..0.035).contains(&share), "listed share {share}");
+    let members: u32 = city.households().iter().map(|h| u32::from(h.size)).sum();
+    assert_eq!(members, 30_000);
+    assert!(city.households().iter().all(|h| (1..=6).contains(&h.size)));
+}
+
+#[test]
+fn every_id_number_is_synthetic_and_consistent() {
+    let city = shared_city();
+    for id in (0..city.people()).step_by(7) {
+        let p = city.person(id).expect("person");
+        let parsed = IdNumber::parse(p.id_number.as_str()).expect("valid synthetic ID");
+        let s = parsed.as_str();
+        assert!(s.starts_with("00"), "{s}");
+        assert_eq!(&s[6..10], format!("{:04}", p.birth.year));
+        let sequence_digit = s.as_bytes()[16] - b'0';
+        assert_eq!(sequence_digit % 2 == 1, p.sex == Sex::Male, "{s}");
+    }
+}
+
+#[test]
+fn households_share_a_home_and_listed_people_are_adults() {
+    let city = shared_city();
+    for h in (0..city.households().len() as u32).step_by(13) {
+        let homes: Vec<_> = city.members(h).map(|id| city.home(id)).collect();
+        assert!(homes.windows(2).all(|w| w[0] == w[1]));
+        assert!(city.members(h).all(|id| city.household_of(id) == h));
+    }
+    for l in city.listings() {
+        let p = city.person(l.person).expect("listed person exists");
+        assert!(REFERENCE_YEAR - p.birth.year >= 18, "listed minor {p:?}");
+        assert!(p.listing.is_some());
+    }
+}
+
+#[test]
+fn homes_lie_inside_the_city() {
+    let city = shared_city();
+    // Homes are placed in a 15 km disk of the local frame, which stretches distances by under
+    // 0.1 % at the edge.
+    for id in (0..city.people()).step_by(11) {
+        assert!(within500_engine::CITY_CENTRE.distance_m(city.home(id)) < 15_015.0);
+    }
+}
+
+#[test]
+fn bad_configurations_are_refused_with_the_field_named() {
+    let too_few = City::generate(CityConfig { seed: 1, people: MIN_PEOPLE - 1, listed_rate: 0.01 });
+    assert!(matches!(too_few, Err(ConfigError::People(_))));
+    let too_many = CityConfig { seed: 1, people: MAX_PEOPLE + 1, listed_rate: 0.01 };
+    assert!(too_many.validate().unwrap_err().to_string().contains("population"));
+    let rate = CityConfig { seed: 1, people: 5_000, listed_rate: f64::NAN };
+    assert!(matches!(rate.validate(), Err(ConfigError::ListedRate(_))));
+}

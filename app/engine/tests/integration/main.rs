@@ -1,0 +1,16 @@
+//! Integration tests of the engine, one module per operation.
+
+mod city;
+mod designs;
+mod radius;
+mod state;
+
+use std::sync::OnceLock;
+
+use within500_engine::{City, CityConfig};
+
+/// A 30 000-person city with 3 % listed, shared by the tests that only read it.
+pub fn shared_city() -> &'static City {
+    static CITY: OnceLock<City> = OnceLock::new();
+    CITY.get_or_init(|| City::generate(CityConfig { seed: 2019, people: 30_000, listed_rate: 0.03 }).expect("valid config"))
+}
