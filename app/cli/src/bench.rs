@@ -3,10 +3,11 @@
 
 use std::time::Instant;
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use serde_json::json;
-use within500_engine::{baseline::UniformGrid, brute_force, City, CityConfig, LatLng, LocalFrame, RadiusTest};
+use within500_engine::{
+    baseline::{query_points, UniformGrid},
+    brute_force, City, CityConfig, RadiusTest,
+};
 
 /// Brute force is slow at large populations; it is timed on this many of the query points.
 const BRUTE_QUERIES: usize = 200;
@@ -22,19 +23,6 @@ fn median(v: &mut [f64]) -> f64 {
 
 fn micros(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e6
-}
-
-/// Query points: the homes of random people, moved up to 100 m, so queries fall where people
-/// live (as they would for a phone user).
-pub fn query_points(city: &City, n: usize, seed: u64) -> Vec<LatLng> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xBE7C_4);
-    (0..n)
-        .map(|_| {
-            let home = city.home(rng.random_range(0..city.people()));
-            let f = LocalFrame::new(home);
-            f.to_latlng(rng.random_range(-100.0..100.0), rng.random_range(-100.0..100.0))
-        })
-        .collect()
 }
 
 pub fn run(seed: u64, people: u32, queries: u32, radius: f64) -> Result<(), String> {

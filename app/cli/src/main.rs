@@ -35,7 +35,7 @@ pub struct CityArgs {
     #[arg(long, default_value_t = 100_000, value_parser = parse_people)]
     people: u32,
     /// Share of people on the blacklist, from 0 to 0.2 (0.01 is 1 %).
-    #[arg(long, default_value_t = DEFAULT_LISTED_RATE, value_parser = parse_rate)]
+    #[arg(long, allow_hyphen_values = true, default_value_t = DEFAULT_LISTED_RATE, value_parser = parse_rate)]
     listed_rate: f64,
 }
 
@@ -136,7 +136,7 @@ pub struct QueryArgs {
     #[arg(long, allow_hyphen_values = true)]
     lng: f64,
     /// Radius in metres, 50 to 5000.
-    #[arg(long, default_value_t = 500.0, value_parser = parse_radius)]
+    #[arg(long, allow_hyphen_values = true, default_value_t = 500.0, value_parser = parse_radius)]
     radius: f64,
     /// The design that answers.
     #[arg(long, value_enum, default_value_t = DesignArg::Exposed)]
@@ -148,13 +148,13 @@ pub struct QueryArgs {
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=50))]
     k: u32,
     /// DP: ε per query (0.01 to 10).
-    #[arg(long, default_value = "1", value_parser = parse_epsilon)]
+    #[arg(long, allow_hyphen_values = true, default_value = "1", value_parser = parse_epsilon)]
     epsilon: Epsilon,
     /// DP: ε budget of the session (0.01 to 100).
-    #[arg(long, default_value = "10", value_parser = parse_budget)]
+    #[arg(long, allow_hyphen_values = true, default_value = "10", value_parser = parse_budget)]
     epsilon_budget: Epsilon,
     /// Blur: ε per metre (0.0001 to 1; 0.004 moves the position about 500 m on average).
-    #[arg(long, default_value_t = 0.004, value_parser = parse_blur)]
+    #[arg(long, allow_hyphen_values = true, default_value_t = 0.004, value_parser = parse_blur)]
     blur_epsilon: f64,
     /// Proximity test: how cells are hashed.
     #[arg(long, value_enum, default_value_t = HashArg::Keyed)]
@@ -191,7 +191,7 @@ enum Command {
         #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(10..=100_000))]
         queries: u32,
         /// Radius in metres, 50 to 5000.
-        #[arg(long, default_value_t = 500.0, value_parser = parse_radius)]
+        #[arg(long, allow_hyphen_values = true, default_value_t = 500.0, value_parser = parse_radius)]
         radius: f64,
         /// Print JSON (the only output format; accepted for scripts).
         #[arg(long)]
@@ -269,9 +269,16 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { ExitCode::from(2) } else { ExitCode::SUCCESS };
             }
-            // clap explains the problem on its first line; the rest points to --help.
+            // clap explains the problem in its first paragraph (a missing argument is listed on
+            // the lines below the first); the usage and the pointer to --help follow. Fold the
+            // explanation into one line.
             let text = e.render().to_string();
-            eprintln!("{} (see --help)", text.lines().next().unwrap_or("invalid arguments"));
+            let what: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage:"))
+                .map(str::trim)
+                .collect();
+            eprintln!("{} (see --help)", what.join(" "));
             return ExitCode::from(2);
         }
     };

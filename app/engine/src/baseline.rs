@@ -4,7 +4,24 @@
 //! every point of every bin that meets the circle's bounding box, with the same [`RadiusTest`]
 //! as the index and brute force, so all three give identical answers.
 
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::city::City;
 use crate::geo::{LatLng, LocalFrame, RadiusTest, CITY_CENTRE};
+
+/// Benchmark query points: the homes of random people moved up to 100 m, so that queries fall
+/// where people live, as a phone user's would. The same seed gives the same points.
+#[must_use]
+pub fn query_points(city: &City, n: usize, seed: u64) -> Vec<LatLng> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x000B_E7C4);
+    (0..n)
+        .map(|_| {
+            let home = city.home(rng.random_range(0..city.people()));
+            LocalFrame::new(home).to_latlng(rng.random_range(-100.0..100.0), rng.random_range(-100.0..100.0))
+        })
+        .collect()
+}
 
 /// A uniform grid of square bins over the city.
 #[derive(Debug, Clone)]

@@ -306,18 +306,34 @@ impl City {
         let plan = StreetPlan::new((config.seed % 1_000) as usize);
         let people = config.people;
 
-        // Neighbourhoods, denser towards the centre.
+        // Neighbourhoods, denser towards the centre; the first few form a dense old town within
+        // 2 km of the centre, as in most Chinese cities.
         let hoods: Vec<Neighbourhood> = (0..(people / 2_500).max(12))
-            .map(|_| {
-                let r = CITY_RADIUS_M * 0.92 * libm::pow(rng.random::<f64>(), 0.75);
+            .map(|i| {
+                let old_town = i < 4;
+                let reach = if old_town { 2_000.0 } else { CITY_RADIUS_M * 0.92 };
+                let r = reach * libm::pow(rng.random::<f64>(), 0.75);
                 let a = std::f64::consts::TAU * rng.random::<f64>();
                 Neighbourhood {
                     east: r * libm::cos(a),
                     north: r * libm::sin(a),
-                    sigma: 120.0 + 380.0 * rng.random::<f64>(),
+                    sigma: if old_town { 400.0 } else { 120.0 } + 300.0 * rng.random::<f64>(),
                 }
             })
             .collect();
+        // Draws favour the old town: each of its neighbourhoods is chosen as often as two others.
+        let weights: Vec<u32> = (0..hoods.len()).map(|i| if i < 4 { 2 } else { 1 }).collect();
+        let total_weight: u32 = weights.iter().sum();
+        let pick = |u: u32| -> usize {
+            let mut acc = 0;
+            for (i, w) in weights.iter().enumerate() {
+                acc += w;
+                if u < acc {
+                    return i;
+                }
+            }
+            weights.len() - 1
+        };
         progress(0.05);
 
         // Households: positions and sizes, in generation order.
@@ -327,7 +343,7 @@ impl City {
             let size = household_size(&mut rng).min(people - placed);
             let (east, north) = loop {
                 let (e, n) = if rng.random::<f64>() < 0.88 {
-                    let h = &hoods[rng.random_range(0..hoods.len())];
+                    let h = &hoods[pick(rng.random_range(0..total_weight))];
                     let (a, b) = normal_pair(&mut rng);
                     (h.east + a * h.sigma, h.north + b * h.sigma)
                 } else {

@@ -42,7 +42,7 @@ pub use city::{
     DEFAULT_PEOPLE, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR,
 };
 pub use designs::{
-    sample_discrete_laplace, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount,
+    covering_cells, sample_discrete_laplace, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount,
     CellHash, DesignKind, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError, Exposed,
     ExposedAnswer, ExposedEntry, Fidelity, PrivateProximity, ProximityAnswer, ProximityError, Query,
     Token, WarningLevel, DEFAULT_AGGREGATE_RESOLUTION,

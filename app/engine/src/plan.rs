@@ -219,19 +219,19 @@ impl StreetPlan {
         format!("{d}区{}{}号", self.streets[usize::from(a.street)].name_zh, a.number)
     }
 
-    /// The full address in English, e.g. `1203 Heping Road, Huaiyang District`.
+    /// The full address in English, e.g. `No. 1203 Heping Road, Huaiyang District`.
     #[must_use]
     pub fn format_en(&self, a: Address) -> String {
         let d = DISTRICTS[usize::from(a.district)].1;
-        format!("{} {}, {d} District", a.number, self.streets[usize::from(a.street)].name_en)
+        format!("No. {} {}, {d} District", a.number, self.streets[usize::from(a.street)].name_en)
     }
 
     /// The part of the address the deployed map shows: district, street and the building number
-    /// with all but its first digit masked, e.g. `Huaiyang District, Heping Road 1**`.
+    /// with all but its first digit masked, e.g. `Huaiyang District, Heping Road, No. 1***`.
     #[must_use]
     pub fn partial_en(&self, a: Address) -> String {
         let d = DISTRICTS[usize::from(a.district)].1;
-        format!("{d} District, {} {}", self.streets[usize::from(a.street)].name_en, mask_number(a.number))
+        format!("{d} District, {}, No. {}", self.streets[usize::from(a.street)].name_en, mask_number(a.number))
     }
 
     /// The Chinese form of [`Self::partial_en`].

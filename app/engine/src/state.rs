@@ -158,6 +158,24 @@ impl AppState {
         (state, errors)
     }
 
+    /// A copy of the state with one parameter changed, as a form field would change it.
+    ///
+    /// # Errors
+    /// A [`FieldError`] naming the parameter if the value is not accepted.
+    pub fn with(&self, key: &str, value: &str) -> Result<Self, FieldError> {
+        let mut next = self.clone();
+        let (mut lat, mut lng) = (None, None);
+        next.apply(key, value, &mut lat, &mut lng)?;
+        if lat.is_some() || lng.is_some() {
+            let at = LatLng::new(lat.unwrap_or(self.at.lat), lng.unwrap_or(self.at.lng));
+            if CITY_CENTRE.distance_m(at) > MAX_OFFSET_M {
+                return Err(bad(key, value, "outside the synthetic city: stay within 20 km of 38.04 N 114.51 E"));
+            }
+            next.at = at;
+        }
+        Ok(next)
+    }
+
     fn apply(&mut self, key: &str, v: &str, lat: &mut Option<f64>, lng: &mut Option<f64>) -> Result<(), FieldError> {
         match key {
             "seed" => {

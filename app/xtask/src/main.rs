@@ -1,1 +1,101 @@
-fn main() {}
+//! Development tasks, run as `cargo xtask <task>` (see `.cargo/config.toml`).
+//!
+//! Each task installs what it is missing first (the wasm32 target, pinned tools through cargo,
+//! npm and apt), so that on a fresh machine `cargo xtask serve` and `cargo xtask test` do all the
+//! set-up themselves. Tools already present at the pinned version are not installed again.
+
+mod serve;
+mod site;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "Development tasks for Within 500 m")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Build the release site and serve it on 127.0.0.1.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Run every test: native unit, integration and doc tests, the wasm32 build, the browser
+    /// component tests and the end-to-end tests against the release build.
+    Test,
+    /// Write the release site to `dist/`.
+    Dist,
+    /// Measure the radius query natively and the site's size and speed in Chromium; JSON lines.
+    Bench,
+}
+
+/// The repository root (two levels above this crate).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// Runs a command in the repository root with the tools on `PATH`, failing with its name.
+pub fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: running {shown}");
+    let status = cmd
+        .current_dir(root())
+        .env("PATH", tools::path_with_tools())
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
+}
+
+/// The cargo that runs xtask.
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn test() -> Result<(), String> {
+    tools::ensure_test_tools()?;
+    run(cargo().args(["test", "--workspace", "--exclude", "xtask", "--exclude", "within500-web"]))?;
+    // The web crate's plain logic, natively.
+    run(cargo().args(["test", "-p", "within500-web", "--lib"]))?;
+    run(cargo().args(["build", "-p", "within500-engine", "--target", "wasm32-unknown-unknown"]))?;
+    // Components in headless Chromium through chromedriver (runner set in .cargo/config.toml).
+    run(cargo()
+        .args(["test", "-p", "within500-web", "--target", "wasm32-unknown-unknown"])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+    site::build()?;
+    // End-to-end specs against dist/, in node's test runner with Playwright.
+    run(Command::new("node").args(["--test", "--test-concurrency=1", "tests/e2e/"]))
+}
+
+fn bench() -> Result<(), String> {
+    run(cargo().args(["run", "--release", "--bin", "within500", "--", "bench", "--people", "1000000", "--json"]))?;
+    run(cargo().args(["run", "--release", "-p", "within500-engine", "--example", "baselines", "--", "1000000"]))?;
+    tools::ensure_test_tools()?;
+    site::build()?;
+    run(Command::new("node").args(["tests/perf/measure.mjs"]))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Serve { port } => tools::ensure_build_tools().and_then(|()| site::build()).and_then(|()| serve::serve(port)),
+        Task::Test => test(),
+        Task::Dist => tools::ensure_build_tools().and_then(|()| site::build()),
+        Task::Bench => bench(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

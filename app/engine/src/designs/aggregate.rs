@@ -96,6 +96,29 @@ impl Aggregate {
     }
 }
 
+/// The H3 cells at a resolution that the query circle touches (sorted), for drawing.
+#[must_use]
+pub fn covering_cells(query: Query, resolution: Resolution) -> Vec<u64> {
+    let frame = LocalFrame::new(query.at);
+    let Ok(origin) = H3LatLng::new(query.at.lat, query.at.lng).map(|ll| ll.to_cell(resolution)) else {
+        return Vec::new();
+    };
+    let spacing = resolution.edge_length_m() * 3f64.sqrt() * 0.8;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let rings = (query.radius_m / spacing).ceil() as u32 + 1;
+    let mut cells: Vec<u64> = origin
+        .grid_disk::<Vec<_>>(rings)
+        .into_iter()
+        .map(u64::from)
+        .filter(|&c| {
+            let poly: Vec<(f64, f64)> = cell_boundary(c).into_iter().map(|v| frame.to_local(v)).collect();
+            distance_to_polygon(&poly) <= query.radius_m
+        })
+        .collect();
+    cells.sort_unstable();
+    cells
+}
+
 /// Distance in metres from the origin to a polygon in the local frame (0 if inside).
 fn distance_to_polygon(poly: &[(f64, f64)]) -> f64 {
     if contains_origin(poly) {

@@ -11,7 +11,7 @@ mod dp;
 mod exposed;
 mod proximity;
 
-pub use aggregate::{Aggregate, AggregateAnswer, CellCount, DEFAULT_AGGREGATE_RESOLUTION};
+pub use aggregate::{covering_cells, Aggregate, AggregateAnswer, CellCount, DEFAULT_AGGREGATE_RESOLUTION};
 pub use blur::{BlurredAnswer, BlurredQuery};
 pub use dp::{sample_discrete_laplace, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError};
 pub use exposed::{Exposed, ExposedAnswer, ExposedEntry, Fidelity, WarningLevel};

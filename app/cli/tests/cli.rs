@@ -1,0 +1,124 @@
+//! The `within500` binary, run as a user would.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_within500")).args(args).output().expect("the binary runs")
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = run(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// Bad input exits 2 with exactly one line on stderr that names the problem.
+fn refused(args: &[&str], mentions: &str) {
+    let out = run(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    assert!(err.contains(mentions), "{args:?}: {err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn generate_csv_is_marked_synthetic_and_has_the_columns() {
+    let out = run(&["generate", "--seed", "3", "--people", "1000", "--format", "csv"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let mut lines = text.lines();
+    let mark = lines.next().expect("mark");
+    assert!(mark.starts_with("# SYNTHETIC DATA") && mark.contains("seed=3") && mark.contains("people=1000"));
+    assert!(lines.next().expect("header").starts_with("id,household,lat,lng,listed"));
+    assert_eq!(lines.count(), 1000);
+}
+
+#[test]
+fn generate_geojson_parses_with_one_feature_per_person() {
+    let v = json(&["generate", "--seed", "3", "--people", "1000", "--format", "geojson"]);
+    assert_eq!(v["type"], "FeatureCollection");
+    assert_eq!(v["properties"]["synthetic"], true);
+    assert_eq!(v["features"].as_array().expect("features").len(), 1000);
+    let c = &v["features"][0]["geometry"]["coordinates"];
+    assert!((c[0].as_f64().expect("lng") - 114.51).abs() < 0.3);
+}
+
+#[test]
+fn query_exposed_at_each_fidelity() {
+    let base = ["query", "--seed", "5", "--people", "20000", "--lat", "38.04", "--lng", "114.51", "--radius", "2000", "--json"];
+    let reported = json(&[&base[..], &["--design", "exposed"]].concat());
+    let people = reported["answer"]["people"].as_array().expect("people");
+    assert!(!people.is_empty(), "a 2 km circle at the centre holds listed people");
+    assert_eq!(reported["answer"]["count"].as_u64(), Some(people.len() as u64));
+    assert!(people.iter().all(|p| p.get("lat").is_none() && p.get("distance_m").is_none() && p["name_zh"].is_string()));
+    let pins = json(&[&base[..], &["--fidelity", "pins"]].concat());
+    assert!(pins["answer"]["people"].as_array().expect("people").iter().all(|p| p["lat"].is_f64() && p["lng"].is_f64()));
+    assert_eq!(pins["synthetic"], true);
+}
+
+#[test]
+fn query_privacy_preserving_designs() {
+    let base = ["query", "--seed", "5", "--people", "20000", "--lat", "38.04", "--lng", "114.51"];
+    let dp = json(&[&base[..], &["--design", "dp", "--epsilon", "0.5", "--epsilon-budget", "2"]].concat());
+    assert!(dp["answer"]["noisy_count"].is_i64());
+    assert_eq!(dp["answer"]["epsilon_spent"], 0.5);
+    let agg = json(&[&base[..], &["--design", "aggregate", "--k", "3"]].concat());
+    assert!(!agg["answer"]["cells"].as_array().expect("cells").is_empty());
+    let blur = json(&[&base[..], &["--design", "blur", "--blur-epsilon", "0.01"]].concat());
+    assert!(blur["answer"]["count"].is_u64());
+    for v in [&dp, &agg, &blur] {
+        assert!(!v["answer"].to_string().contains("name"));
+    }
+}
+
+#[test]
+fn query_psi_needs_a_listed_debtor() {
+    let base = ["query", "--seed", "5", "--people", "2000", "--lat", "38.04", "--lng", "114.51", "--design", "psi"];
+    refused(&base, "--debtor");
+    let csv = String::from_utf8(run(&["generate", "--seed", "5", "--people", "2000"]).stdout).expect("utf-8");
+    let listed = csv.lines().skip(2).find(|l| l.split(',').nth(4) == Some("1")).expect("someone listed");
+    let unlisted = csv.lines().skip(2).find(|l| l.split(',').nth(4) == Some("0")).expect("someone unlisted");
+    let id = |l: &str| l.split(',').next().expect("id").to_owned();
+    let v = json(&[&base[..], &["--debtor", &id(listed), "--psi-hash", "plain"]].concat());
+    assert!(v["answer"]["near"].is_boolean());
+    refused(&[&base[..], &["--debtor", &id(unlisted)]].concat(), "not a listed debtor");
+}
+
+#[test]
+fn bad_arguments_get_one_clear_line() {
+    refused(&["generate", "--people", "12"], "1000 to 11000000");
+    refused(&["generate", "--people", "many"], "not a whole number");
+    refused(&["generate", "--listed-rate", "0.5"], "0 to 0.2");
+    refused(&["generate", "--format", "xml"], "xml");
+    refused(&["query", "--lat", "40", "--lng", "116.4"], "outside the synthetic city");
+    refused(&["query", "--lat", "38.04"], "--lng");
+    refused(&["query", "--lat", "38.04", "--lng", "114.51", "--radius", "9"], "50 to 5000");
+    refused(&["query", "--lat", "38.04", "--lng", "114.51", "--design", "dp", "--epsilon", "5", "--epsilon-budget", "1"], "exceeds");
+    refused(&["query", "--lat", "38.04", "--lng", "114.51", "--epsilon", "-1"], "--epsilon");
+    refused(&["frobnicate"], "frobnicate");
+    refused(&["bench", "--queries", "0"], "--queries");
+}
+
+#[test]
+fn help_documents_every_command() {
+    let out = run(&["--help"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["generate", "query", "bench"] {
+        assert!(text.contains(cmd));
+    }
+    let q = String::from_utf8_lossy(&run(&["query", "--help"]).stdout).into_owned();
+    for flag in ["--k", "--epsilon-budget", "--blur-epsilon", "--psi-hash", "--debtor", "--fidelity"] {
+        assert!(q.contains(flag), "{flag}");
+    }
+}
+
+#[test]
+fn bench_reports_the_figures() {
+    let v = json(&["bench", "--people", "5000", "--queries", "20", "--json"]);
+    for key in ["people", "queries", "h3_median_us", "brute_median_us", "grid_median_us", "candidates_per_result", "build_ms", "index_bytes_per_person"] {
+        assert!(v[key].is_number(), "{key} missing in {v}");
+    }
+    assert_eq!(v["answers_equal"], true);
+}

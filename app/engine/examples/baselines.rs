@@ -1,0 +1,76 @@
+//! The H3 radius query against brute force, a uniform grid and an R-tree (`rstar`, a
+//! dev-dependency only), on one city and one set of query points, in one run. Prints JSON.
+//!
+//! ```sh
+//! cargo run --release -p within500-engine --example baselines -- 1000000
+//! ```
+
+use std::time::Instant;
+
+use rstar::{primitives::GeomWithData, RTree, AABB};
+use within500_engine::{
+    baseline::{query_points, UniformGrid},
+    brute_force, City, CityConfig, LocalFrame, RadiusTest,
+};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn time_all(points: &[within500_engine::LatLng], mut f: impl FnMut(within500_engine::LatLng, &mut Vec<u32>)) -> (f64, Vec<Vec<u32>>) {
+    let mut us = Vec::new();
+    let mut answers = Vec::new();
+    let mut buf = Vec::new();
+    for &p in points {
+        buf.clear();
+        let t = Instant::now();
+        f(p, &mut buf);
+        us.push(t.elapsed().as_secs_f64() * 1e6);
+        let mut sorted = buf.clone();
+        sorted.sort_unstable();
+        answers.push(sorted);
+    }
+    (median(us), answers)
+}
+
+fn main() {
+    let people: u32 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let radius = 500.0;
+    let city = City::generate(CityConfig { seed: 7, people, listed_rate: 0.01 }).expect("valid population");
+    let (lat, lng) = city.coordinates();
+    let points = query_points(&city, 500, 7);
+
+    let grid = UniformGrid::build(lat, lng, 250.0, 16_000.0);
+    let t = Instant::now();
+    let tree = RTree::bulk_load(
+        lat.iter().zip(lng).enumerate().map(|(i, (&a, &b))| GeomWithData::new([b, a], i as u32)).collect(),
+    );
+    let rtree_build_ms = t.elapsed().as_secs_f64() * 1e3;
+
+    let (h3, reference) = time_all(&points, |p, out| {
+        city.people_within_stats(p, radius, |js| out.extend(js));
+    });
+    let (grid_us, g) = time_all(&points, |p, out| grid.query(&RadiusTest::new(p, radius), radius, |j| out.push(j)));
+    let (rtree_us, r) = time_all(&points, |p, out| {
+        // An envelope padded by 1 % around the circle, then the exact test.
+        let f = LocalFrame::new(p);
+        let (lo, hi) = (f.to_latlng(-radius * 1.01, -radius * 1.01), f.to_latlng(radius * 1.01, radius * 1.01));
+        let test = RadiusTest::new(p, radius);
+        for item in tree.locate_in_envelope(&AABB::from_corners([lo.lng, lo.lat], [hi.lng, hi.lat])) {
+            let [x, y] = *item.geom();
+            if test.contains(y, x) {
+                out.push(item.data);
+            }
+        }
+    });
+    let (brute_us, b) = time_all(&points[..100], |p, out| brute_force(&RadiusTest::new(p, radius), lat, lng, |j| out.push(j)));
+    assert!(g == reference && r == reference && b[..] == reference[..100], "answers differ");
+    println!(
+        "{{\"people\":{people},\"queries\":{},\"h3_median_us\":{h3:.2},\"grid_median_us\":{grid_us:.2},\"rtree_median_us\":{rtree_us:.2},\"brute_median_us\":{brute_us:.1},\"speedup_vs_brute\":{:.0},\"speedup_vs_rtree\":{:.2},\"ratio_to_grid\":{:.2},\"rtree_build_ms\":{rtree_build_ms:.0},\"answers_equal\":true}}",
+        points.len(),
+        brute_us / h3,
+        rtree_us / h3,
+        h3 / grid_us
+    );
+}

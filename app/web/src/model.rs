@@ -1,0 +1,280 @@
+//! Plain logic behind the components: the map's view transform, the drawable layers of a city,
+//! and both panes' answers for a state. No DOM here, so it is tested with ordinary `#[test]`s.
+
+use std::rc::Rc;
+
+use within500_engine::{
+    cell_boundary, covering_cells, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, City,
+    DesignKind, DpAnswer, DpCount, DpRefusal, Exposed, ExposedAnswer, LatLng, LocalFrame, PrivateProximity,
+    ProximityAnswer, ProximityError, Query, Resolution, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
+};
+
+/// Seeds for noise and keys are derived from the city seed, as the CLI derives them, so the app
+/// and `within500 query` print the same answers for the same settings.
+#[must_use]
+pub fn noise_seed(seed: u64) -> u64 {
+    seed ^ 0xD1B5_4A32_D192_ED03
+}
+
+/// The court's key seed for the proximity test (same derivation as the CLI).
+#[must_use]
+pub fn key_seed(seed: u64) -> u64 {
+    seed.rotate_left(17) ^ 0x8CB9_2BA7_2F3D_8DD7
+}
+
+/// The map's view: a centre and a scale, mapping positions to canvas pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    /// Position at the canvas centre.
+    pub centre: LatLng,
+    /// Metres per CSS pixel.
+    pub metres_per_px: f64,
+    /// Canvas width in CSS pixels.
+    pub width: f64,
+    /// Canvas height in CSS pixels.
+    pub height: f64,
+}
+
+impl Viewport {
+    /// Closest and farthest zoom, in metres per pixel.
+    pub const ZOOM_RANGE: (f64, f64) = (0.5, 120.0);
+
+    /// A view of the position with about 3.6 km across a 600-pixel map.
+    #[must_use]
+    pub fn around(centre: LatLng, width: f64, height: f64) -> Self {
+        Self { centre, metres_per_px: 6.0, width, height }
+    }
+
+    /// Canvas pixel of a position.
+    #[must_use]
+    pub fn to_px(&self, p: LatLng) -> (f64, f64) {
+        let (e, n) = LocalFrame::new(self.centre).to_local(p);
+        (self.width / 2.0 + e / self.metres_per_px, self.height / 2.0 - n / self.metres_per_px)
+    }
+
+    /// Position at a canvas pixel.
+    #[must_use]
+    pub fn to_latlng(&self, x: f64, y: f64) -> LatLng {
+        LocalFrame::new(self.centre)
+            .to_latlng((x - self.width / 2.0) * self.metres_per_px, (self.height / 2.0 - y) * self.metres_per_px)
+    }
+
+    /// Zoomed by `factor` (above 1 zooms in) keeping the position under pixel (x, y) in place.
+    #[must_use]
+    pub fn zoomed(&self, factor: f64, x: f64, y: f64) -> Self {
+        let anchor = self.to_latlng(x, y);
+        let mpp = (self.metres_per_px / factor).clamp(Self::ZOOM_RANGE.0, Self::ZOOM_RANGE.1);
+        let mut next = Self { metres_per_px: mpp, ..*self };
+        let (ax, ay) = next.to_px(anchor);
+        next.centre = next.to_latlng(next.width / 2.0 + (ax - x), next.height / 2.0 + (ay - y));
+        next
+    }
+
+    /// Moved by a drag of (dx, dy) pixels.
+    #[must_use]
+    pub fn panned(&self, dx: f64, dy: f64) -> Self {
+        Self { centre: self.to_latlng(self.width / 2.0 - dx, self.height / 2.0 - dy), ..*self }
+    }
+
+    /// A round scale-bar length in metres about a fifth of the width, with its length in pixels.
+    #[must_use]
+    pub fn scale_bar(&self) -> (f64, f64) {
+        let target = self.width / 5.0 * self.metres_per_px;
+        let mut best = 1.0;
+        for m in [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1_000.0, 2_000.0, 5_000.0, 10_000.0] {
+            if m <= target {
+                best = m;
+            }
+        }
+        (best, best / self.metres_per_px)
+    }
+}
+
+/// A density cell ready to draw: its outline and how many people live in it.
+#[derive(Debug, Clone)]
+pub struct DensityCell {
+    /// Outline.
+    pub boundary: Vec<LatLng>,
+    /// People whose home is in the cell.
+    pub people: u32,
+}
+
+/// What the map draws of a city that does not change with the query.
+#[derive(Debug, Clone)]
+pub struct CityLayers {
+    /// People per resolution-8 cell.
+    pub density: Vec<DensityCell>,
+    /// The most people in one density cell.
+    pub max_people: u32,
+}
+
+impl CityLayers {
+    /// Density by H3 resolution 8 cell (about 0.7 km²), from the index's finer cells.
+    #[must_use]
+    pub fn of(city: &City) -> Self {
+        let mut by_parent: std::collections::BTreeMap<u64, u32> = std::collections::BTreeMap::new();
+        for (cell, n) in city.density() {
+            let centre = within500_engine::cell_centre(cell);
+            if let Some(parent) = within500_engine::cell_of(centre, Resolution::Eight) {
+                *by_parent.entry(parent).or_default() += n;
+            }
+        }
+        let max_people = by_parent.values().copied().max().unwrap_or(1);
+        let density = by_parent.into_iter().map(|(c, people)| DensityCell { boundary: cell_boundary(c), people }).collect();
+        Self { density, max_people }
+    }
+}
+
+/// The privacy-preserving pane's answer, whichever design gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PrivateAnswer {
+    /// Counts per coarse cell.
+    Aggregate(AggregateAnswer),
+    /// A noisy count, or a refusal once the budget is spent.
+    Dp(Result<DpAnswer, DpRefusal>),
+    /// A count around a blurred position.
+    Blur(BlurredAnswer),
+    /// One bit for the creditor, or why it cannot run.
+    Proximity(Result<ProximityAnswer, ProximityError>),
+    /// The proximity test without a debtor chosen.
+    NoDebtor,
+    /// The DP count waits until the marker is dropped: every question spends ε.
+    Waiting,
+}
+
+/// Sessions that keep state between queries (the DP budget and cache, the blur cache).
+pub struct Sessions {
+    dp: DpCount,
+    blur: BlurredQuery,
+    key: (u64, u64, u64, u64),
+}
+
+impl Sessions {
+    /// Fresh sessions for a state.
+    #[must_use]
+    pub fn new(state: &AppState) -> Self {
+        let seed = noise_seed(state.city.seed);
+        Self {
+            dp: DpCount::new(state.epsilon, state.budget, seed),
+            blur: BlurredQuery::new(state.blur_epsilon, seed),
+            key: Self::key_of(state),
+        }
+    }
+
+    fn key_of(state: &AppState) -> (u64, u64, u64, u64) {
+        (state.city.seed, state.epsilon.micros(), state.budget.micros(), state.blur_epsilon.to_bits())
+    }
+
+    /// Starts over if the state changed what the sessions were made for.
+    pub fn follow(&mut self, state: &AppState) {
+        if self.key != Self::key_of(state) {
+            *self = Self::new(state);
+        }
+    }
+
+    /// ε spent so far in the DP session, in millionths.
+    #[must_use]
+    pub fn dp_spent_micros(&self) -> u64 {
+        self.dp.spent_micros()
+    }
+}
+
+/// Both panes' answers to the same query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answers {
+    /// The deployed map.
+    pub exposed: ExposedAnswer,
+    /// The chosen privacy-preserving design.
+    pub private: PrivateAnswer,
+    /// The true number of listed people in the radius (shown as the operator's truth).
+    pub truth: usize,
+    /// Resolution-9 cells the circle covers, for drawing.
+    pub covering: Vec<u64>,
+}
+
+/// Answers the state's query through the deployed design and the chosen design.
+///
+/// While `dragging`, the DP count is not asked: each distinct position would spend ε.
+pub fn answer(city: &City, state: &AppState, aggregate: &Aggregate, sessions: &mut Sessions, dragging: bool) -> Answers {
+    sessions.follow(state);
+    let query = Query { at: state.at, radius_m: state.radius_m };
+    let exposed = Exposed { fidelity: state.fidelity }.answer(city, query);
+    let private = match state.design {
+        DesignKind::Aggregate | DesignKind::Exposed => PrivateAnswer::Aggregate(aggregate.answer(query)),
+        DesignKind::DpCount if dragging => PrivateAnswer::Waiting,
+        DesignKind::DpCount => PrivateAnswer::Dp(sessions.dp.answer(city, query)),
+        DesignKind::Blur => PrivateAnswer::Blur(sessions.blur.answer(city, query)),
+        DesignKind::PrivateProximity => match state.debtor {
+            Some(d) => PrivateAnswer::Proximity(PrivateProximity::new(state.hash, key_seed(state.city.seed)).answer(city, state.at, d)),
+            None => PrivateAnswer::NoDebtor,
+        },
+    };
+    Answers { truth: exposed.entries.len(), exposed, private, covering: covering_cells(query, Resolution::Nine) }
+}
+
+/// The aggregate design prepared for a city and k.
+#[must_use]
+pub fn aggregate_for(city: &City, k: u32) -> Aggregate {
+    Aggregate::new(city, k, DEFAULT_AGGREGATE_RESOLUTION)
+}
+
+/// A generated city with its drawable layers, shared by the components.
+pub struct Loaded {
+    /// The city.
+    pub city: City,
+    /// Its map layers.
+    pub layers: CityLayers,
+}
+
+/// Generates a city and its layers.
+///
+/// # Errors
+/// The engine's message if the configuration is out of range.
+pub fn load(state: &AppState) -> Result<Rc<Loaded>, String> {
+    let city = City::generate(state.city).map_err(|e| e.to_string())?;
+    let layers = CityLayers::of(&city);
+    Ok(Rc::new(Loaded { city, layers }))
+}
+
+/// Whether a position is within the city's bounds for the draggable marker.
+#[must_use]
+pub fn in_bounds(p: LatLng) -> bool {
+    CITY_CENTRE.distance_m(p) <= 20_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use within500_engine::CityConfig;
+
+    #[test]
+    fn viewport_round_trips_and_zooms_about_the_pointer() {
+        let v = Viewport::around(CITY_CENTRE, 800.0, 600.0);
+        let p = v.to_latlng(123.0, 456.0);
+        let (x, y) = v.to_px(p);
+        assert!((x - 123.0).abs() < 1e-6 && (y - 456.0).abs() < 1e-6);
+        let z = v.zoomed(2.0, 100.0, 100.0);
+        assert!((z.metres_per_px - 3.0).abs() < 1e-12);
+        let (x, y) = z.to_px(v.to_latlng(100.0, 100.0));
+        assert!((x - 100.0).abs() < 0.05 && (y - 100.0).abs() < 0.05, "{x} {y}");
+        let far = v.zoomed(1e-9, 0.0, 0.0);
+        assert!((far.metres_per_px - Viewport::ZOOM_RANGE.1).abs() < 1e-9);
+        let (m, px) = v.scale_bar();
+        assert!((m - 500.0).abs() < 1e-9 && (px - 500.0 / 6.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn both_panes_answer_the_same_query() {
+        let state = AppState { city: CityConfig { seed: 3, people: 10_000, listed_rate: 0.02 }, ..AppState::default() };
+        let loaded = load(&state).expect("valid");
+        let agg = aggregate_for(&loaded.city, state.k);
+        let mut sessions = Sessions::new(&state);
+        let a = answer(&loaded.city, &state, &agg, &mut sessions, false);
+        assert_eq!(a.exposed.entries.len(), loaded.city.listed_within(state.at, 500.0).len());
+        assert!(matches!(a.private, PrivateAnswer::Dp(Ok(_))));
+        assert!(!a.covering.is_empty());
+        assert_eq!(sessions.dp_spent_micros(), 1_000_000);
+        let total: u32 = loaded.layers.density.iter().map(|c| c.people).sum();
+        assert_eq!(total, 10_000);
+    }
+}
