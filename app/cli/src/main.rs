@@ -179,6 +179,11 @@ enum Command {
     },
     /// Answer one query through one design and print the answer as JSON.
     Query(Box<QueryArgs>),
+    /// Print the SHA-256 fingerprint of a city: equal fingerprints mean identical cities.
+    Fingerprint {
+        #[command(flatten)]
+        city: CityArgs,
+    },
     /// Time the H3 radius query against brute force and a uniform grid; print JSON.
     Bench {
         /// Seed of the synthetic city.
@@ -256,6 +261,10 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| format!("cannot write the output: {e}"))
         }
         Command::Query(args) => query::run(&args),
+        Command::Fingerprint { city } => {
+            println!("{}", city.generate()?.fingerprint());
+            Ok(())
+        }
         Command::Bench { seed, people, queries, radius, json: _ } => bench::run(seed, people, queries, radius),
     }
 }

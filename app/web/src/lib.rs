@@ -169,6 +169,11 @@ fn Main() -> impl IntoView {
         if let Some(a) = answers {
             ctx.answers.set(Some(a));
         }
+        // A counter on <body> lets the speed measurement see each answer arrive.
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let seq = body.get_attribute("data-answer-seq").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            let _ = body.set_attribute("data-answer-seq", &(seq + 1).to_string());
+        }
     });
 
     view! {

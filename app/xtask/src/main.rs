@@ -54,6 +54,17 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
 }
 
+/// Runs a command in the repository root and returns its standard output.
+pub fn capture(cmd: &mut Command) -> Result<String, String> {
+    let shown = format!("{cmd:?}");
+    let out = cmd.current_dir(root()).output().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!("{shown} failed: {}", String::from_utf8_lossy(&out.stderr).trim()))
+    }
+}
+
 /// The cargo that runs xtask.
 pub fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -65,9 +76,12 @@ fn test() -> Result<(), String> {
     // The web crate's plain logic, natively.
     run(cargo().args(["test", "-p", "within500-web", "--lib"]))?;
     run(cargo().args(["build", "-p", "within500-engine", "--target", "wasm32-unknown-unknown"]))?;
-    // Components in headless Chromium through chromedriver (runner set in .cargo/config.toml).
+    // Components in headless Chromium through chromedriver (runner set in .cargo/config.toml),
+    // with the native fingerprint of a city to compare the browser's against.
+    let native = capture(cargo().args(["run", "--quiet", "--release", "--bin", "within500", "--", "fingerprint", "--seed", "2019", "--people", "20000"]))?;
     run(cargo()
         .args(["test", "-p", "within500-web", "--target", "wasm32-unknown-unknown"])
+        .env("WITHIN500_NATIVE_FINGERPRINT", native.trim())
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
     site::build()?;

@@ -84,13 +84,17 @@ fn ensure_npm() -> Result<(), String> {
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
 
-/// Debian's Chromium and ChromeDriver, for the browser tests.
+/// Debian's Chromium and ChromeDriver for the browser tests, and CJK fonts so that screenshots
+/// show the Chinese names rather than empty boxes.
 fn ensure_chromium() -> Result<(), String> {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+    let fonts = Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() && fonts.exists() {
         return Ok(());
     }
     run(Command::new("apt-get").args(["update", "-qq"]))?;
-    run(Command::new("apt-get").args(["install", "-y", "-qq", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "chromium", "chromium-driver", "fonts-noto-cjk"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 /// Everything the web build needs.

@@ -180,10 +180,11 @@ pub fn MapView() -> impl IntoView {
         ctx.set_font("700 13px system-ui, sans-serif");
         let mark = format!("SYNTHETIC DATA · seed {} · {} people", state.city.seed, state.city.people);
         let w = ctx.measure_text(&mark).map_or(260.0, |m| m.width());
-        ctx.set_fill_style_str("rgba(255,255,255,0.88)");
-        ctx.fill_rect(width - w - 24.0, height - 30.0, w + 12.0, 22.0);
+        // Top left, clear of the scale bar and the zoom buttons, and part of any saved image.
+        ctx.set_fill_style_str("rgba(255,255,255,0.9)");
+        ctx.fill_rect(8.0, 8.0, w + 12.0, 22.0);
         ctx.set_fill_style_str("#7a1d12");
-        let _ = ctx.fill_text(&mark, width - w - 18.0, height - 14.0);
+        let _ = ctx.fill_text(&mark, 14.0, 24.0);
 
         if loaded.is_some() && !first_drawn.get_value() {
             first_drawn.set_value(true);
@@ -287,7 +288,7 @@ pub fn MapView() -> impl IntoView {
                 on:wheel=on_wheel
                 on:keydown=on_key
             ></canvas>
-            <div class="map-mark" aria-hidden="true">"SYNTHETIC DATA"</div>
+            <p class="visually-hidden">"Synthetic data: no real person is shown."</p>
             <div class="map-buttons">
                 <button type="button" aria-label="Zoom in" on:click=move |_| zoom(1.5)>"+"</button>
                 <button type="button" aria-label="Zoom out" on:click=move |_| zoom(1.0 / 1.5)>"−"</button>

@@ -1,0 +1,70 @@
+// Size and speed of the release build in headless Chromium, printed as one JSON object.
+// Run by `cargo xtask bench` after `cargo xtask dist`. Medians over repeated runs, each beside a
+// baseline measured in the same run: an empty page from the same server for load times.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { serve, launch, dist } from '../e2e/harness.mjs';
+
+const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const pct = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+
+const gz = (ext) => fs.readdirSync(dist).filter((f) => f.endsWith(ext))
+  .reduce((n, f) => n + zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length, 0);
+fs.writeFileSync(path.join(dist, 'perf-empty.html'), '<!DOCTYPE html><title>empty</title><p>empty</p>');
+
+const server = await serve();
+const browser = await launch();
+const result = { wasm_gzip_bytes: gz('.wasm'), js_gzip_bytes: gz('.js'), css_gzip_bytes: gz('.css') };
+result.wasm_js_gzip_kb = (result.wasm_gzip_bytes + result.js_gzip_bytes) / 1000;
+
+try {
+  const loads = [];
+  const empties = [];
+  for (let i = 0; i < 7; i += 1) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(server.url + 'perf-empty.html');
+    empties.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
+    await page.goto(server.url + '?seed=7&people=100000');
+    await page.waitForSelector('body[data-map-drawn-ms]', { timeout: 30000 });
+    loads.push(Number(await page.getAttribute('body', 'data-map-drawn-ms')));
+    await ctx.close();
+  }
+  result.people = 100000;
+  result.first_map_median_ms = median(loads);
+  result.empty_page_median_ms = median(empties);
+
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(server.url + '?seed=7&people=100000&design=aggregate');
+  await page.waitForSelector('canvas.map[data-drawn="city"]');
+  const moves = await page.evaluate(async () => {
+    const canvas = document.querySelector('canvas.map');
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const seq = () => Number(document.body.dataset.answerSeq ?? 0);
+    const out = [];
+    for (let i = 0; i < 40; i += 1) {
+      const before = seq();
+      const t0 = performance.now();
+      canvas.dispatchEvent(new KeyboardEvent('keydown', { key: i % 2 ? 'ArrowUp' : 'ArrowRight', shiftKey: true, bubbles: true }));
+      while (seq() === before) await frame();
+      await frame();
+      out.push(performance.now() - t0);
+    }
+    return out;
+  });
+  result.move_to_both_answers_median_ms = median(moves);
+  result.move_to_both_answers_p95_ms = pct(moves, 0.95);
+  result.frame_ms_baseline = await page.evaluate(async () => {
+    const f = () => new Promise((r) => requestAnimationFrame(r));
+    await f(); const t = performance.now(); for (let i = 0; i < 20; i += 1) await f();
+    return (performance.now() - t) / 20;
+  });
+  await ctx.close();
+} finally {
+  await browser.close();
+  await server.close();
+  fs.rmSync(path.join(dist, 'perf-empty.html'), { force: true });
+}
+console.log(JSON.stringify(result));
