@@ -161,7 +161,7 @@ test('no request leaves the origin', async () => {
 });
 
 test('on a phone the panes become tabs', async () => {
-  const { page, context } = await open(browser, server.url, '?seed=7', { width: 360, height: 740 });
+  const { page, context } = await open(browser, server.url, '?seed=7', { width: 320, height: 640 });
   assert.equal(await page.isVisible('section.exposed'), true);
   assert.equal(await page.isVisible('section.private'), false);
   await page.click('role=tab[name="Privacy-preserving"]');

@@ -4,6 +4,7 @@
 //! H3 radius query against brute force and a uniform grid. All output is synthetic data and says
 //! so. Bad arguments exit with status 2 and one line naming what is wrong.
 
+mod attack;
 mod bench;
 mod export;
 mod query;
@@ -135,6 +136,74 @@ pub struct QueryArgs {
     /// Longitude of the querier in degrees (within 20 km of 114.51 E).
     #[arg(long, allow_hyphen_values = true)]
     lng: f64,
+    #[command(flatten)]
+    design: DesignArgs,
+    /// Proximity test: the creditor's debtor, as a person id (required with --design psi).
+    #[arg(long)]
+    debtor: Option<u32>,
+    /// Print the answer as JSON (the default output is JSON too; the flag is accepted for scripts).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Attackers as named on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AttackerArg {
+    /// Walks the street grid asking every 300 m (budget: questions in total).
+    Walker,
+    /// Distances from three positions (needs --fidelity distance or pins).
+    Trilateration,
+    /// Binary search on yes/no answers (budget: questions per target).
+    Oracle,
+    /// Oracle search averaging repeated answers (budget: questions per target).
+    Averaging,
+    /// Reverses hashed cells by trying every cell of the city (--design psi).
+    Dictionary,
+    /// Walker sightings joined with a public directory; finds household members.
+    Linkage,
+}
+
+impl AttackerArg {
+    fn kind(self) -> within500_engine::AttackerKind {
+        use within500_engine::AttackerKind as A;
+        match self {
+            Self::Walker => A::Walker,
+            Self::Trilateration => A::Trilateration,
+            Self::Oracle => A::Oracle,
+            Self::Averaging => A::Averaging,
+            Self::Dictionary => A::Dictionary,
+            Self::Linkage => A::Linkage,
+        }
+    }
+}
+
+/// Arguments of `attack`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AttackArgs {
+    #[command(flatten)]
+    city: CityArgs,
+    #[command(flatten)]
+    design: DesignArgs,
+    /// The attacker.
+    #[arg(long, value_enum)]
+    attacker: AttackerArg,
+    /// Questions allowed: per target (trilateration, oracle, averaging) or in total (walker, linkage).
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    budget: u32,
+    /// Switch off the DP cache and budget (and the blur's remembered position) to show what they prevent.
+    #[arg(long)]
+    unprotected: bool,
+    /// Include every target's estimate and true home.
+    #[arg(long)]
+    outcomes: bool,
+    /// Print JSON (the only output format; accepted for scripts).
+    #[arg(long)]
+    json: bool,
+}
+
+/// A design and its parameters, shared by `query` and `attack`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DesignArgs {
     /// Radius in metres, 50 to 5000.
     #[arg(long, allow_hyphen_values = true, default_value_t = 500.0, value_parser = parse_radius)]
     radius: f64,
@@ -159,12 +228,6 @@ pub struct QueryArgs {
     /// Proximity test: how cells are hashed.
     #[arg(long, value_enum, default_value_t = HashArg::Keyed)]
     psi_hash: HashArg,
-    /// Proximity test: the creditor's debtor, as a person id (required with --design psi).
-    #[arg(long)]
-    debtor: Option<u32>,
-    /// Print the answer as JSON (the default output is JSON too; the flag is accepted for scripts).
-    #[arg(long)]
-    json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,6 +242,8 @@ enum Command {
     },
     /// Answer one query through one design and print the answer as JSON.
     Query(Box<QueryArgs>),
+    /// Run one attacker against one design on every listed person; print the metrics as JSON.
+    Attack(Box<AttackArgs>),
     /// Print the SHA-256 fingerprint of a city: equal fingerprints mean identical cities.
     Fingerprint {
         #[command(flatten)]
@@ -261,6 +326,7 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| format!("cannot write the output: {e}"))
         }
         Command::Query(args) => query::run(&args),
+        Command::Attack(args) => attack::run(&args),
         Command::Fingerprint { city } => {
             println!("{}", city.generate()?.fingerprint());
             Ok(())

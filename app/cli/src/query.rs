@@ -30,20 +30,21 @@ pub fn run(args: &QueryArgs) -> Result<(), String> {
             at.lat, at.lng
         ));
     }
-    if args.design == DesignArg::Psi && args.debtor.is_none() {
+    if args.design.design == DesignArg::Psi && args.debtor.is_none() {
         return Err("--design psi needs --debtor ID (a listed person's id, see `generate`)".into());
     }
     let city = args.city.generate()?;
     let seed = args.city.seed;
-    let query = Query { at, radius_m: args.radius };
-    let kind = args.design.kind();
-    let answer: Value = match args.design {
+    let d = &args.design;
+    let query = Query { at, radius_m: d.radius };
+    let kind = d.design.kind();
+    let answer: Value = match d.design {
         DesignArg::Exposed => {
-            let a = Exposed { fidelity: args.fidelity.into() }.answer(&city, query);
+            let a = Exposed { fidelity: d.fidelity.into() }.answer(&city, query);
             json!({ "level": a.level.slug(), "count": a.entries.len(), "people": a.entries })
         }
         DesignArg::Aggregate => {
-            let a = Aggregate::new(&city, args.k, DEFAULT_AGGREGATE_RESOLUTION).answer(query);
+            let a = Aggregate::new(&city, d.k, DEFAULT_AGGREGATE_RESOLUTION).answer(query);
             let cells: Vec<Value> = a
                 .cells
                 .iter()
@@ -52,29 +53,29 @@ pub fn run(args: &QueryArgs) -> Result<(), String> {
             json!({ "k": a.k, "cells": cells, "estimate": a.estimate })
         }
         DesignArg::Dp => {
-            if args.epsilon > args.epsilon_budget {
+            if d.epsilon > d.epsilon_budget {
                 return Err(format!(
                     "--epsilon {} exceeds --epsilon-budget {}: no query could be answered",
-                    args.epsilon.as_f64(),
-                    args.epsilon_budget.as_f64()
+                    d.epsilon.as_f64(),
+                    d.epsilon_budget.as_f64()
                 ));
             }
-            let mut dp = DpCount::new(args.epsilon, args.epsilon_budget, noise_seed(seed));
+            let mut dp = DpCount::new(d.epsilon, d.epsilon_budget, noise_seed(seed));
             let a = dp.answer(&city, query).map_err(|e| e.to_string())?;
             json!({
                 "noisy_count": a.noisy_count,
-                "epsilon": args.epsilon.as_f64(),
+                "epsilon": d.epsilon.as_f64(),
                 "epsilon_spent": a.spent_micros as f64 / 1e6,
                 "epsilon_left": a.left_micros as f64 / 1e6,
             })
         }
         DesignArg::Blur => {
-            let a = BlurredQuery::new(args.blur_epsilon, noise_seed(seed)).answer(&city, query);
-            json!({ "count": a.count, "blur_epsilon_per_m": args.blur_epsilon })
+            let a = BlurredQuery::new(d.blur_epsilon, noise_seed(seed)).answer(&city, query);
+            json!({ "count": a.count, "blur_epsilon_per_m": d.blur_epsilon })
         }
         DesignArg::Psi => {
             let debtor = args.debtor.unwrap_or_default();
-            let psi = PrivateProximity::new(args.psi_hash.into(), key_seed(seed));
+            let psi = PrivateProximity::new(d.psi_hash.into(), key_seed(seed));
             let a = psi.answer(&city, at, debtor).map_err(|e| format!("--debtor {debtor}: {e}"))?;
             json!({ "near": a.near, "hash": psi.hash().slug() })
         }
@@ -83,7 +84,7 @@ pub fn run(args: &QueryArgs) -> Result<(), String> {
         "synthetic": true,
         "note": "Synthetic data from Within 500 m: no real person.",
         "city": { "seed": seed, "people": args.city.people, "listed_rate": args.city.listed_rate },
-        "query": { "lat": at.lat, "lng": at.lng, "radius_m": args.radius },
+        "query": { "lat": at.lat, "lng": at.lng, "radius_m": d.radius },
         "design": kind.slug(),
         "discloses": kind.discloses_en(),
         "answer": answer,

@@ -122,3 +122,26 @@ fn bench_reports_the_figures() {
     }
     assert_eq!(v["answers_equal"], true);
 }
+
+#[test]
+fn attack_prints_the_metrics_and_the_lab_holds_for_another_seed() {
+    let base = ["attack", "--seed", "424242", "--people", "20000", "--json"];
+    let oracle = json(&[&base[..], &["--design", "exposed", "--attacker", "oracle", "--budget", "40"]].concat());
+    for key in ["located_50m", "located_200m", "median_error_m", "reidentified_share", "households_exposed", "queries_used", "epsilon_spent", "count_error", "reversed_share"] {
+        assert!(oracle.get(key).is_some(), "{key} missing");
+    }
+    assert!(oracle["located_50m"].as_f64().expect("share") >= 0.9);
+    assert!(oracle["max_queries_per_target"].as_u64().expect("count") <= 40);
+    let agg = json(&[&base[..], &["--design", "aggregate", "--k", "5", "--attacker", "oracle"]].concat());
+    assert!(agg["median_error_m"].as_f64().expect("estimated") > 200.0);
+    let dp = json(&[&base[..], &["--design", "dp", "--epsilon", "1", "--epsilon-budget", "10", "--attacker", "averaging"]].concat());
+    assert!(dp["median_error_m"].as_f64().expect("estimated") > 200.0);
+    let plain = json(&[&base[..], &["--design", "psi", "--psi-hash", "plain", "--attacker", "dictionary"]].concat());
+    assert_eq!(plain["reversed_share"], 1.0);
+    let keyed = json(&[&base[..], &["--design", "psi", "--psi-hash", "keyed", "--attacker", "dictionary"]].concat());
+    assert_eq!(keyed["reversed_share"], 0.0);
+    assert!(keyed["median_error_m"].is_null());
+    refused(&[&base[..], &["--design", "exposed", "--attacker", "dictionary"]].concat(), "--design psi");
+    refused(&[&base[..], &["--design", "psi", "--attacker", "oracle"]].concat(), "dictionary");
+    refused(&[&base[..], &["--attacker", "sniper"]].concat(), "sniper");
+}

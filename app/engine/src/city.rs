@@ -460,11 +460,17 @@ impl City {
     }
 
     fn index_listed(listings: &[Listing], lat: &[f64], lng: &[f64]) -> ListedIndex {
+        // Few points per cell keep the grid disk small: coarser cells for fewer listed people.
+        let resolution = match listings.len() {
+            0..=4_999 => h3o::Resolution::Eight,
+            5_000..=49_999 => h3o::Resolution::Nine,
+            _ => INDEX_RESOLUTION,
+        };
         let mut rows: Vec<(u64, u32)> = listings
             .iter()
             .map(|l| {
                 let p = LatLng::new(lat[l.person as usize], lng[l.person as usize]);
-                (cell_of(p, INDEX_RESOLUTION).unwrap_or_default(), l.person)
+                (cell_of(p, resolution).unwrap_or_default(), l.person)
             })
             .collect();
         rows.sort_unstable();
@@ -473,7 +479,7 @@ impl City {
             lat: rows.iter().map(|r| lat[r.1 as usize]).collect(),
             lng: rows.iter().map(|r| lng[r.1 as usize]).collect(),
             ids: rows.iter().map(|r| r.1).collect(),
-            index: CellIndex::from_sorted_cells(INDEX_RESOLUTION, &cells),
+            index: CellIndex::from_sorted_cells(resolution, &cells),
         }
     }
 

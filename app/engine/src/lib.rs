@@ -28,6 +28,7 @@
 // between them and usize are checked where they could overflow.
 #![allow(clippy::cast_possible_truncation, clippy::module_name_repetitions, clippy::missing_panics_doc)]
 
+mod attacks;
 pub mod baseline;
 mod city;
 mod designs;
@@ -37,6 +38,10 @@ mod index;
 mod plan;
 mod state;
 
+pub use attacks::{
+    dictionary_attack, run_lab, AttackerKind, Directory, LabConfig, LabRun, Metrics, Outcome, Probe, Reply, Sighting,
+    Target,
+};
 pub use city::{
     City, CityConfig, ConfigError, Household, Listing, Person, Reason, Sex, DEFAULT_LISTED_RATE,
     DEFAULT_PEOPLE, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR,
@@ -45,7 +50,7 @@ pub use designs::{
     covering_cells, sample_discrete_laplace, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount,
     CellHash, DesignKind, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError, Exposed,
     ExposedAnswer, ExposedEntry, Fidelity, PrivateProximity, ProximityAnswer, ProximityError, Query,
-    Token, WarningLevel, DEFAULT_AGGREGATE_RESOLUTION,
+    Token, WarningLevel, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
 };
 pub use geo::{haversine_term, LatLng, LocalFrame, RadiusTest, CITY_CENTRE, EARTH_RADIUS_M};
 pub use h3o::Resolution;

@@ -212,6 +212,19 @@ impl StreetPlan {
         Address { district: Self::district_at(east_m, north_m), street, number }
     }
 
+    /// The local position (metres east and north of the centre) of a building number on a
+    /// street: the point on the street's line that the number stands for, as a map would
+    /// geocode it. Homes lie off the street, up to half a block from this point.
+    #[must_use]
+    pub fn locate(&self, street: u16, number: u16) -> (f64, f64) {
+        let s = &self.streets[usize::from(street).min(self.streets.len() - 1)];
+        let along = f64::from((number.max(1) - 1) / 2) * METRES_PER_NUMBER + METRES_PER_NUMBER / 2.0 - CITY_RADIUS_M;
+        match s.axis {
+            StreetAxis::NorthSouth => (s.offset_m, along),
+            StreetAxis::EastWest => (along, s.offset_m),
+        }
+    }
+
     /// The full address in Chinese, e.g. `槐阳区和平路1203号`.
     #[must_use]
     pub fn format_zh(&self, a: Address) -> String {

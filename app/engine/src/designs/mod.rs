@@ -15,7 +15,7 @@ pub use aggregate::{covering_cells, Aggregate, AggregateAnswer, CellCount, DEFAU
 pub use blur::{BlurredAnswer, BlurredQuery};
 pub use dp::{sample_discrete_laplace, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError};
 pub use exposed::{Exposed, ExposedAnswer, ExposedEntry, Fidelity, WarningLevel};
-pub use proximity::{CellHash, PrivateProximity, ProximityAnswer, ProximityError, Token};
+pub use proximity::{PROXIMITY_RESOLUTION, CellHash, PrivateProximity, ProximityAnswer, ProximityError, Token};
 
 use serde::Serialize;
 

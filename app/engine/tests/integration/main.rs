@@ -1,5 +1,6 @@
 //! Integration tests of the engine, one module per operation.
 
+mod attacks;
 mod city;
 mod designs;
 mod radius;

@@ -37,6 +37,8 @@ pub fn MapView() -> impl IntoView {
     let c = use_ctx();
     let canvas = NodeRef::<html::Canvas>::new();
     let drag = StoredValue::new(Drag::None);
+    // Pointers currently down (id, x, y), for pinch zoom with two fingers.
+    let pointers: StoredValue<Vec<(i32, f64, f64)>> = StoredValue::new(Vec::new());
     let redraw = RwSignal::new(0u32);
     let first_drawn = StoredValue::new(false);
     let _resize = window_event_listener(ev::resize, move |_| redraw.update(|n| *n += 1));
@@ -204,6 +206,10 @@ pub fn MapView() -> impl IntoView {
     };
     let on_down = move |ev: web_sys::PointerEvent| {
         let Some((x, y)) = local(&ev) else { return };
+        pointers.update_value(|p| {
+            p.retain(|q| q.0 != ev.pointer_id());
+            p.push((ev.pointer_id(), x, y));
+        });
         let v = c.viewport.get_untracked();
         let (mx, my) = v.to_px(c.state.get_untracked().at);
         if (x - mx).hypot(y - my) <= 18.0 {
@@ -218,6 +224,22 @@ pub fn MapView() -> impl IntoView {
     };
     let on_move = move |ev: web_sys::PointerEvent| {
         let Some((x, y)) = local(&ev) else { return };
+        // Two pointers down: pinch. Zoom by the change in their distance, about their midpoint.
+        let pinch = pointers.try_update_value(|p| {
+            let before = (p.len() == 2).then(|| ((p[0].1 - p[1].1).hypot(p[0].2 - p[1].2), p[0].1 + p[1].1, p[0].2 + p[1].2));
+            if let Some(q) = p.iter_mut().find(|q| q.0 == ev.pointer_id()) {
+                q.1 = x;
+                q.2 = y;
+            }
+            let after = (p.len() == 2).then(|| (p[0].1 - p[1].1).hypot(p[0].2 - p[1].2));
+            before.zip(after)
+        });
+        if let Some(Some(((d0, sx, sy), d1))) = pinch {
+            if d0 > 1.0 {
+                c.viewport.update(|v| *v = v.zoomed(d1 / d0, sx / 2.0, sy / 2.0));
+            }
+            return;
+        }
         match drag.get_value() {
             Drag::None => {}
             Drag::Marker => move_to(c.viewport.get_untracked().to_latlng(x, y), true),
@@ -227,7 +249,8 @@ pub fn MapView() -> impl IntoView {
             }
         }
     };
-    let on_up = move |_ev: web_sys::PointerEvent| {
+    let on_up = move |ev: web_sys::PointerEvent| {
+        pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
         if drag.get_value() == Drag::Marker {
             c.dragging.set(false);
         }

@@ -1,0 +1,93 @@
+//! The attack lab: what each attacker learns from each design.
+
+use within500_engine::{
+    dictionary_attack, run_lab, Aggregate, AttackerKind, CellHash, City, CityConfig, Epsilon, Fidelity, LabConfig,
+    Target, DEFAULT_AGGREGATE_RESOLUTION,
+};
+
+use crate::shared_city;
+
+fn config(attacker: AttackerKind, budget: u32, seed: u64) -> LabConfig {
+    LabConfig { attacker, budget, radius_m: 500.0, seed }
+}
+
+#[test]
+fn oracle_search_locates_listed_people_on_the_deployed_list() {
+    for seed in [7, 2019] {
+        let city = City::generate(CityConfig { seed, people: 30_000, listed_rate: 0.01 }).expect("valid");
+        let m = run_lab(&city, &config(AttackerKind::Oracle, 40, seed), &Target::Exposed(Fidelity::Reported));
+        assert!(m.located_50m >= 0.9, "seed {seed}: located within 50 m {}", m.located_50m);
+        assert!(m.max_queries_per_target <= 40);
+        assert_eq!(m.targets as usize, city.listings().len());
+        // The error curve falls as questions accumulate.
+        let curve: Vec<f64> = m.error_curve.iter().flatten().copied().collect();
+        assert!(curve.first() > curve.last(), "{curve:?}");
+    }
+}
+
+#[test]
+fn privacy_preserving_designs_keep_homes_beyond_200_m() {
+    let city = shared_city();
+    let agg = Target::Aggregate(Aggregate::new(city, 5, DEFAULT_AGGREGATE_RESOLUTION));
+    let m = run_lab(city, &config(AttackerKind::Oracle, 40, 1), &agg);
+    assert!(m.median_error_m.is_some_and(|e| e > 200.0), "aggregate: {:?}", m.median_error_m);
+    assert_eq!(m.reidentified_share, 0.0);
+    let dp = Target::Dp { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true };
+    let m = run_lab(city, &config(AttackerKind::Averaging, 40, 1), &dp);
+    assert!(m.median_error_m.is_some_and(|e| e > 200.0), "dp: {:?}", m.median_error_m);
+    // Each target's session stops at the budget: at most 10 questions cost ε.
+    assert!(m.epsilon_spent <= 10.0 * f64::from(m.targets) + 1e-9);
+}
+
+#[test]
+fn the_dp_cache_makes_repeats_free_and_useless() {
+    let city = shared_city();
+    let protected = Target::Dp { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true };
+    let open = Target::Dp { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: false };
+    let a = run_lab(city, &config(AttackerKind::Averaging, 40, 3), &protected);
+    let b = run_lab(city, &config(AttackerKind::Averaging, 40, 3), &open);
+    assert!(b.epsilon_spent > a.epsilon_spent * 2.0, "without the budget the attacker spends {} vs {}", b.epsilon_spent, a.epsilon_spent);
+}
+
+#[test]
+fn trilateration_needs_distances() {
+    let city = shared_city();
+    let with = run_lab(city, &config(AttackerKind::Trilateration, 40, 2), &Target::Exposed(Fidelity::Distance));
+    assert!(with.located_50m > 0.95, "{}", with.located_50m);
+    let without = run_lab(city, &config(AttackerKind::Trilateration, 40, 2), &Target::Exposed(Fidelity::Reported));
+    assert_eq!(without.median_error_m, None);
+    assert_eq!(without.located_200m, 0.0);
+}
+
+#[test]
+fn the_cell_dictionary_reverses_plain_hashes_only() {
+    let city = shared_city();
+    let plain = dictionary_attack(city, CellHash::Plain, 42);
+    assert_eq!(plain.reversed_share, Some(1.0));
+    assert!(plain.located_200m > 0.95, "a reversed cell puts its debtor within about 174 m");
+    let keyed = dictionary_attack(city, CellHash::Keyed, 42);
+    assert_eq!(keyed.reversed_share, Some(0.0));
+    assert_eq!(keyed.median_error_m, None);
+}
+
+#[test]
+fn walking_and_linking_expose_people_and_households_only_on_the_deployed_map() {
+    let city = shared_city();
+    let walker = run_lab(city, &config(AttackerKind::Walker, 300, 4), &Target::Exposed(Fidelity::Reported));
+    assert!(walker.reidentified_share > 0.1, "{}", walker.reidentified_share);
+    let linkage = run_lab(city, &config(AttackerKind::Linkage, 300, 4), &Target::Exposed(Fidelity::Reported));
+    assert!(linkage.households_exposed > 0);
+    assert!(linkage.located_200m > 0.0);
+    let agg = Target::Aggregate(Aggregate::new(city, 5, DEFAULT_AGGREGATE_RESOLUTION));
+    let counts_only = run_lab(city, &config(AttackerKind::Linkage, 300, 4), &agg);
+    assert_eq!(counts_only.reidentified_share, 0.0);
+    assert_eq!(counts_only.households_exposed, 0);
+    assert_eq!(counts_only.median_error_m, None);
+}
+
+#[test]
+fn lab_runs_are_reproducible() {
+    let city = shared_city();
+    let t = Target::Blur { epsilon_per_m: 0.004, protected: true };
+    assert_eq!(run_lab(city, &config(AttackerKind::Oracle, 20, 9), &t), run_lab(city, &config(AttackerKind::Oracle, 20, 9), &t));
+}
