@@ -17,7 +17,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use within500_engine::{Aggregate, AppState, FieldError};
 
-use crate::components::{Controls, ExposedPane, Header, MapView, Notice, PrivacyPane, TextAlternative};
+use crate::components::{Controls, ExposedPane, Header, LabPanel, LabResult, MapView, Notice, PrivacyPane, TextAlternative};
 use crate::model::{Answers, Loaded, Sessions, Viewport};
 
 /// The panes shown on narrow screens, one at a time.
@@ -54,6 +54,8 @@ pub struct Ctx {
     pub truth_overlay: RwSignal<bool>,
     /// Active pane on narrow screens.
     pub tab: RwSignal<Tab>,
+    /// The last attack lab run, drawn on the map and tabulated.
+    pub lab: RwSignal<Option<LabResult>, LocalStorage>,
     go: StoredValue<Rc<dyn Fn(&AppState, bool)>, LocalStorage>,
 }
 
@@ -107,6 +109,7 @@ fn Main() -> impl IntoView {
         selected: RwSignal::new(None),
         truth_overlay: RwSignal::new(false),
         tab: RwSignal::new(Tab::Exposed),
+        lab: RwSignal::new_local(None),
         go: StoredValue::new_local(go),
     };
     provide_context(ctx);
@@ -194,6 +197,7 @@ fn Main() -> impl IntoView {
             <PrivacyPane />
         </main>
         <Controls />
+        <LabPanel />
         <footer class="footer">
             <p>
                 "All people, names, ID numbers and addresses here are synthetic. "

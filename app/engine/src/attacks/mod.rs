@@ -159,10 +159,11 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
 }
 
 /// An attack in progress, run a batch of targets at a time so a page can show progress.
-pub struct LabRun<'a> {
-    city: &'a City,
+///
+/// It owns only its own progress; the city and the design are lent to each [`LabRun::step`], so
+/// a page can keep the run between animation frames.
+pub struct LabRun {
     config: LabConfig,
-    target: &'a Target,
     targets: Vec<u32>,
     next: usize,
     rng: ChaCha8Rng,
@@ -176,15 +177,18 @@ pub struct LabRun<'a> {
     households_exposed: u32,
 }
 
-impl<'a> LabRun<'a> {
+impl LabRun {
     /// Prepares an attack on every listed person of the city.
     #[must_use]
-    pub fn new(city: &'a City, config: LabConfig, target: &'a Target) -> Self {
-        let targets: Vec<u32> = city.listings().iter().map(|l| l.person).collect();
+    pub fn new(city: &City, config: LabConfig) -> Self {
+        Self::on_targets(config, city.listings().iter().map(|l| l.person).collect())
+    }
+
+    /// Prepares an attack on some listed people only (for quick parameter sweeps).
+    #[must_use]
+    pub fn on_targets(config: LabConfig, targets: Vec<u32>) -> Self {
         Self {
-            city,
             config,
-            target,
             targets,
             next: 0,
             rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0xA77A_C4),
@@ -219,22 +223,23 @@ impl<'a> LabRun<'a> {
     }
 
     /// Attacks up to `n` more targets (route attackers do all their work in one step).
-    pub fn step(&mut self, n: usize) {
+    /// `city` and `target` must be the same at every step of a run.
+    pub fn step(&mut self, city: &City, target: &Target, n: usize) {
         if self.done() {
             return;
         }
         if !self.config.attacker.budget_per_target() {
-            self.route_attack();
+            self.route_attack(city, target);
             self.next = self.targets.len().max(1);
             return;
         }
         let end = (self.next + n).min(self.targets.len());
         for i in self.next..end {
             let person = self.targets[i];
-            let truth = self.city.home(person);
+            let truth = city.home(person);
             let start = hint(truth, self.config.radius_m, &mut self.rng);
             let noise_seed = self.config.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ u64::from(person);
-            let mut probe = Probe::new(self.city, self.target, self.config.radius_m, noise_seed);
+            let mut probe = Probe::new(city, target, self.config.radius_m, noise_seed);
             let history = match self.config.attacker {
                 AttackerKind::Oracle => strategies::oracle_search(&mut probe, person, start, self.config.budget, 1, self.config.radius_m),
                 AttackerKind::Averaging => strategies::oracle_search(&mut probe, person, start, self.config.budget, 3, self.config.radius_m),
@@ -247,7 +252,7 @@ impl<'a> LabRun<'a> {
             self.count_error.0 += e;
             self.count_error.1 += n;
             let estimate = history.last().copied().flatten();
-            if estimate.is_some() && matches!(self.target, Target::Exposed(_)) {
+            if estimate.is_some() && matches!(target, Target::Exposed(_)) {
                 // The deployed map showed this person's name and ID number with their handle.
                 self.reidentified += 1;
             }
@@ -258,15 +263,15 @@ impl<'a> LabRun<'a> {
     }
 
     /// The walker and linkage routes.
-    fn route_attack(&mut self) {
-        let mut probe = Probe::new(self.city, self.target, self.config.radius_m, self.config.seed ^ 0x5EED);
+    fn route_attack(&mut self, city: &City, target: &Target) {
+        let mut probe = Probe::new(city, target, self.config.radius_m, self.config.seed ^ 0x5EED);
         let seen = strategies::walk(&mut probe, self.config.budget, self.config.radius_m, &mut self.rng);
         let linked = (self.config.attacker == AttackerKind::Linkage).then(|| {
-            let directory = Directory::publish(self.city, self.config.seed);
-            directory.link(self.city, &seen)
+            let directory = Directory::publish(city, self.config.seed);
+            directory.link(city, &seen)
         });
         for &person in &self.targets {
-            let truth = self.city.home(person);
+            let truth = city.home(person);
             let estimate = match &linked {
                 Some(l) => l.homes.get(&person).copied(),
                 None => seen.get(&person).map(strategies::Seen::estimate),
@@ -286,9 +291,9 @@ impl<'a> LabRun<'a> {
         self.count_error = probe.count_error();
     }
 
-    /// The metrics of what has run so far.
+    /// The metrics of what has run so far against `target`.
     #[must_use]
-    pub fn metrics(&self) -> Metrics {
+    pub fn metrics(&self, target: &Target) -> Metrics {
         #[allow(clippy::cast_precision_loss)]
         let n = self.targets.len().max(1) as f64;
         let errors: Vec<f64> = self
@@ -310,7 +315,7 @@ impl<'a> LabRun<'a> {
                 )
             })
             .collect();
-        let kind = self.target.kind();
+        let kind = target.kind();
         #[allow(clippy::cast_precision_loss)]
         Metrics {
             design: kind.slug(),
@@ -324,7 +329,7 @@ impl<'a> LabRun<'a> {
             queries_used: self.queries,
             max_queries_per_target: self.max_per_target,
             epsilon_spent: self.spent_micros as f64 / 1e6,
-            count_error: if matches!(self.target, Target::Exposed(_)) {
+            count_error: if matches!(target, Target::Exposed(_)) {
                 Some(0.0)
             } else {
                 (self.count_error.1 > 0).then(|| self.count_error.0 / f64::from(self.count_error.1))
@@ -339,11 +344,11 @@ impl<'a> LabRun<'a> {
 /// Runs an attack to the end and returns its metrics.
 #[must_use]
 pub fn run_lab(city: &City, config: &LabConfig, target: &Target) -> Metrics {
-    let mut run = LabRun::new(city, *config, target);
+    let mut run = LabRun::new(city, *config);
     while !run.done() {
-        run.step(usize::MAX);
+        run.step(city, target, usize::MAX);
     }
-    run.metrics()
+    run.metrics(target)
 }
 
 /// The dictionary attack on the private proximity test's cell tokens: hash every H3 cell of the

@@ -58,6 +58,7 @@ pub fn MapView() -> impl IntoView {
         let answers = c.answers.get();
         let state = c.state.get();
         let truth = c.truth_overlay.get();
+        let lab = c.lab.get();
         let width = f64::from(el.client_width().max(200));
         let height = f64::from(el.client_height().max(200));
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
@@ -171,6 +172,28 @@ pub fn MapView() -> impl IntoView {
         ctx.set_stroke_style_str("#fff");
         ctx.set_line_width(3.0);
         ctx.stroke();
+
+        // The lab's estimates, each joined to the true home by a line.
+        if let Some(r) = &lab {
+            for (m, colour) in [(&r.exposed, "rgba(179, 38, 30, 0.75)"), (&r.private, "rgba(29, 78, 216, 0.75)")] {
+                let Ok(m) = m else { continue };
+                ctx.set_stroke_style_str(colour);
+                ctx.set_fill_style_str(colour);
+                ctx.set_line_width(1.0);
+                for o in &m.outcomes {
+                    let Some(e) = o.estimate else { continue };
+                    let ((x0, y0), (x1, y1)) = (v.to_px(e), v.to_px(o.truth));
+                    if x0.max(x1) < 0.0 || y0.max(y1) < 0.0 || x0.min(x1) > width || y0.min(y1) > height {
+                        continue;
+                    }
+                    ctx.begin_path();
+                    ctx.move_to(x0, y0);
+                    ctx.line_to(x1, y1);
+                    ctx.stroke();
+                    ctx.fill_rect(x0 - 2.5, y0 - 2.5, 5.0, 5.0);
+                }
+            }
+        }
 
         // Scale bar and the synthetic-data mark, always drawn into the image.
         let (metres, bar) = v.scale_bar();
