@@ -1,28 +1,19 @@
 // End-to-end specs for the main view, against the release build in dist/.
 // One test per user action; run by `cargo xtask test` (node --test tests/e2e/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, open, shots } from './harness.mjs';
+import { setup, open, shots } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = setup();
 
 const names = async (page) => page.$$eval('[data-testid=exposed-list] .person-open', (els) => els.map((e) => e.textContent.trim()));
 const privateText = async (page) => (await page.textContent('[data-testid=private-answer]')).trim();
 const query = (page) => new URL(page.url()).searchParams;
 
 test('the default view renders the map, both panes and the synthetic mark', async () => {
-  const { page, context, errors } = await open(browser, server.url);
+  const { page, context, errors } = await open(env.browser, env.server.url);
   assert.equal(await page.isVisible('[data-testid=synthetic-badge]'), true);
   assert.match(await page.textContent('.map-wrap'), /Synthetic data/);
   assert.ok((await names(page)).length > 0, 'the deployed pane lists people at the default position');
@@ -35,7 +26,7 @@ test('the default view renders the map, both panes and the synthetic mark', asyn
 });
 
 test('moving the position changes both answers', async () => {
-  const { page, context } = await open(browser, server.url, '?seed=7&design=blur');
+  const { page, context } = await open(env.browser, env.server.url, '?seed=7&design=blur');
   const before = { list: await names(page), answer: await privateText(page), lat: query(page).get('lat') };
   await page.focus('canvas.map');
   let changed = false;
@@ -61,7 +52,7 @@ test('moving the position changes both answers', async () => {
 });
 
 test('the deployed pane shows names; the privacy-preserving pane never does', async () => {
-  const { page, context } = await open(browser, server.url, '?seed=7&listed=0.03');
+  const { page, context } = await open(env.browser, env.server.url, '?seed=7&listed=0.03');
   const shown = await names(page);
   assert.ok(shown.length >= 3);
   const words = shown.flatMap((n) => n.split(/\s+/)).filter((w) => w.length > 1);
@@ -77,7 +68,7 @@ test('the deployed pane shows names; the privacy-preserving pane never does', as
 });
 
 test('choosing a design and its parameters updates the answer and the URL', async () => {
-  const { page, context } = await open(browser, server.url, '?seed=7');
+  const { page, context } = await open(env.browser, env.server.url, '?seed=7');
   await page.selectOption('[data-testid=design]', 'aggregate');
   await page.fill('[data-testid=param-k]', '3');
   await page.press('[data-testid=param-k]', 'Enter');
@@ -99,7 +90,7 @@ test('choosing a design and its parameters updates the answer and the URL', asyn
 
 test('the URL round-trips through reload and the back button', async () => {
   const q = '?seed=11&people=20000&lat=38.05&lng=114.52&r=800&design=blur&blur=0.01&fidelity=pins';
-  const { page, context } = await open(browser, server.url, q);
+  const { page, context } = await open(env.browser, env.server.url, q);
   assert.match(await page.textContent('.city-line'), /seed 11 · 20000 people/);
   assert.equal(await page.inputValue('[data-testid=setting-r]'), '800');
   assert.equal(await page.inputValue('[data-testid=design]'), 'blur');
@@ -117,7 +108,7 @@ test('the URL round-trips through reload and the back button', async () => {
 });
 
 test('a malformed URL shows a notice naming each bad field and falls back for those only', async () => {
-  const { page, context } = await open(browser, server.url, '?seed=5&people=lots&r=99999&design=magic&lat=12');
+  const { page, context } = await open(env.browser, env.server.url, '?seed=5&people=lots&r=99999&design=magic&lat=12');
   const notice = await page.textContent('[data-testid=url-notice]');
   for (const field of ['people=', 'r=', 'design=', 'lat=']) assert.ok(notice.includes(field), field);
   assert.match(await page.textContent('.city-line'), /seed 5 · 100000 people/);
@@ -126,7 +117,7 @@ test('a malformed URL shows a notice naming each bad field and falls back for th
 });
 
 test('a bad form field gets a message naming it, and the city is kept', async () => {
-  const { page, context } = await open(browser, server.url, '?seed=7');
+  const { page, context } = await open(env.browser, env.server.url, '?seed=7');
   await page.fill('[data-testid=setting-people]', '12');
   await page.press('[data-testid=setting-people]', 'Enter');
   assert.match(await page.textContent('.controls .field-error'), /people="12".*1000 to 11000000/);
@@ -135,7 +126,7 @@ test('a bad form field gets a message naming it, and the city is kept', async ()
 });
 
 test('report and share show what would be sent and send nothing', async () => {
-  const { page, context, requests } = await open(browser, server.url, '?seed=7');
+  const { page, context, requests } = await open(env.browser, env.server.url, '?seed=7');
   const count = requests.length;
   await page.click('[data-testid=exposed-list] .person-open >> nth=0');
   await page.click('text=Report a tip');
@@ -150,18 +141,18 @@ test('report and share show what would be sent and send nothing', async () => {
 });
 
 test('no request leaves the origin', async () => {
-  const { page, context, requests } = await open(browser, server.url, '?seed=3&design=psi&debtor=1');
+  const { page, context, requests } = await open(env.browser, env.server.url, '?seed=3&design=psi&debtor=1');
   await page.focus('canvas.map');
   await page.keyboard.press('ArrowUp');
   await page.click('[aria-label="Zoom in"]');
-  const origin = new URL(server.url).origin;
+  const origin = new URL(env.server.url).origin;
   assert.ok(requests.length >= 4);
   for (const r of requests) assert.ok(r.startsWith(origin) || r.startsWith('data:'), r);
   await context.close();
 });
 
 test('on a phone the panes become tabs', async () => {
-  const { page, context } = await open(browser, server.url, '?seed=7', { width: 320, height: 640 });
+  const { page, context } = await open(env.browser, env.server.url, '?seed=7', { width: 320, height: 640 });
   assert.equal(await page.isVisible('section.exposed'), true);
   assert.equal(await page.isVisible('section.private'), false);
   await page.click('role=tab[name="Privacy-preserving"]');

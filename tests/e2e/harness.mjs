@@ -4,6 +4,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -65,4 +66,21 @@ export async function open(browser, base, query = '', viewport = { width: 1280, 
   await page.goto(base + query);
   await page.waitForSelector('canvas.map[data-drawn="city"]', { timeout: 30000 });
   return { page, context, requests, errors };
+}
+
+/**
+ * Registers a server for dist/ and a browser around a spec file's tests; returns an object whose
+ * `server` and `browser` are set once they are up.
+ */
+export function setup() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await serve();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

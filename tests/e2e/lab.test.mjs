@@ -1,26 +1,19 @@
 // End-to-end specs for the attack lab: run an attacker in the app and check the table and the
 // charts against the command line's numbers for the same seed and settings.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, shots, root } from './harness.mjs';
+import { setup, open, shots, root } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = setup();
 
-const cli = path.join(root, 'target', 'release', 'within500');
+// The CLI that `cargo xtask test` built (debug), or a release build if that is all there is.
+const cli = [path.join(root, 'target', 'debug', 'within500'), path.join(root, 'target', 'release', 'within500')]
+  .find((p) => fs.existsSync(p)) ?? path.join(root, 'target', 'debug', 'within500');
 function attack(args) {
-  assert.ok(fs.existsSync(cli), `${cli} is missing: run \`cargo build --release --bin within500\``);
+  assert.ok(fs.existsSync(cli), `${cli} is missing: run \`cargo build --bin within500\``);
   return JSON.parse(execFileSync(cli, ['attack', ...args, '--json'], { encoding: 'utf8' }));
 }
 
@@ -41,12 +34,12 @@ function same(app, cliOut, label) {
 }
 
 test('the oracle attacker in the app matches the command line, for both panes', async () => {
-  const { page, context, errors } = await open(browser, server.url, '?seed=7&people=20000&design=aggregate&k=5');
+  const { page, context, errors } = await open(env.browser, env.server.url, '?seed=7&people=20000&design=aggregate&k=5');
   await page.selectOption('[data-testid=attacker]', 'oracle');
   await page.fill('[data-testid=lab-budget]', '40');
   await page.press('[data-testid=lab-budget]', 'Enter');
   await page.click('[data-testid=lab-run]');
-  await page.waitForSelector('[data-testid=lab-table]', { timeout: 60000 });
+  await page.waitForSelector('[data-testid=lab-table][data-complete=true]', { timeout: 60000 });
   await page.waitForSelector('[data-testid=error-chart] polyline');
   await page.waitForSelector('[data-testid=tradeoff-chart] polyline');
   const base = ['--seed', '7', '--people', '20000', '--attacker', 'oracle', '--budget', '40'];
@@ -64,17 +57,17 @@ test('the oracle attacker in the app matches the command line, for both panes', 
 });
 
 test('averaging against the DP count and the dictionary against hashed cells match the command line', async () => {
-  const { page, context } = await open(browser, server.url, '?seed=9&people=20000&eps=1&budget=10');
+  const { page, context } = await open(env.browser, env.server.url, '?seed=9&people=20000&eps=1&budget=10');
   await page.selectOption('[data-testid=attacker]', 'averaging');
   await page.click('[data-testid=lab-run]');
-  await page.waitForSelector('[data-testid=lab-table]', { timeout: 60000 });
+  await page.waitForSelector('[data-testid=lab-table][data-complete=true]', { timeout: 60000 });
   same(await table(page, 'private'), attack(['--seed', '9', '--people', '20000', '--attacker', 'averaging', '--design', 'dp', '--epsilon', '1', '--epsilon-budget', '10']), 'dp');
   await page.selectOption('[data-testid=design]', 'psi');
   await page.selectOption('[data-testid=attacker]', 'dictionary');
   await page.selectOption('section.private select >> nth=1', 'plain');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('hash') === 'plain');
   await page.click('[data-testid=lab-run]');
-  await page.waitForSelector('[data-testid=lab-table] td[data-key=reversed_share][data-side=private][data-value]');
+  await page.waitForSelector('[data-testid=lab-table][data-complete=true] td[data-key=reversed_share][data-side=private][data-value="1"]');
   const reversed = await page.getAttribute('td[data-key=reversed_share][data-side=private]', 'data-value');
   assert.equal(Number(reversed), 1);
   assert.match(await page.textContent('[data-testid=lab-table] td[data-side=exposed]'), /n\/a/);
@@ -82,7 +75,7 @@ test('averaging against the DP count and the dictionary against hashed cells mat
 });
 
 test('a bad budget gets a message naming it', async () => {
-  const { page, context } = await open(browser, server.url, '?seed=7&people=20000');
+  const { page, context } = await open(env.browser, env.server.url, '?seed=7&people=20000');
   await page.fill('[data-testid=lab-budget]', 'lots');
   await page.press('[data-testid=lab-budget]', 'Enter');
   assert.match(await page.textContent('.lab .field-error'), /budget="lots"/);

@@ -9,7 +9,7 @@ use crate::query::key_seed;
 use crate::{AttackArgs, DesignArg};
 
 pub fn run(args: &AttackArgs) -> Result<(), String> {
-    let attacker = args.attacker.kind();
+    let attacker = args.attacker;
     let city = args.city.generate()?;
     let q = &args.design;
     let metrics = match (q.design, attacker) {

@@ -146,37 +146,6 @@ pub struct QueryArgs {
     json: bool,
 }
 
-/// Attackers as named on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum AttackerArg {
-    /// Walks the street grid asking every 300 m (budget: questions in total).
-    Walker,
-    /// Distances from three positions (needs --fidelity distance or pins).
-    Trilateration,
-    /// Binary search on yes/no answers (budget: questions per target).
-    Oracle,
-    /// Oracle search averaging repeated answers (budget: questions per target).
-    Averaging,
-    /// Reverses hashed cells by trying every cell of the city (--design psi).
-    Dictionary,
-    /// Walker sightings joined with a public directory; finds household members.
-    Linkage,
-}
-
-impl AttackerArg {
-    fn kind(self) -> within500_engine::AttackerKind {
-        use within500_engine::AttackerKind as A;
-        match self {
-            Self::Walker => A::Walker,
-            Self::Trilateration => A::Trilateration,
-            Self::Oracle => A::Oracle,
-            Self::Averaging => A::Averaging,
-            Self::Dictionary => A::Dictionary,
-            Self::Linkage => A::Linkage,
-        }
-    }
-}
-
 /// Arguments of `attack`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AttackArgs {
@@ -184,9 +153,12 @@ pub struct AttackArgs {
     city: CityArgs,
     #[command(flatten)]
     design: DesignArgs,
-    /// The attacker.
-    #[arg(long, value_enum)]
-    attacker: AttackerArg,
+    /// The attacker: walker (asks every 300 m along the streets), trilateration (distances from
+    /// three positions; needs --fidelity distance or pins), oracle (binary search on yes/no
+    /// answers), averaging (oracle search averaging repeated answers), dictionary (reverses
+    /// hashed cells; --design psi), linkage (walker sightings joined with a public directory).
+    #[arg(long, value_parser = parse_attacker)]
+    attacker: within500_engine::AttackerKind,
     /// Questions allowed: per target (trilateration, oracle, averaging) or in total (walker, linkage).
     #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     budget: u32,
@@ -267,6 +239,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+fn parse_attacker(s: &str) -> Result<within500_engine::AttackerKind, String> {
+    within500_engine::AttackerKind::from_slug(s).ok_or_else(|| {
+        let all: Vec<&str> = within500_engine::AttackerKind::ALL.iter().map(|a| a.slug()).collect();
+        format!("'{s}' is not an attacker: choose {}", all.join(", "))
+    })
 }
 
 fn parse_people(s: &str) -> Result<u32, String> {

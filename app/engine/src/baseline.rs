@@ -46,7 +46,7 @@ impl UniformGrid {
         let side = (2.0 * half_m / bin_m).ceil() as usize;
         let bin_of = |p: LatLng| {
             let (e, n) = frame.to_local(p);
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
             let (x, y) = (((e + half_m) / bin_m).floor().clamp(0.0, (side - 1) as f64) as usize, ((n + half_m) / bin_m).floor().clamp(0.0, (side - 1) as f64) as usize);
             y * side + x
         };

@@ -4,7 +4,7 @@
 //! every transcendental function comes from `libm`, so a seed gives the same city bit for bit on
 //! every platform. Per-person details that are only needed for display (name, sex, birth date, ID
 //! number) are not stored: they are derived on demand from the seed and the household, from a
-//! separate ChaCha stream per household, which keeps memory near 30 bytes a person.
+//! separate `ChaCha` stream per household, which keeps memory near 30 bytes a person.
 //!
 //! People are stored sorted by the H3 cell of their home (members of a household are adjacent),
 //! so a person's id is their position in that order and the people index needs no id table.
@@ -295,6 +295,7 @@ impl City {
     ///
     /// # Errors
     /// [`ConfigError`] if the configuration is out of range.
+    #[allow(clippy::too_many_lines)] // one pass, step by step; splitting it would hide the order
     pub fn generate_with_progress(
         config: CityConfig,
         mut progress: impl FnMut(f64),
@@ -413,6 +414,7 @@ impl City {
                     {
                         listing_of[person as usize] = listings.len() as u32;
                     }
+                    #[allow(clippy::cast_sign_loss)] // exp is positive
                     let amount = libm::exp(rng.random_range(8.5f64..14.5)) as u32;
                     let year = rng.random_range(2014u16..=2018);
                     listings.push(Listing {
@@ -717,6 +719,10 @@ impl City {
             h.update(w.lat.to_le_bytes());
             h.update(w.lng.to_le_bytes());
         }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        h.finalize().iter().fold(String::with_capacity(64), |mut out, b| {
+            use std::fmt::Write;
+            let _ = write!(out, "{b:02x}");
+            out
+        })
     }
 }

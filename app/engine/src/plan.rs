@@ -199,7 +199,7 @@ impl StreetPlan {
         } else {
             (ew, east_m, north_m > ew * STREET_SPACING_M)
         };
-        #[allow(clippy::cast_possible_truncation)] // bounded by the city radius
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to 0..=2·half
         let mut street = (index as i32 + self.half).clamp(0, 2 * self.half) as usize;
         if to_ns > to_ew {
             street += self.first_street_ew;

@@ -247,7 +247,12 @@ mod tests {
     use super::*;
     use within500_engine::CityConfig;
 
-    #[test]
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    // Plain logic, tested natively with `cargo test` and in the browser by `cargo xtask test`.
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn viewport_round_trips_and_zooms_about_the_pointer() {
         let v = Viewport::around(CITY_CENTRE, 800.0, 600.0);
         let p = v.to_latlng(123.0, 456.0);
@@ -263,7 +268,8 @@ mod tests {
         assert!((m - 500.0).abs() < 1e-9 && (px - 500.0 / 6.0).abs() < 1e-9);
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn both_panes_answer_the_same_query() {
         let state = AppState { city: CityConfig { seed: 3, people: 10_000, listed_rate: 0.02 }, ..AppState::default() };
         let loaded = load(&state).expect("valid");

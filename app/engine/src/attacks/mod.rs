@@ -23,7 +23,7 @@
 mod probe;
 mod strategies;
 
-pub use probe::{Probe, Reply, Sighting, Target};
+pub use probe::{Displayed, Probe, Reply, Sighting, Target};
 pub use strategies::Directory;
 
 use rand::{Rng, SeedableRng};
@@ -155,7 +155,7 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 { v[n / 2] } else { f64::midpoint(v[n / 2 - 1], v[n / 2]) })
 }
 
 /// An attack in progress, run a batch of targets at a time so a page can show progress.
@@ -191,7 +191,7 @@ impl LabRun {
             config,
             targets,
             next: 0,
-            rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0xA77A_C4),
+            rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x00A7_7AC4),
             outcomes: Vec::new(),
             histories: Vec::new(),
             queries: 0,
@@ -265,10 +265,11 @@ impl LabRun {
     /// The walker and linkage routes.
     fn route_attack(&mut self, city: &City, target: &Target) {
         let mut probe = Probe::new(city, target, self.config.radius_m, self.config.seed ^ 0x5EED);
+        probe.remember_sightings();
         let seen = strategies::walk(&mut probe, self.config.budget, self.config.radius_m, &mut self.rng);
         let linked = (self.config.attacker == AttackerKind::Linkage).then(|| {
             let directory = Directory::publish(city, self.config.seed);
-            directory.link(city, &seen)
+            directory.link(&probe, &seen)
         });
         for &person in &self.targets {
             let truth = city.home(person);

@@ -21,6 +21,21 @@ pub struct Sighting {
     pub home: Option<LatLng>,
 }
 
+/// What the deployed map displayed about one person: the fields the linkage attacker joins on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Displayed {
+    /// Full name in Chinese.
+    pub name_zh: String,
+    /// District of the home.
+    pub district: u8,
+    /// Street of the home.
+    pub street: u16,
+    /// The building number's first digit, the only one shown.
+    pub number_first_digit: char,
+    /// How many digits the number has (the mask shows one star per hidden digit).
+    pub number_digits: usize,
+}
+
 /// A design's answer as an attacker sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -84,6 +99,8 @@ pub struct Probe<'a> {
     spent_micros: u64,
     /// Sum of |answer − truth| and the number of count answers, for the utility metric.
     count_error: (f64, u32),
+    /// People the deployed map has shown in this session, when remembered.
+    shown: Option<rustc_hash::FxHashSet<u32>>,
 }
 
 impl<'a> Probe<'a> {
@@ -98,7 +115,31 @@ impl<'a> Probe<'a> {
             Target::Blur { epsilon_per_m, .. } => (None, Some(BlurredQuery::new(*epsilon_per_m, noise_seed))),
             _ => (None, None),
         };
-        Self { city, target, radius_m, dp, blur, noise_seed, queries: 0, spent_micros: 0, count_error: (0.0, 0) }
+        Self { city, target, radius_m, dp, blur, noise_seed, queries: 0, spent_micros: 0, count_error: (0.0, 0), shown: None }
+    }
+
+    /// Remembers who the deployed map shows, so that [`Probe::displayed`] can give back what it
+    /// displayed about them.
+    pub fn remember_sightings(&mut self) {
+        self.shown.get_or_insert_with(Default::default);
+    }
+
+    /// What the deployed map displayed about a person it has shown in this session (with
+    /// [`Probe::remember_sightings`] on); `None` for anyone it has not shown.
+    #[must_use]
+    pub fn displayed(&self, person: u32) -> Option<Displayed> {
+        if !self.shown.as_ref()?.contains(&person) {
+            return None;
+        }
+        let p = self.city.person(person)?;
+        let digits = p.address.number.to_string();
+        Some(Displayed {
+            name_zh: p.name.zh,
+            district: p.address.district,
+            street: p.address.street,
+            number_first_digit: digits.chars().next().unwrap_or('0'),
+            number_digits: digits.len(),
+        })
     }
 
     /// Questions asked so far.
@@ -126,6 +167,9 @@ impl<'a> Probe<'a> {
         let reply = match self.target {
             Target::Exposed(fidelity) => {
                 let ids = self.city.listed_within(at, self.radius_m);
+                if let Some(shown) = self.shown.as_mut() {
+                    shown.extend(ids.iter().copied());
+                }
                 Reply::Listed(
                     ids.into_iter()
                         .map(|person| {

@@ -100,7 +100,7 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
     let mut hi = [2.0 * radius_m + 10.0; 3];
     let estimate = |lo: &[f64; 3], hi: &[f64; 3]| {
         let p: Vec<(f64, f64)> = (0..3).map(|i| {
-            let t = (lo[i] + hi[i]) / 2.0;
+            let t = f64::midpoint(lo[i], hi[i]);
             (dirs[i].0 * t, dirs[i].1 * t)
         }).collect();
         circumcentre(p[0], p[1], p[2])
@@ -115,7 +115,7 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
                 }
                 continue;
             }
-            let t = (lo[i] + hi[i]) / 2.0;
+            let t = f64::midpoint(lo[i], hi[i]);
             let at = frame.to_latlng(dirs[i].0 * t, dirs[i].1 * t);
             let current = Some(estimate(&lo, &hi));
             let Some(r) = ask_avg(probe, at, &mut used, &mut history, current) else { break 'search };
@@ -268,27 +268,27 @@ impl Directory {
         Self { by_name, by_address, plan: city.plan().clone() }
     }
 
-    /// Joins the walker's sightings with the directory: a sighting's name, district, street and
-    /// the first digit of the building number (what the deployed map shows) against the
-    /// directory's records. A unique match re-identifies the person and gives their address.
+    /// Joins the walker's sightings with the directory: the name, district, street and first
+    /// digit of the building number that the deployed map displayed, against the directory's
+    /// records. A unique match re-identifies the person and gives their address.
     #[must_use]
-    pub fn link(&self, city: &City, seen: &BTreeMap<u32, Seen>) -> Linked {
+    pub fn link(&self, probe: &Probe<'_>, seen: &BTreeMap<u32, Seen>) -> Linked {
         let mut homes = BTreeMap::new();
         let mut household_members = 0;
         for &person in seen.keys() {
-            // What the deployed map displayed for this handle.
-            let Some(p) = city.person(person) else { continue };
-            let shown_first = p.address.number.to_string().chars().next();
-            let shown_len = p.address.number.to_string().len();
-            let Some(records) = self.by_name.get(&(p.name.zh.clone(), p.address.district, p.address.street)) else { continue };
+            let Some(shown) = probe.displayed(person) else { continue };
+            let Some(records) = self.by_name.get(&(shown.name_zh, shown.district, shown.street)) else { continue };
             let matches: Vec<&(u16, u32)> = records
                 .iter()
-                .filter(|(n, _)| n.to_string().chars().next() == shown_first && n.to_string().len() == shown_len)
+                .filter(|(n, _)| {
+                    let digits = n.to_string();
+                    digits.starts_with(shown.number_first_digit) && digits.len() == shown.number_digits
+                })
                 .collect();
             if let [(number, _)] = matches.as_slice() {
-                let (e, n) = self.plan.locate(p.address.street, *number);
+                let (e, n) = self.plan.locate(shown.street, *number);
                 homes.insert(person, LocalFrame::new(CITY_CENTRE).to_latlng(e, n));
-                household_members += self.by_address.get(&(p.address.street, *number)).copied().unwrap_or(1) - 1;
+                household_members += self.by_address.get(&(shown.street, *number)).copied().unwrap_or(1) - 1;
             }
         }
         Linked { homes, household_members }

@@ -149,6 +149,7 @@ fn segment_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 /// Share of the polygon's area within `radius` of the origin, from a 24 × 24 sample grid.
 fn overlap_share(poly: &[(f64, f64)], radius: f64) -> f64 {
+    const N: u32 = 24;
     let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
     for &(x, y) in poly {
         x0 = x0.min(x);
@@ -156,7 +157,6 @@ fn overlap_share(poly: &[(f64, f64)], radius: f64) -> f64 {
         y0 = y0.min(y);
         y1 = y1.max(y);
     }
-    const N: u32 = 24;
     let (mut total, mut near) = (0u32, 0u32);
     for i in 0..N {
         for j in 0..N {

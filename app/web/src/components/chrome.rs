@@ -35,21 +35,25 @@ pub fn Notice() -> impl IntoView {
     }
 }
 
-/// One city setting, validated by the URL codec before it is applied.
+/// A text field for one URL parameter, validated by the URL codec before it is applied; a bad
+/// value shows the codec's message, naming the parameter, and changes nothing.
 #[component]
-fn Setting(
+pub fn StateField(
     /// URL key.
     key: &'static str,
     /// Label.
     label: &'static str,
     /// Current value as text.
     value: Signal<String>,
+    /// Prefix of the field's `data-testid` (followed by the key).
+    #[prop(default = "setting")]
+    testid: &'static str,
 ) -> impl IntoView {
     let c = use_ctx();
     let error = RwSignal::new(None::<String>);
     view! {
         <label class="field">{label}" "
-            <input type="text" size="9" prop:value=value data-testid=format!("setting-{key}")
+            <input type="text" size="9" prop:value=value data-testid=format!("{testid}-{key}")
                 aria-invalid=move || error.get().is_some().to_string()
                 on:change=move |ev| match c.state.get_untracked().with(key, &event_target_value(&ev)) {
                     Ok(s) => { error.set(None); c.go(&s, false); }
@@ -66,10 +70,10 @@ pub fn Controls() -> impl IntoView {
     let c = use_ctx();
     view! {
         <section class="controls" aria-label="City settings">
-            <Setting key="seed" label="Seed" value=Signal::derive(move || c.state.get().city.seed.to_string()) />
-            <Setting key="people" label="People" value=Signal::derive(move || c.state.get().city.people.to_string()) />
-            <Setting key="listed" label="Share listed (0-0.2)" value=Signal::derive(move || c.state.get().city.listed_rate.to_string()) />
-            <Setting key="r" label="Radius (m)" value=Signal::derive(move || c.state.get().radius_m.to_string()) />
+            <StateField key="seed" label="Seed" value=Signal::derive(move || c.state.get().city.seed.to_string()) />
+            <StateField key="people" label="People" value=Signal::derive(move || c.state.get().city.people.to_string()) />
+            <StateField key="listed" label="Share listed (0-0.2)" value=Signal::derive(move || c.state.get().city.listed_rate.to_string()) />
+            <StateField key="r" label="Radius (m)" value=Signal::derive(move || c.state.get().radius_m.to_string()) />
             <span class="timing" data-testid="answer-ms">{move || format!("answered in {:.1} ms", c.answer_ms.get())}</span>
         </section>
     }

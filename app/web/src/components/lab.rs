@@ -22,8 +22,10 @@ pub struct LabResult {
     pub private: Result<Metrics, &'static str>,
     /// Privacy against utility for the chosen design: (parameter, attacker median error, count error).
     pub tradeoff: Vec<(String, Option<f64>, Option<f64>)>,
-    /// Milliseconds the run took.
+    /// Milliseconds the run took (so far, while running).
     pub elapsed_ms: f64,
+    /// Whether the run has finished (the table and map update live while it runs).
+    pub complete: bool,
 }
 
 /// Targets attacked per slice of work between frames.
@@ -230,7 +232,18 @@ pub fn LabPanel() -> impl IntoView {
                     b.step(&loaded.city, t, SLICE);
                 }
                 progress.set(Some((a.progress() + b.progress()) / 2.0));
-                (targets.0.is_none() || a.done()) && (targets.1.is_none() || b.done())
+                let done = (targets.0.is_none() || a.done()) && (targets.1.is_none() || b.done());
+                if !done {
+                    // Show the estimates so far on the map and in the table while it runs.
+                    lab.set(Some(LabResult {
+                        exposed: targets.0.as_ref().map(|t| a.metrics(t)).ok_or("not applicable"),
+                        private: targets.1.as_ref().map(|t| b.metrics(t)).ok_or("not applicable"),
+                        tradeoff: Vec::new(),
+                        elapsed_ms: crate::now_ms() - t0,
+                        complete: false,
+                    }));
+                }
+                done
             };
             if !done {
                 set_timeout(move || pump(job, loaded, targets, s, config, protect, t0, progress, stop, lab), Duration::ZERO);
@@ -245,7 +258,7 @@ pub fn LabPanel() -> impl IntoView {
                 (None, _, _) => Err("the dictionary attacker needs hashed cells: choose the private proximity test"),
             };
             let tradeoff = tradeoff(&loaded.city, &s, config, protect);
-            let result = LabResult { exposed, private, tradeoff, elapsed_ms: crate::now_ms() - t0 };
+            let result = LabResult { exposed, private, tradeoff, elapsed_ms: crate::now_ms() - t0, complete: true };
             progress.set(None);
             lab.set(Some(result));
         }
@@ -266,7 +279,7 @@ pub fn LabPanel() -> impl IntoView {
     };
 
     let json = move || {
-        c.lab.get().map(|r| {
+        c.lab.get().filter(|r| r.complete).map(|r| {
             serde_json::to_string_pretty(&serde_json::json!({
                 "synthetic": true,
                 "seed": c.state.get_untracked().city.seed,
@@ -323,9 +336,10 @@ pub fn LabPanel() -> impl IntoView {
                 let notes = cols.iter().filter_map(|m| m.as_ref().err().map(|e| view! { <p class="discloses">{*e}</p> })).collect_view();
                 let tradeoff = (!r.tradeoff.is_empty()).then(|| view! { <TradeoffChart points=r.tradeoff.clone() /> });
                 view! {
-                    <table class="lab-table" data-testid="lab-table">
-                        <caption>{format!("{} attacker, budget {} · synthetic data · seed {} · ran in {:.0} ms",
-                            attacker.get_untracked().slug(), budget.get_untracked(), c.state.get_untracked().city.seed, r.elapsed_ms)}</caption>
+                    <table class="lab-table" data-testid="lab-table" data-complete=r.complete.to_string()>
+                        <caption>{format!("{} attacker, budget {} · synthetic data · seed {} · {} {:.0} ms",
+                            attacker.get_untracked().slug(), budget.get_untracked(), c.state.get_untracked().city.seed,
+                            if r.complete { "ran in" } else { "running for" }, r.elapsed_ms)}</caption>
                         <thead><tr><th scope="col">"Measure"</th><th scope="col">"As deployed"</th><th scope="col">"Privacy-preserving"</th></tr></thead>
                         <tbody>{body}</tbody>
                     </table>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use within500_engine::{CellHash, DesignKind, ExposedEntry, Fidelity, WarningLevel};
 
+use super::chrome::StateField;
 use crate::model::PrivateAnswer;
 use crate::{use_ctx, Tab};
 
@@ -124,31 +125,6 @@ fn design_label(d: DesignKind) -> &'static str {
     }
 }
 
-/// A numeric parameter input that goes through the URL codec's validation.
-#[component]
-fn Param(
-    /// The URL key.
-    key: &'static str,
-    /// The label.
-    label: &'static str,
-    /// The current value as text.
-    value: Signal<String>,
-) -> impl IntoView {
-    let c = use_ctx();
-    let error = RwSignal::new(None::<String>);
-    view! {
-        <label class="field">{label}" "
-            <input type="text" inputmode="decimal" size="8" prop:value=value data-testid=format!("param-{key}")
-                aria-invalid=move || error.get().is_some().to_string()
-                on:change=move |ev| match c.state.get_untracked().with(key, &event_target_value(&ev)) {
-                    Ok(s) => { error.set(None); c.go(&s, false); }
-                    Err(e) => error.set(Some(e.to_string())),
-                } />
-        </label>
-        {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-    }
-}
-
 /// The privacy-preserving pane: choose a design and its parameters; see its answer.
 #[component]
 pub fn PrivacyPane() -> impl IntoView {
@@ -201,14 +177,14 @@ pub fn PrivacyPane() -> impl IntoView {
                 </select>
             </label>
             {move || match design() {
-                DesignKind::Aggregate => view! { <Param key="k" label="k" value=Signal::derive(move || c.state.get().k.to_string()) /> }.into_any(),
+                DesignKind::Aggregate => view! { <StateField testid="param" key="k" label="k" value=Signal::derive(move || c.state.get().k.to_string()) /> }.into_any(),
                 DesignKind::DpCount => view! {
-                    <Param key="eps" label="ε per question" value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
-                    <Param key="budget" label="ε budget" value=Signal::derive(move || c.state.get().budget.as_f64().to_string()) />
+                    <StateField testid="param" key="eps" label="ε per question" value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
+                    <StateField testid="param" key="budget" label="ε budget" value=Signal::derive(move || c.state.get().budget.as_f64().to_string()) />
                 }.into_any(),
-                DesignKind::Blur => view! { <Param key="blur" label="ε per metre" value=Signal::derive(move || c.state.get().blur_epsilon.to_string()) /> }.into_any(),
+                DesignKind::Blur => view! { <StateField testid="param" key="blur" label="ε per metre" value=Signal::derive(move || c.state.get().blur_epsilon.to_string()) /> }.into_any(),
                 DesignKind::PrivateProximity => view! {
-                    <Param key="debtor" label="Your debtor (person id)" value=Signal::derive(move || c.state.get().debtor.map(|d| d.to_string()).unwrap_or_default()) />
+                    <StateField testid="param" key="debtor" label="Your debtor (person id)" value=Signal::derive(move || c.state.get().debtor.map(|d| d.to_string()).unwrap_or_default()) />
                     <label class="field">"Cell tokens "
                         <select on:change=move |ev| {
                             if let Some(h) = CellHash::from_slug(&event_target_value(&ev)) {
