@@ -164,3 +164,31 @@ test('on a phone the panes become tabs', async () => {
   await page.screenshot({ path: path.join(shots, 'phone-view.png'), fullPage: true });
   await context.close();
 });
+
+test('the map zooms with the wheel, the buttons and a two-finger pinch', async () => {
+  const { page, context } = await open(env.browser, env.server.url, '?seed=7');
+  const zoom = async () => Number(await page.getAttribute('canvas.map', 'data-metres-per-px'));
+  const start = await zoom();
+  await page.click('[aria-label="Zoom in"]');
+  await page.waitForFunction((z) => Number(document.querySelector('canvas.map').dataset.metresPerPx) < z, start);
+  const afterButton = await zoom();
+  const box = await page.locator('canvas.map').boundingBox();
+  await page.mouse.move(box.x + 100, box.y + 100);
+  await page.mouse.wheel(0, 300);
+  await page.waitForFunction((z) => Number(document.querySelector('canvas.map').dataset.metresPerPx) > z, afterButton);
+  const afterWheel = await zoom();
+  // Two pointers moving apart zoom in, as fingers do on a phone.
+  await page.evaluate(() => {
+    const c = document.querySelector('canvas.map');
+    const r = c.getBoundingClientRect();
+    const ev = (type, id, x) => c.dispatchEvent(new PointerEvent(type, { pointerId: id, clientX: r.left + x, clientY: r.top + 50, bubbles: true, pointerType: 'touch', isPrimary: id === 1 }));
+    ev('pointerdown', 1, 40);
+    ev('pointerdown', 2, 80);
+    ev('pointermove', 2, 160);
+    ev('pointerup', 1, 40);
+    ev('pointerup', 2, 160);
+  });
+  await page.waitForFunction((z) => Number(document.querySelector('canvas.map').dataset.metresPerPx) < z, afterWheel);
+  assert.ok((await zoom()) < afterWheel / 2, 'doubling the fingers\' distance halves the metres per pixel');
+  await context.close();
+});

@@ -140,6 +140,8 @@ pub struct Metrics {
     pub error_curve: Vec<Option<f64>>,
     /// Per-target outcomes.
     pub outcomes: Vec<Outcome>,
+    /// The positions of the most recent questions (up to 4 000), for drawing the attack.
+    pub recent_queries: Vec<LatLng>,
 }
 
 /// The starting point for a target: within 400 m of the home (0.8 of a 500 m radius).
@@ -175,7 +177,11 @@ pub struct LabRun {
     count_error: (f64, u32),
     reidentified: u32,
     households_exposed: u32,
+    recent_queries: Vec<LatLng>,
 }
+
+/// How many of the latest question positions a run keeps for drawing.
+const RECENT_QUERIES: usize = 4_000;
 
 impl LabRun {
     /// Prepares an attack on every listed person of the city.
@@ -200,7 +206,14 @@ impl LabRun {
             count_error: (0.0, 0),
             reidentified: 0,
             households_exposed: 0,
+            recent_queries: Vec::new(),
         }
+    }
+
+    fn keep_queries(&mut self, asked: &[LatLng]) {
+        self.recent_queries.extend_from_slice(asked);
+        let excess = self.recent_queries.len().saturating_sub(RECENT_QUERIES);
+        self.recent_queries.drain(..excess);
     }
 
     /// Share of the work done, 0 to 1.
@@ -245,6 +258,7 @@ impl LabRun {
                 AttackerKind::Averaging => strategies::oracle_search(&mut probe, person, start, self.config.budget, 3, self.config.radius_m),
                 _ => strategies::trilaterate(&mut probe, person, start, self.config.budget),
             };
+            self.keep_queries(probe.asked());
             self.queries += u64::from(probe.queries());
             self.max_per_target = self.max_per_target.max(probe.queries());
             self.spent_micros += probe.spent_micros();
@@ -286,6 +300,7 @@ impl LabRun {
             }
             None => self.reidentified = u32::try_from(seen.len()).unwrap_or(u32::MAX),
         }
+        self.keep_queries(probe.asked());
         self.queries = u64::from(probe.queries());
         self.max_per_target = 0;
         self.spent_micros = probe.spent_micros();
@@ -338,6 +353,7 @@ impl LabRun {
             reversed_share: None,
             error_curve,
             outcomes: self.outcomes.clone(),
+            recent_queries: self.recent_queries.clone(),
         }
     }
 }
@@ -380,5 +396,6 @@ pub fn dictionary_attack(city: &City, hash: CellHash, key_seed: u64) -> Metrics 
         reversed_share: Some(errors.len() as f64 / n),
         error_curve: Vec::new(),
         outcomes: result.outcomes,
+        recent_queries: Vec::new(),
     }
 }

@@ -101,6 +101,8 @@ pub struct Probe<'a> {
     count_error: (f64, u32),
     /// People the deployed map has shown in this session, when remembered.
     shown: Option<rustc_hash::FxHashSet<u32>>,
+    /// Every position asked about, in order, for drawing.
+    asked: Vec<LatLng>,
 }
 
 impl<'a> Probe<'a> {
@@ -115,7 +117,7 @@ impl<'a> Probe<'a> {
             Target::Blur { epsilon_per_m, .. } => (None, Some(BlurredQuery::new(*epsilon_per_m, noise_seed))),
             _ => (None, None),
         };
-        Self { city, target, radius_m, dp, blur, noise_seed, queries: 0, spent_micros: 0, count_error: (0.0, 0), shown: None }
+        Self { city, target, radius_m, dp, blur, noise_seed, queries: 0, spent_micros: 0, count_error: (0.0, 0), shown: None, asked: Vec::new() }
     }
 
     /// Remembers who the deployed map shows, so that [`Probe::displayed`] can give back what it
@@ -160,9 +162,16 @@ impl<'a> Probe<'a> {
         self.count_error
     }
 
+    /// The positions asked about so far, in order.
+    #[must_use]
+    pub fn asked(&self) -> &[LatLng] {
+        &self.asked
+    }
+
     /// Asks the design about a position.
     pub fn ask(&mut self, at: LatLng) -> Reply {
         self.queries += 1;
+        self.asked.push(at);
         let query = Query { at, radius_m: self.radius_m };
         let reply = match self.target {
             Target::Exposed(fidelity) => {

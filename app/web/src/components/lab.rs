@@ -204,10 +204,10 @@ pub fn LabPanel() -> impl IntoView {
         let t0 = crate::now_ms();
         let exposed_target = (config.attacker != AttackerKind::Dictionary).then_some(Target::Exposed(s.fidelity));
         let private = if config.attacker == AttackerKind::Dictionary { None } else { private_target(&loaded.city, &s, protect) };
-        let job = Rc::new(RefCell::new((LabRun::new(&loaded.city, config), LabRun::new(&loaded.city, config))));
+        let job = Rc::new(RefCell::new((LabRun::new(&loaded.city, config), LabRun::new(&loaded.city, config), t0)));
         #[allow(clippy::too_many_arguments)]
         fn pump(
-            job: Rc<RefCell<(LabRun, LabRun)>>,
+            job: Rc<RefCell<(LabRun, LabRun, f64)>>,
             loaded: Rc<crate::model::Loaded>,
             targets: Rc<(Option<Target>, Option<Target>)>,
             s: AppState,
@@ -224,7 +224,7 @@ pub fn LabPanel() -> impl IntoView {
             }
             let done = {
                 let mut j = job.borrow_mut();
-                let (a, b) = &mut *j;
+                let (a, b, shown_at) = &mut *j;
                 if let Some(t) = &targets.0 {
                     a.step(&loaded.city, t, SLICE);
                 }
@@ -233,8 +233,11 @@ pub fn LabPanel() -> impl IntoView {
                 }
                 progress.set(Some((a.progress() + b.progress()) / 2.0));
                 let done = (targets.0.is_none() || a.done()) && (targets.1.is_none() || b.done());
-                if !done {
-                    // Show the estimates so far on the map and in the table while it runs.
+                let now = crate::now_ms();
+                if !done && now - *shown_at > 250.0 {
+                    // Show the estimates so far on the map and in the table while it runs, four
+                    // times a second: redrawing after every slice would slow the run down.
+                    *shown_at = now;
                     lab.set(Some(LabResult {
                         exposed: targets.0.as_ref().map(|t| a.metrics(t)).ok_or("not applicable"),
                         private: targets.1.as_ref().map(|t| b.metrics(t)).ok_or("not applicable"),

@@ -180,6 +180,19 @@ pub fn MapView() -> impl IntoView {
                 ctx.set_stroke_style_str(colour);
                 ctx.set_fill_style_str(colour);
                 ctx.set_line_width(1.0);
+                // The latest question positions as small crosses.
+                for q in &m.recent_queries {
+                    let (x, y) = v.to_px(*q);
+                    if x < 0.0 || y < 0.0 || x > width || y > height {
+                        continue;
+                    }
+                    ctx.begin_path();
+                    ctx.move_to(x - 2.0, y);
+                    ctx.line_to(x + 2.0, y);
+                    ctx.move_to(x, y - 2.0);
+                    ctx.line_to(x, y + 2.0);
+                    ctx.stroke();
+                }
                 for o in &m.outcomes {
                     let Some(e) = o.estimate else { continue };
                     let ((x0, y0), (x1, y1)) = (v.to_px(e), v.to_px(o.truth));
@@ -219,6 +232,8 @@ pub fn MapView() -> impl IntoView {
         }
         if let Some(el) = canvas.get_untracked() {
             let _ = el.set_attribute("data-drawn", if loaded.is_some() { "city" } else { "empty" });
+            // The zoom, for tests and for anyone reading the page's state.
+            let _ = el.set_attribute("data-metres-per-px", &format!("{:.4}", v.metres_per_px));
         }
     });
 
@@ -343,6 +358,13 @@ pub fn MapView() -> impl IntoView {
             </div>
             <Show when=move || c.status.get().is_some()>
                 <div class="map-status" role="status">{move || c.status.get().unwrap_or_default()}</div>
+            </Show>
+            <Show when=move || c.lab.with(Option::is_some)>
+                <p class="legend">
+                    <span class="warm-text">"■ estimates from the deployed list"</span>" · "
+                    <span class="cool-text">"■ estimates from the privacy-preserving design"</span>
+                    " · lines join each estimate to the true home · + marks the latest questions"
+                </p>
             </Show>
             <label class="truth-toggle">
                 <input type="checkbox" prop:checked=move || c.truth_overlay.get()
