@@ -8,12 +8,6 @@ use crate::{cargo, root, run};
 /// Trunk's version: 0.22 needs a newer compiler than this project pins.
 const TRUNK_VERSION: &str = "0.21.14";
 
-/// Output of a command's `--version`, if it runs.
-pub fn version_of(program: &str) -> Option<String> {
-    let out = Command::new(program).arg("--version").output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
 /// `PATH` with the npm tools and cargo's binaries first, for the commands xtask starts.
 pub fn path_with_tools() -> String {
     let home = std::env::var("CARGO_HOME")
