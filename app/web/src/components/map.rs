@@ -216,7 +216,12 @@ pub fn MapView() -> impl IntoView {
         let label = if metres >= 1_000.0 { format!("{} km", metres / 1_000.0) } else { format!("{metres} m") };
         let _ = ctx.fill_text(&label, 16.0, height - 28.0);
         ctx.set_font("700 13px system-ui, sans-serif");
-        let mark = format!("SYNTHETIC DATA · seed {} · {} people", state.city.seed, state.city.people);
+        // The full mark on wide maps; on a phone, short enough to stay clear of the zoom buttons.
+        let mark = if width >= 480.0 {
+            format!("SYNTHETIC DATA · seed {} · {} people", state.city.seed, state.city.people)
+        } else {
+            format!("SYNTHETIC DATA · seed {}", state.city.seed)
+        };
         let w = ctx.measure_text(&mark).map_or(260.0, |m| m.width());
         // Top left, clear of the scale bar and the zoom buttons, and part of any saved image.
         ctx.set_fill_style_str("rgba(255,255,255,0.9)");
