@@ -2,10 +2,9 @@
 
 use serde_json::json;
 use within500_engine::{
-    dictionary_attack, run_lab, Aggregate, AttackerKind, LabConfig, Target, DEFAULT_AGGREGATE_RESOLUTION,
+    dictionary_attack, key_seed, run_lab, Aggregate, AttackerKind, LabConfig, Target, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
-use crate::query::key_seed;
 use crate::{AttackArgs, DesignArg};
 
 pub fn run(args: &AttackArgs) -> Result<(), String> {

@@ -2,29 +2,18 @@
 
 use serde_json::{json, Value};
 use within500_engine::{
-    Aggregate, BlurredQuery, DpCount, Exposed, LatLng, PrivateProximity, Query, CITY_CENTRE,
+    in_city_bounds, key_seed, noise_seed, Aggregate, BlurredQuery, DpCount, Exposed, LatLng, PrivateProximity, Query,
     DEFAULT_AGGREGATE_RESOLUTION,
 };
 
 use crate::{DesignArg, QueryArgs};
-
-/// Noise and key seeds are derived from the city seed so that the same command prints the same
-/// answer; they are kept apart from the city's own random stream.
-pub fn noise_seed(seed: u64) -> u64 {
-    seed ^ 0xD1B5_4A32_D192_ED03
-}
-
-/// The court's key seed for the proximity test.
-pub fn key_seed(seed: u64) -> u64 {
-    seed.rotate_left(17) ^ 0x8CB9_2BA7_2F3D_8DD7
-}
 
 pub fn run(args: &QueryArgs) -> Result<(), String> {
     let at = LatLng::new(args.lat, args.lng);
     if !(-90.0..=90.0).contains(&at.lat) || !(-180.0..=180.0).contains(&at.lng) {
         return Err(format!("--lat {} --lng {} is not a position in degrees", at.lat, at.lng));
     }
-    if CITY_CENTRE.distance_m(at) > 20_000.0 {
+    if !in_city_bounds(at) {
         return Err(format!(
             "--lat {} --lng {} is outside the synthetic city: stay within 20 km of 38.04 N 114.51 E",
             at.lat, at.lng

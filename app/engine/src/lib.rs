@@ -52,7 +52,7 @@ pub use city::{
     DEFAULT_PEOPLE, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR,
 };
 pub use designs::{
-    covering_cells, sample_discrete_laplace, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount,
+    covering_cells, key_seed, noise_seed, sample_discrete_laplace, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount,
     CellHash, DesignKind, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError, Exposed,
     ExposedAnswer, ExposedEntry, Fidelity, PrivateProximity, ProximityAnswer, ProximityError, Query,
     Token, WarningLevel, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
@@ -62,4 +62,4 @@ pub use h3o::Resolution;
 pub use identity::{BirthDate, IdNumber, Name};
 pub use index::{brute_force, cell_boundary, cell_centre, cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
 pub use plan::{Address, District, Street, StreetAxis, StreetPlan, CITY_RADIUS_M};
-pub use state::{AppState, FieldError, KNOWN_KEYS, MAX_RADIUS_M, MIN_RADIUS_M};
+pub use state::{in_city_bounds, AppState, FieldError, KNOWN_KEYS, MAX_RADIUS_M, MIN_RADIUS_M};

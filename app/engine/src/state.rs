@@ -27,6 +27,13 @@ pub const MAX_RADIUS_M: f64 = 5_000.0;
 /// How far from the city centre a position may be, in metres.
 pub const MAX_OFFSET_M: f64 = 20_000.0;
 
+/// Whether a position lies within [`MAX_OFFSET_M`] of the city centre: the one rule for positions
+/// from URLs, form fields, the CLI and the draggable marker.
+#[must_use]
+pub fn in_city_bounds(p: LatLng) -> bool {
+    CITY_CENTRE.distance_m(p) <= MAX_OFFSET_M
+}
+
 /// Everything that decides what the app shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AppState {
@@ -144,7 +151,7 @@ impl AppState {
         }
         // The position is checked as a whole: within MAX_OFFSET_M of the centre.
         let at = LatLng::new(lat.unwrap_or(state.at.lat), lng.unwrap_or(state.at.lng));
-        if CITY_CENTRE.distance_m(at) <= MAX_OFFSET_M {
+        if in_city_bounds(at) {
             state.at = at;
         } else {
             let field = if lat.is_some() { "lat" } else { "lng" };
@@ -168,7 +175,7 @@ impl AppState {
         next.apply(key, value, &mut lat, &mut lng)?;
         if lat.is_some() || lng.is_some() {
             let at = LatLng::new(lat.unwrap_or(self.at.lat), lng.unwrap_or(self.at.lng));
-            if CITY_CENTRE.distance_m(at) > MAX_OFFSET_M {
+            if !in_city_bounds(at) {
                 return Err(bad(key, value, "outside the synthetic city: stay within 20 km of 38.04 N 114.51 E"));
             }
             next.at = at;

@@ -4,23 +4,11 @@
 use std::rc::Rc;
 
 use within500_engine::{
+    key_seed, noise_seed,
     cell_boundary, covering_cells, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, City,
     DesignKind, DpAnswer, DpCount, DpRefusal, Exposed, ExposedAnswer, LatLng, LocalFrame, PrivateProximity,
-    ProximityAnswer, ProximityError, Query, Resolution, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
+    ProximityAnswer, ProximityError, Query, Resolution, DEFAULT_AGGREGATE_RESOLUTION,
 };
-
-/// Seeds for noise and keys are derived from the city seed, as the CLI derives them, so the app
-/// and `within500 query` print the same answers for the same settings.
-#[must_use]
-pub fn noise_seed(seed: u64) -> u64 {
-    seed ^ 0xD1B5_4A32_D192_ED03
-}
-
-/// The court's key seed for the proximity test (same derivation as the CLI).
-#[must_use]
-pub fn key_seed(seed: u64) -> u64 {
-    seed.rotate_left(17) ^ 0x8CB9_2BA7_2F3D_8DD7
-}
 
 /// The map's view: a centre and a scale, mapping positions to canvas pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -236,16 +224,10 @@ pub fn load(state: &AppState) -> Result<Rc<Loaded>, String> {
     Ok(Rc::new(Loaded { city, layers }))
 }
 
-/// Whether a position is within the city's bounds for the draggable marker.
-#[must_use]
-pub fn in_bounds(p: LatLng) -> bool {
-    CITY_CENTRE.distance_m(p) <= 20_000.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use within500_engine::CityConfig;
+    use within500_engine::{CityConfig, CITY_CENTRE};
 
     #[cfg(target_arch = "wasm32")]
     wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -151,6 +151,17 @@ fn hint(home: LatLng, radius_m: f64, rng: &mut ChaCha8Rng) -> LatLng {
     LocalFrame::new(home).to_latlng(r * libm::cos(a), r * libm::sin(a))
 }
 
+/// Located shares within 50 m and 200 m of all `targets`, and the median error over the outcomes
+/// that have an estimate.
+fn score(outcomes: &[Outcome], targets: usize) -> (f64, f64, Option<f64>) {
+    #[allow(clippy::cast_precision_loss)]
+    let n = targets.max(1) as f64;
+    let errors: Vec<f64> = outcomes.iter().filter_map(|o| o.estimate.map(|e| e.distance_m(o.truth))).collect();
+    #[allow(clippy::cast_precision_loss)]
+    let share = |limit: f64| errors.iter().filter(|&&e| e <= limit).count() as f64 / n;
+    (share(50.0), share(200.0), median(errors))
+}
+
 fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
         return None;
@@ -312,13 +323,7 @@ impl LabRun {
     pub fn metrics(&self, target: &Target) -> Metrics {
         #[allow(clippy::cast_precision_loss)]
         let n = self.targets.len().max(1) as f64;
-        let errors: Vec<f64> = self
-            .outcomes
-            .iter()
-            .filter_map(|o| o.estimate.map(|e| e.distance_m(o.truth)))
-            .collect();
-        #[allow(clippy::cast_precision_loss)]
-        let share = |limit: f64| errors.iter().filter(|&&e| e <= limit).count() as f64 / n;
+        let (located_50m, located_200m, median_error_m) = score(&self.outcomes, self.targets.len());
         let longest = self.histories.iter().map(Vec::len).max().unwrap_or(0);
         let error_curve = (0..longest)
             .map(|q| {
@@ -337,9 +342,9 @@ impl LabRun {
             design: kind.slug(),
             attacker: self.config.attacker.slug(),
             targets: u32::try_from(self.targets.len()).unwrap_or(u32::MAX),
-            located_50m: share(50.0),
-            located_200m: share(200.0),
-            median_error_m: median(errors.clone()),
+            located_50m,
+            located_200m,
+            median_error_m,
             reidentified_share: f64::from(self.reidentified) / n,
             households_exposed: self.households_exposed,
             queries_used: self.queries,
@@ -374,26 +379,24 @@ pub fn run_lab(city: &City, config: &LabConfig, target: &Target) -> Metrics {
 pub fn dictionary_attack(city: &City, hash: CellHash, key_seed: u64) -> Metrics {
     let psi = PrivateProximity::new(hash, key_seed);
     let result = strategies::reverse_tokens(city, &psi);
-    let targets = u32::try_from(city.listings().len()).unwrap_or(u32::MAX);
-    let n = f64::from(targets.max(1));
-    let errors: Vec<f64> = result.outcomes.iter().filter_map(|o| o.estimate.map(|e| e.distance_m(o.truth))).collect();
-    #[allow(clippy::cast_precision_loss)]
-    let share = |limit: f64| errors.iter().filter(|&&e| e <= limit).count() as f64 / n;
+    let targets = city.listings().len();
+    let (located_50m, located_200m, median_error_m) = score(&result.outcomes, targets);
+    let reversed = result.outcomes.iter().filter(|o| o.estimate.is_some()).count();
     #[allow(clippy::cast_precision_loss)]
     Metrics {
         design: "psi",
         attacker: AttackerKind::Dictionary.slug(),
-        targets,
-        located_50m: share(50.0),
-        located_200m: share(200.0),
-        median_error_m: median(errors.clone()),
+        targets: u32::try_from(targets).unwrap_or(u32::MAX),
+        located_50m,
+        located_200m,
+        median_error_m,
         reidentified_share: 0.0,
         households_exposed: 0,
         queries_used: 0,
         max_queries_per_target: 0,
         epsilon_spent: 0.0,
         count_error: None,
-        reversed_share: Some(errors.len() as f64 / n),
+        reversed_share: Some(reversed as f64 / targets.max(1) as f64),
         error_curve: Vec::new(),
         outcomes: result.outcomes,
         recent_queries: Vec::new(),

@@ -65,33 +65,21 @@ impl Aggregate {
     /// Answers a query: every coarse cell within the radius, with its count or suppressed.
     #[must_use]
     pub fn answer(&self, query: Query) -> AggregateAnswer {
-        let frame = LocalFrame::new(query.at);
-        let mut cells = Vec::new();
         let mut estimate = 0.0;
-        let Ok(origin) = H3LatLng::new(query.at.lat, query.at.lng).map(|ll| ll.to_cell(self.resolution)) else {
-            return AggregateAnswer { k: self.k, cells, estimate };
-        };
-        let spacing = self.resolution.edge_length_m() * 3f64.sqrt() * 0.8;
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let rings = (query.radius_m / spacing).ceil() as u32 + 1;
-        let mut disk: Vec<H3Cell> = origin.grid_disk::<Vec<_>>(rings);
-        disk.sort_unstable();
-        for cell in disk {
-            let poly: Vec<(f64, f64)> =
-                cell_boundary(u64::from(cell)).into_iter().map(|v| frame.to_local(v)).collect();
-            if distance_to_polygon(&poly) > query.radius_m {
-                continue;
-            }
-            let overlap = overlap_share(&poly, query.radius_m);
-            let n = self.counts.get(&u64::from(cell)).copied().unwrap_or(0);
-            let count = (n >= self.k).then_some(n);
-            if let Some(c) = count {
-                estimate += f64::from(c) * overlap;
-            }
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let overlap_permille = (overlap * 1000.0).round() as u16;
-            cells.push(CellCount { cell: u64::from(cell), count, overlap_permille });
-        }
+        let cells = touching_cells(query, self.resolution)
+            .into_iter()
+            .map(|(cell, poly)| {
+                let overlap = overlap_share(&poly, query.radius_m);
+                let n = self.counts.get(&cell).copied().unwrap_or(0);
+                let count = (n >= self.k).then_some(n);
+                if let Some(c) = count {
+                    estimate += f64::from(c) * overlap;
+                }
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let overlap_permille = (overlap * 1000.0).round() as u16;
+                CellCount { cell, count, overlap_permille }
+            })
+            .collect();
         AggregateAnswer { k: self.k, cells, estimate }
     }
 }
@@ -99,6 +87,11 @@ impl Aggregate {
 /// The H3 cells at a resolution that the query circle touches (sorted), for drawing.
 #[must_use]
 pub fn covering_cells(query: Query, resolution: Resolution) -> Vec<u64> {
+    touching_cells(query, resolution).into_iter().map(|(cell, _)| cell).collect()
+}
+
+/// The cells the circle touches, sorted, each with its outline in metres around the query point.
+fn touching_cells(query: Query, resolution: Resolution) -> Vec<(u64, Vec<(f64, f64)>)> {
     let frame = LocalFrame::new(query.at);
     let Ok(origin) = H3LatLng::new(query.at.lat, query.at.lng).map(|ll| ll.to_cell(resolution)) else {
         return Vec::new();
@@ -106,17 +99,15 @@ pub fn covering_cells(query: Query, resolution: Resolution) -> Vec<u64> {
     let spacing = resolution.edge_length_m() * 3f64.sqrt() * 0.8;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let rings = (query.radius_m / spacing).ceil() as u32 + 1;
-    let mut cells: Vec<u64> = origin
-        .grid_disk::<Vec<_>>(rings)
-        .into_iter()
-        .map(u64::from)
-        .filter(|&c| {
-            let poly: Vec<(f64, f64)> = cell_boundary(c).into_iter().map(|v| frame.to_local(v)).collect();
-            distance_to_polygon(&poly) <= query.radius_m
+    let mut disk: Vec<H3Cell> = origin.grid_disk::<Vec<_>>(rings);
+    disk.sort_unstable();
+    disk.into_iter()
+        .map(|c| {
+            let cell = u64::from(c);
+            (cell, cell_boundary(cell).into_iter().map(|v| frame.to_local(v)).collect::<Vec<_>>())
         })
-        .collect();
-    cells.sort_unstable();
-    cells
+        .filter(|(_, poly)| distance_to_polygon(poly) <= query.radius_m)
+        .collect()
 }
 
 /// Distance in metres from the origin to a polygon in the local frame (0 if inside).

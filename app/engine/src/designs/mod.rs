@@ -21,6 +21,19 @@ use serde::Serialize;
 
 use crate::geo::LatLng;
 
+/// The seed of a design's noise (DP count, blur) for a city seed, kept apart from the city's own
+/// random stream. The app and the CLI both use it, so they print the same answers.
+#[must_use]
+pub fn noise_seed(city_seed: u64) -> u64 {
+    city_seed ^ 0xD1B5_4A32_D192_ED03
+}
+
+/// The seed of the court's key for the private proximity test, for a city seed.
+#[must_use]
+pub fn key_seed(city_seed: u64) -> u64 {
+    city_seed.rotate_left(17) ^ 0x8CB9_2BA7_2F3D_8DD7
+}
+
 /// The query every design answers: listed people within `radius_m` of `at`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Query {

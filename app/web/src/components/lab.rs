@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use within500_engine::{
-    dictionary_attack, AppState, AttackerKind, City, DesignKind, LabConfig, LabRun, Metrics, Target,
+    dictionary_attack, key_seed, AppState, AttackerKind, City, DesignKind, LabConfig, LabRun, Metrics, Target,
 };
 
-use crate::model::{aggregate_for, key_seed};
+use crate::model::aggregate_for;
 use crate::use_ctx;
 
 /// What a lab run produced for both panes.

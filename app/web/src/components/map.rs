@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 use within500_engine::{cell_boundary, LatLng, StreetPlan, CITY_CENTRE, CITY_RADIUS_M};
 
-use crate::model::{in_bounds, Viewport};
+use crate::model::Viewport;
 use crate::{now_ms, use_ctx};
 
 /// How the pointer is being dragged.
@@ -44,7 +44,7 @@ pub fn MapView() -> impl IntoView {
     let _resize = window_event_listener(ev::resize, move |_| redraw.update(|n| *n += 1));
 
     let move_to = move |p: LatLng, replace: bool| {
-        if in_bounds(p) {
+        if within500_engine::in_city_bounds(p) {
             let mut s = c.state.get_untracked();
             s.at = p;
             c.go(&s, replace);
