@@ -6,7 +6,6 @@
 
 mod attack;
 mod bench;
-mod export;
 mod query;
 
 use std::process::ExitCode;
@@ -299,8 +298,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             match format {
-                Format::Csv => export::csv(&c, &mut out),
-                Format::Geojson => export::geojson(&c, &mut out),
+                Format::Csv => within500_engine::export::csv(&c, &mut out),
+                Format::Geojson => within500_engine::export::geojson(&c, &mut out),
             }
             .map_err(|e| format!("cannot write the output: {e}"))
         }

@@ -36,11 +36,14 @@ mod attacks;
 pub mod baseline;
 mod city;
 mod designs;
+pub mod exercises;
+pub mod export;
 mod geo;
 pub mod identity;
 mod index;
 mod plan;
 mod state;
+mod story;
 
 pub use attacks::{
     dictionary_attack, run_lab, AttackerKind, Directory, Displayed, LabConfig, LabRun, Metrics, Outcome, Probe, Reply,
@@ -62,4 +65,6 @@ pub use h3o::Resolution;
 pub use identity::{BirthDate, IdNumber, Name};
 pub use index::{brute_force, cell_boundary, cell_centre, cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
 pub use plan::{Address, District, Street, StreetAxis, StreetPlan, CITY_RADIUS_M};
-pub use state::{in_city_bounds, AppState, FieldError, KNOWN_KEYS, MAX_RADIUS_M, MIN_RADIUS_M};
+pub use exercises::EXERCISES;
+pub use state::{in_city_bounds, AppState, FieldError, Lang, Mode, Problem, KNOWN_KEYS, MAX_RADIUS_M, MIN_RADIUS_M};
+pub use story::{story_scene, Scene, SceneLab, STORY_STEPS};

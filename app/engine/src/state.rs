@@ -34,6 +34,72 @@ pub fn in_city_bounds(p: LatLng) -> bool {
     CITY_CENTRE.distance_m(p) <= MAX_OFFSET_M
 }
 
+/// The language of the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+pub enum Lang {
+    /// English (the default).
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// Both languages.
+    pub const ALL: [Self; 2] = [Self::En, Self::Zh];
+
+    /// The code used in URLs and in `lang` attributes: `en` or `zh`.
+    #[must_use]
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Zh => "zh",
+        }
+    }
+
+    /// The language for a code.
+    #[must_use]
+    pub fn from_slug(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.slug() == s)
+    }
+}
+
+/// Which part of the app is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+pub enum Mode {
+    /// The map and both panes, free to explore (the default).
+    #[default]
+    Explore,
+    /// The guided story, one step at a time.
+    Story,
+    /// The exercises, one at a time.
+    Exercise,
+    /// The teacher's page: every exercise with its answer.
+    Teacher,
+}
+
+impl Mode {
+    /// Every mode.
+    pub const ALL: [Self; 4] = [Self::Explore, Self::Story, Self::Exercise, Self::Teacher];
+
+    /// The name used in URLs.
+    #[must_use]
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Explore => "explore",
+            Self::Story => "story",
+            Self::Exercise => "exercise",
+            Self::Teacher => "teacher",
+        }
+    }
+
+    /// The mode for a name.
+    #[must_use]
+    pub fn from_slug(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.slug() == s)
+    }
+}
+
 /// Everything that decides what the app shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AppState {
@@ -59,6 +125,18 @@ pub struct AppState {
     pub hash: CellHash,
     /// Proximity test: the creditor's debtor (a person id), if chosen.
     pub debtor: Option<u32>,
+    /// The page's language.
+    pub lang: Lang,
+    /// Which part of the app is open.
+    pub mode: Mode,
+    /// The story step, from 1 to [`STORY_STEPS`](crate::STORY_STEPS) (used in story mode).
+    pub step: u8,
+    /// The exercise, from 1 to [`EXERCISES`](crate::EXERCISES) (used in exercise mode).
+    pub exercise: u8,
+    /// Embedded in another page: no chrome beyond the scene, a caption and a link to the app.
+    pub embed: bool,
+    /// Presenter mode: larger type, fewer controls.
+    pub presenter: bool,
 }
 
 impl Default for AppState {
@@ -75,8 +153,27 @@ impl Default for AppState {
             blur_epsilon: 0.004,
             hash: CellHash::Keyed,
             debtor: None,
+            lang: Lang::En,
+            mode: Mode::Explore,
+            step: 1,
+            exercise: 1,
+            embed: false,
+            presenter: false,
         }
     }
+}
+
+/// What kind of problem a parameter had, so that a page can say it in its own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Problem {
+    /// The value is not one the parameter accepts (the message says what is).
+    Invalid,
+    /// The parameter was given more than once.
+    Repeated,
+    /// No such parameter.
+    Unknown,
+    /// The position lies outside the synthetic city.
+    OutsideCity,
 }
 
 /// One bad parameter.
@@ -87,18 +184,24 @@ pub struct FieldError {
     pub field: String,
     /// The value given (decoded).
     pub value: String,
-    /// What is wrong and what is accepted.
+    /// What is wrong and what is accepted, in English.
     pub problem: String,
+    /// The kind of problem.
+    pub kind: Problem,
 }
 
 fn bad(field: &str, value: &str, problem: impl Into<String>) -> FieldError {
-    FieldError { field: field.to_owned(), value: value.to_owned(), problem: problem.into() }
+    FieldError { field: field.to_owned(), value: value.to_owned(), problem: problem.into(), kind: Problem::Invalid }
+}
+
+fn bad_kind(field: &str, value: &str, problem: impl Into<String>, kind: Problem) -> FieldError {
+    FieldError { kind, ..bad(field, value, problem) }
 }
 
 /// The parameters the codec knows, in the order it writes them.
-pub const KNOWN_KEYS: [&str; 14] = [
+pub const KNOWN_KEYS: [&str; 20] = [
     "seed", "people", "listed", "lat", "lng", "r", "fidelity", "design", "k", "eps", "budget", "blur",
-    "hash", "debtor",
+    "hash", "debtor", "lang", "mode", "step", "ex", "embed", "presenter",
 ];
 
 fn parse_f64(field: &str, v: &str, lo: f64, hi: f64, what: &str) -> Result<f64, FieldError> {
@@ -137,17 +240,23 @@ impl AppState {
         let mut errors = Vec::new();
         let mut seen: Vec<String> = Vec::new();
         let (mut lat, mut lng) = (None, None);
+        let mut step_given = false;
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             let (key, value) = (key.as_ref(), value.as_ref());
             if seen.iter().any(|k| k == key) {
-                errors.push(bad(key, value, "given more than once; give it once"));
+                errors.push(bad_kind(key, value, "given more than once; give it once", Problem::Repeated));
                 continue;
             }
             seen.push(key.to_owned());
-            let result = state.apply(key, value, &mut lat, &mut lng);
-            if let Err(e) = result {
-                errors.push(e);
+            match state.apply(key, value, &mut lat, &mut lng) {
+                Ok(()) if key == "step" => step_given = true,
+                Ok(()) => {}
+                Err(e) => errors.push(e),
             }
+        }
+        // A link to a story step opens the story unless it names another mode.
+        if step_given && !seen.iter().any(|k| k == "mode") {
+            state.mode = Mode::Story;
         }
         // The position is checked as a whole: within MAX_OFFSET_M of the centre.
         let at = LatLng::new(lat.unwrap_or(state.at.lat), lng.unwrap_or(state.at.lng));
@@ -156,10 +265,11 @@ impl AppState {
         } else {
             let field = if lat.is_some() { "lat" } else { "lng" };
             let value = if lat.is_some() { at.lat } else { at.lng }.to_string();
-            errors.push(bad(
+            errors.push(bad_kind(
                 field,
                 &value,
                 format!("position ({:.5}, {:.5}) is outside the synthetic city: stay within 20 km of {:.2} N {:.2} E", at.lat, at.lng, CITY_CENTRE.lat, CITY_CENTRE.lng),
+                Problem::OutsideCity,
             ));
         }
         (state, errors)
@@ -176,7 +286,7 @@ impl AppState {
         if lat.is_some() || lng.is_some() {
             let at = LatLng::new(lat.unwrap_or(self.at.lat), lng.unwrap_or(self.at.lng));
             if !in_city_bounds(at) {
-                return Err(bad(key, value, "outside the synthetic city: stay within 20 km of 38.04 N 114.51 E"));
+                return Err(bad_kind(key, value, "outside the synthetic city: stay within 20 km of 38.04 N 114.51 E", Problem::OutsideCity));
             }
             next.at = at;
         }
@@ -217,7 +327,20 @@ impl AppState {
             "debtor" => {
                 self.debtor = Some(v.trim().parse().map_err(|_| bad(key, v, "a person id, a whole number"))?);
             }
-            _ => return Err(bad(key, v, format!("unknown parameter; known ones are {}", KNOWN_KEYS.join(", ")))),
+            "lang" => self.lang = Lang::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose en or zh"))?,
+            "mode" => self.mode = Mode::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose explore, story, exercise or teacher"))?,
+            "step" => self.step = parse_u32(key, v, 1, u32::from(crate::STORY_STEPS), "a story step from 1 to 10")? as u8,
+            "ex" => self.exercise = parse_u32(key, v, 1, u32::from(crate::EXERCISES), "an exercise from 1 to 5")? as u8,
+            "embed" => self.embed = parse_flag(key, v)?,
+            "presenter" => self.presenter = parse_flag(key, v)?,
+            _ => {
+                return Err(bad_kind(
+                    key,
+                    v,
+                    format!("unknown parameter; known ones are {}", KNOWN_KEYS.join(", ")),
+                    Problem::Unknown,
+                ))
+            }
         }
         Ok(())
     }
@@ -264,7 +387,34 @@ impl AppState {
         if let Some(debtor) = self.debtor {
             out.append_pair("debtor", &debtor.to_string());
         }
+        if self.lang != d.lang {
+            out.append_pair("lang", self.lang.slug());
+        }
+        // A step alone would open the story: name the mode whenever a step is written.
+        if self.mode != d.mode || self.step != d.step {
+            out.append_pair("mode", self.mode.slug());
+        }
+        if self.step != d.step || self.mode == Mode::Story {
+            out.append_pair("step", &self.step.to_string());
+        }
+        if self.exercise != d.exercise || self.mode == Mode::Exercise {
+            out.append_pair("ex", &self.exercise.to_string());
+        }
+        if self.embed {
+            out.append_pair("embed", "1");
+        }
+        if self.presenter {
+            out.append_pair("presenter", "1");
+        }
         out.finish()
+    }
+}
+
+fn parse_flag(key: &str, v: &str) -> Result<bool, FieldError> {
+    match v.trim() {
+        "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        _ => Err(bad(key, v, "1 to turn on or 0 to turn off")),
     }
 }
 
@@ -302,6 +452,21 @@ mod tests {
         assert_eq!(s.at, CITY_CENTRE);
         assert_eq!(errors.len(), 1);
         assert!(errors[0].problem.contains("outside the synthetic city"));
+    }
+
+    #[test]
+    fn page_parameters_round_trip_and_a_step_opens_the_story() {
+        let s = AppState::from_query("step=4&lang=zh&embed=1").unwrap();
+        assert_eq!((s.mode, s.step, s.lang, s.embed, s.presenter), (Mode::Story, 4, Lang::Zh, true, false));
+        assert_eq!(AppState::from_query(&s.to_query()), Ok(s));
+        let s = AppState::from_query("mode=exercise&ex=3&step=2&presenter=1").unwrap();
+        assert_eq!((s.mode, s.exercise, s.step, s.presenter), (Mode::Exercise, 3, 2, true));
+        assert_eq!(AppState::from_query(&s.to_query()), Ok(s));
+        let errors = AppState::from_query("step=11&ex=0&lang=fr&embed=yes&mode=quiz").unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["step", "ex", "lang", "embed", "mode"]);
+        assert!(errors.iter().all(|e| e.kind == Problem::Invalid));
+        assert_eq!(AppState::from_query("nope=1").unwrap_err()[0].kind, Problem::Unknown);
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod strategies;
 
 pub use probe::{Displayed, Probe, Reply, Sighting, Target};
 pub use strategies::Directory;
+pub(crate) use strategies::city_cells;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -303,25 +303,9 @@ pub struct Reversed {
 
 /// Hashes every resolution-9 cell of the city without the key and looks each debtor's token up.
 pub fn reverse_tokens(city: &City, psi: &PrivateProximity) -> Reversed {
-    let res = crate::designs::PROXIMITY_RESOLUTION;
-    let centre = H3LatLng::new(CITY_CENTRE.lat, CITY_CENTRE.lng).map(|ll| ll.to_cell(res));
-    let mut table: FxHashMap<Token, u64> = FxHashMap::default();
-    if let Ok(centre) = centre {
-        // Rings needed to cover the city, from the local distance between neighbouring centres.
-        let c = cell_centre(u64::from(centre));
-        let spacing = centre
-            .grid_disk::<Vec<_>>(1)
-            .into_iter()
-            .filter(|&n| n != centre)
-            .map(|n| c.distance_m(cell_centre(u64::from(n))))
-            .fold(f64::INFINITY, f64::min);
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let k = ((CITY_RADIUS_M + 1_000.0) / (spacing * 0.8)).ceil() as u32;
-        let plain = PrivateProximity::new(crate::designs::CellHash::Plain, 0);
-        for cell in centre.grid_disk::<Vec<_>>(k) {
-            table.insert(plain.token(u64::from(cell)), u64::from(cell));
-        }
-    }
+    let plain = PrivateProximity::new(crate::designs::CellHash::Plain, 0);
+    let table: FxHashMap<Token, u64> =
+        city_cells(crate::designs::PROXIMITY_RESOLUTION).into_iter().map(|c| (plain.token(c), c)).collect();
     let outcomes = city
         .listings()
         .iter()
@@ -331,4 +315,21 @@ pub fn reverse_tokens(city: &City, psi: &PrivateProximity) -> Reversed {
         })
         .collect();
     Reversed { outcomes }
+}
+
+/// Every cell of a resolution that lies within the city (plus a kilometre), as an attacker who
+/// knows the city's extent would list them: a grid disk around the centre cell.
+pub fn city_cells(res: h3o::Resolution) -> Vec<u64> {
+    let Ok(centre) = H3LatLng::new(CITY_CENTRE.lat, CITY_CENTRE.lng).map(|ll| ll.to_cell(res)) else { return Vec::new() };
+    // Rings needed to cover the city, from the local distance between neighbouring centres.
+    let c = cell_centre(u64::from(centre));
+    let spacing = centre
+        .grid_disk::<Vec<_>>(1)
+        .into_iter()
+        .filter(|&n| n != centre)
+        .map(|n| c.distance_m(cell_centre(u64::from(n))))
+        .fold(f64::INFINITY, f64::min);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let k = ((CITY_RADIUS_M + 1_000.0) / (spacing * 0.8)).ceil() as u32;
+    centre.grid_disk::<Vec<_>>(k).into_iter().map(u64::from).collect()
 }

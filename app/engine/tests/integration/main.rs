@@ -5,6 +5,7 @@ mod city;
 mod designs;
 mod radius;
 mod state;
+mod workshop;
 
 use std::sync::OnceLock;
 

@@ -1,11 +1,14 @@
-//! `within500 generate`: the city as CSV or GeoJSON, marked synthetic.
+//! The city as CSV or GeoJSON, marked synthetic, with the settings that reproduce it. Used by the
+//! CLI's `generate` and the app's downloads.
 
 use std::io::Write;
 
 use serde_json::json;
-use within500_engine::City;
+use crate::City;
 
-fn mark(city: &City) -> String {
+/// The one-line synthetic-data mark with the settings that reproduce the city.
+#[must_use]
+pub fn mark(city: &City) -> String {
     let c = city.config();
     format!(
         "SYNTHETIC DATA from Within 500 m (no real person): seed={} people={} listed_rate={}",
@@ -14,12 +17,16 @@ fn mark(city: &City) -> String {
 }
 
 /// Quotes a CSV field if it needs it.
-fn field(s: &str) -> String {
+#[must_use]
+pub fn field(s: &str) -> String {
     if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
 /// Writes one row per person. The first line is a `#` comment with the synthetic mark and the
 /// settings that reproduce the file (read it with `comment="#"` in pandas).
+///
+/// # Errors
+/// Whatever writing to `out` fails with.
 pub fn csv(city: &City, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "# {}", mark(city))?;
     writeln!(out, "id,household,lat,lng,listed,name,name_zh,id_number,address,reason,case_number,amount_yuan")?;
@@ -52,6 +59,9 @@ pub fn csv(city: &City, out: &mut impl Write) -> std::io::Result<()> {
 }
 
 /// Writes a GeoJSON FeatureCollection of homes, one feature per person.
+///
+/// # Errors
+/// Whatever writing to `out` fails with.
 pub fn geojson(city: &City, out: &mut impl Write) -> std::io::Result<()> {
     let c = city.config();
     let head = json!({
