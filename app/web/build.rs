@@ -1,4 +1,4 @@
-//! Generates the `i18n` module from `locales/{en,zh}.json`.
+//! Generates the `i18n` module from `locales/{en,zh}/{ui,story,ex}.json` (one namespace a file).
 //!
 //! `leptos_i18n` already fails the build for a key used in code but absent from the default
 //! locale; it only warns when another locale lacks a key. Here that fails the build too, so no
@@ -6,9 +6,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use leptos_i18n_build::{Config, TranslationsInfos};
+use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
 const LOCALES: [&str; 2] = ["en", "zh"];
+const NAMESPACES: [&str; 3] = ["ui", "story", "ex"];
 
 fn keys(path: &Path) -> BTreeSet<String> {
     fn walk(prefix: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {
@@ -33,14 +34,21 @@ fn keys(path: &Path) -> BTreeSet<String> {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("locales");
-    let sets: Vec<BTreeSet<String>> = LOCALES.iter().map(|l| keys(&dir.join(format!("{l}.json")))).collect();
-    for (i, a) in sets.iter().enumerate() {
-        for (j, b) in sets.iter().enumerate() {
-            let missing: Vec<&String> = a.difference(b).collect();
-            assert!(missing.is_empty(), "locales/{}.json lacks keys that locales/{}.json has: {missing:?}", LOCALES[j], LOCALES[i]);
+    for ns in NAMESPACES {
+        let sets: Vec<BTreeSet<String>> = LOCALES.iter().map(|l| keys(&dir.join(l).join(format!("{ns}.json")))).collect();
+        for (i, a) in sets.iter().enumerate() {
+            for (j, b) in sets.iter().enumerate() {
+                let missing: Vec<&String> = a.difference(b).collect();
+                assert!(missing.is_empty(), "locales/{}/{ns}.json lacks keys that locales/{}/{ns}.json has: {missing:?}", LOCALES[j], LOCALES[i]);
+            }
         }
     }
-    let config = Config::new(LOCALES[0]).and_then(|c| c.add_locale(LOCALES[1])).expect("locale names are valid");
+    let config = Config::new(LOCALES[0])
+        .and_then(|c| c.add_locale(LOCALES[1]))
+        .and_then(|c| c.add_namespaces(&NAMESPACES))
+        .expect("locale and namespace names are valid")
+        // Strings with values in them are built as plain `String`s too (for titles, attributes).
+        .parse_options(ParseOptions::default().interpolate_display(true));
     let infos = TranslationsInfos::parse(config).expect("locales/*.json parse");
     infos.rerun_if_locales_changed();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("i18n");

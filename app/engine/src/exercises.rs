@@ -261,3 +261,14 @@ pub fn hidden_solution(city: &City, aggregate: &Aggregate) -> Option<LatLng> {
     }
     None
 }
+
+/// The other members of a person's household, as a public directory would list them at the
+/// address: (pinyin name, Chinese name). What the detail page shows and exercise 4 counts.
+#[must_use]
+pub fn housemates(city: &City, person: u32) -> Vec<(String, String)> {
+    city.members(city.household_of(person))
+        .filter(|&m| m != person)
+        .filter_map(|m| city.person(m))
+        .map(|p| (p.name.pinyin, p.name.zh))
+        .collect()
+}

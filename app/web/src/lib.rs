@@ -1,5 +1,6 @@
 //! The Within 500 m single-page app: a map of a synthetic city and two panes answering the same
-//! query, the deployed "Deadbeat Map" beside a privacy-preserving design.
+//! query, the deployed "Deadbeat Map" beside a privacy-preserving design; a guided story, exercises
+//! with checks, an embeddable view, English and Simplified Chinese.
 //!
 //! State that matters lives in the URL (through `leptos_router`); the components are thin views
 //! over [`model`], which holds the plain logic and is tested natively.
@@ -7,7 +8,11 @@
 #![allow(clippy::must_use_candidate)]
 
 pub mod components;
+pub mod download;
 pub mod model;
+pub mod sources;
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use std::rc::Rc;
 
@@ -15,9 +20,13 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use within500_engine::{Aggregate, AppState, FieldError};
+use within500_engine::{story_scene, Aggregate, AppState, AttackerKind, FieldError, Lang, Mode};
 
-use crate::components::{Controls, ExposedPane, Header, LabPanel, LabResult, MapView, Notice, PrivacyPane, TextAlternative};
+use crate::components::{
+    Controls, EmbedFooter, ExercisePanel, ExposedPane, Exports, Footer, Header, LabPanel, LabResult, MapView, Notice,
+    PrivacyPane, StoryPanel, TeacherPage, TextAlternative,
+};
+use crate::i18n::{td_string, Locale};
 use crate::model::{Answers, Loaded, Sessions, Viewport};
 
 /// The panes shown on narrow screens, one at a time.
@@ -29,10 +38,23 @@ pub enum Tab {
     Private,
 }
 
+/// A lab run asked for by another part of the page (a story step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabRequest {
+    /// Who attacks.
+    pub attacker: AttackerKind,
+    /// Questions per target or in total.
+    pub budget: u32,
+    /// DP cache and budget, blur memory.
+    pub protected: bool,
+    /// Distinguishes two requests for the same run.
+    pub serial: u32,
+}
+
 /// Shared state, provided as context: a small `Copy` struct of signals.
 #[derive(Clone, Copy)]
 pub struct Ctx {
-    /// The state read from the URL (bad fields replaced by defaults).
+    /// The state the page shows: the URL's, or in story mode the step's scene.
     pub state: Memo<AppState>,
     /// What was wrong with the URL.
     pub url_errors: Memo<Vec<FieldError>>,
@@ -56,6 +78,10 @@ pub struct Ctx {
     pub tab: RwSignal<Tab>,
     /// The last attack lab run, drawn on the map and tabulated.
     pub lab: RwSignal<Option<LabResult>, LocalStorage>,
+    /// A lab run asked for by the story.
+    pub lab_request: RwSignal<Option<LabRequest>>,
+    /// Questions asked since the exercise started (each drop of the marker is one).
+    pub questions: RwSignal<u32>,
     go: StoredValue<Rc<dyn Fn(&AppState, bool)>, LocalStorage>,
 }
 
@@ -63,6 +89,24 @@ impl Ctx {
     /// Moves the app to a new state through the URL; `replace` keeps history clean while dragging.
     pub fn go(&self, state: &AppState, replace: bool) {
         self.go.with_value(|f| f(state, replace));
+    }
+
+    /// The page's locale, for translations.
+    pub fn locale(&self) -> Locale {
+        locale_of(self.state.with(|s| s.lang))
+    }
+
+    /// Whether the marker can be moved (not in the story, whose scenes are fixed).
+    pub fn movable(&self) -> bool {
+        self.state.with(|s| s.mode != Mode::Story)
+    }
+}
+
+/// The translation locale of a language.
+pub fn locale_of(lang: Lang) -> Locale {
+    match lang {
+        Lang::En => Locale::en,
+        Lang::Zh => Locale::zh,
     }
 }
 
@@ -84,11 +128,17 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The state a URL shows: in story mode, the step's scene over the link's city and page flags.
+pub fn shown_state(from_url: &AppState) -> AppState {
+    if from_url.mode == Mode::Story { story_scene(from_url.step, from_url).state } else { from_url.clone() }
+}
+
 #[component]
+#[allow(clippy::too_many_lines)]
 fn Main() -> impl IntoView {
     let location = use_location();
     let parsed = Memo::new(move |_| AppState::from_query_lenient(&location.search.get()));
-    let state = Memo::new(move |_| parsed.get().0);
+    let state = Memo::new(move |_| shown_state(&parsed.get().0));
     let url_errors = Memo::new(move |_| parsed.get().1);
     let navigate = use_navigate();
     let pathname = location.pathname;
@@ -110,9 +160,31 @@ fn Main() -> impl IntoView {
         truth_overlay: RwSignal::new(false),
         tab: RwSignal::new(Tab::Exposed),
         lab: RwSignal::new_local(None),
+        lab_request: RwSignal::new(None),
+        questions: RwSignal::new(0),
         go: StoredValue::new_local(go),
     };
     provide_context(ctx);
+
+    // The document follows the language: `lang` for screen readers and fonts, and the title.
+    Effect::new(move |_| {
+        let s = state.get();
+        let l = locale_of(s.lang);
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(html) = doc.document_element() {
+                let _ = html.set_attribute("lang", if s.lang == Lang::Zh { "zh-Hans" } else { "en" });
+            }
+            doc.set_title(&td_string!(l, ui.doc_title).to_string());
+            if let Some(body) = doc.body() {
+                let class = [
+                    Some(format!("mode-{}", s.mode.slug())),
+                    s.embed.then(|| "embed".to_owned()),
+                    s.presenter.then(|| "presenter".to_owned()),
+                ];
+                let _ = body.set_attribute("class", &class.into_iter().flatten().collect::<Vec<_>>().join(" "));
+            }
+        }
+    });
 
     // Generate the city when its settings change. The message paints first, then the work runs.
     let config = Memo::new(move |_| {
@@ -124,22 +196,55 @@ fn Main() -> impl IntoView {
         let (seed, people, _) = config.get();
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
-        ctx.status.set(Some(format!("Generating a synthetic city of {people} people (seed {seed})…")));
+        let l = ctx.locale();
+        ctx.status.set(Some(td_string!(l, ui.generating, people = people, seed = seed).to_string()));
         set_timeout(
             move || {
                 if generation.get_value() != this {
                     return;
                 }
                 match model::load(&state.get_untracked()) {
-                    Ok(l) => {
-                        ctx.loaded.set(Some(l));
+                    Ok(loaded) => {
+                        ctx.loaded.set(Some(loaded));
                         ctx.status.set(None);
                     }
-                    Err(e) => ctx.status.set(Some(format!("Cannot generate this city: {e}"))),
+                    Err(e) => ctx.status.set(Some(td_string!(l, ui.cannot_generate, error = e).to_string())),
                 }
             },
             std::time::Duration::from_millis(16),
         );
+    });
+
+    // Entering a story step sets up its scene: zoom, open page, ground truth, attack.
+    let serial = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let s = parsed.get().0;
+        if s.mode != Mode::Story {
+            return;
+        }
+        let scene = story_scene(s.step, &s);
+        ctx.viewport.update(|v| {
+            v.centre = scene.state.at;
+            v.metres_per_px = scene.metres_per_px;
+        });
+        ctx.truth_overlay.set(scene.truth);
+        ctx.selected.set(None);
+        ctx.lab.set(None);
+        serial.update_value(|n| *n += 1);
+        ctx.lab_request.set(scene.lab.map(|l| LabRequest {
+            attacker: l.attacker,
+            budget: l.budget,
+            protected: l.protected,
+            serial: serial.get_value(),
+        }));
+    });
+    // Open the first person's page where the step asks for it, once the answers are in.
+    Effect::new(move |_| {
+        let s = parsed.get().0;
+        let Some(a) = ctx.answers.get() else { return };
+        if s.mode == Mode::Story && story_scene(s.step, &s).open_first && ctx.selected.get_untracked().is_none() {
+            ctx.selected.set(a.exposed.entries.first().map(|e| e.person));
+        }
     });
 
     // Answer the query whenever the city or the state changes.
@@ -179,32 +284,41 @@ fn Main() -> impl IntoView {
         }
     });
 
+    // In an iframe, tell the host page how tall the content is whenever that changes.
+    components::post_height_to_parent();
+
+    let mode = move || state.with(|s| s.mode);
+    let embed = move || state.with(|s| s.embed);
+    let l = move || ctx.locale();
     view! {
-        <Header />
+        <Show when=move || !embed()><Header /></Show>
         <Notice />
-        <main class="layout">
-            <section class="map-column" aria-label="Map">
-                <MapView />
-                <TextAlternative />
-            </section>
-            <div class="tabs" role="tablist" aria-label="Panes">
-                <button role="tab" aria-selected=move || (ctx.tab.get() == Tab::Exposed).to_string()
-                    on:click=move |_| ctx.tab.set(Tab::Exposed)>"As deployed"</button>
-                <button role="tab" aria-selected=move || (ctx.tab.get() == Tab::Private).to_string()
-                    on:click=move |_| ctx.tab.set(Tab::Private)>"Privacy-preserving"</button>
-            </div>
-            <ExposedPane />
-            <PrivacyPane />
-        </main>
-        <Controls />
-        <LabPanel />
-        <footer class="footer">
-            <p>
-                "All people, names, ID numbers and addresses here are synthetic. "
-                "ID numbers begin with 00, a region code no real ID number carries. "
-                "Nothing you do here leaves your browser."
-            </p>
-        </footer>
+        {move || match mode() {
+            Mode::Story => view! { <StoryPanel /> }.into_any(),
+            Mode::Exercise => view! { <ExercisePanel /> }.into_any(),
+            Mode::Teacher => view! { <TeacherPage /> }.into_any(),
+            Mode::Explore => ().into_any(),
+        }}
+        <Show when=move || mode() != Mode::Teacher>
+            <main class="layout" id="main">
+                <section class="map-column" aria-label=move || td_string!(l(), ui.map_section).to_string()>
+                    <MapView />
+                    <TextAlternative />
+                </section>
+                <div class="tabs" role="tablist" aria-label=move || td_string!(l(), ui.panes).to_string()>
+                    <button role="tab" aria-selected=move || (ctx.tab.get() == Tab::Exposed).to_string()
+                        on:click=move |_| ctx.tab.set(Tab::Exposed)>{move || td_string!(l(), ui.as_deployed)}</button>
+                    <button role="tab" aria-selected=move || (ctx.tab.get() == Tab::Private).to_string()
+                        on:click=move |_| ctx.tab.set(Tab::Private)>{move || td_string!(l(), ui.privacy_preserving)}</button>
+                </div>
+                <ExposedPane />
+                <PrivacyPane />
+            </main>
+        </Show>
+        <Show when=move || mode() == Mode::Explore && !embed()><Controls /></Show>
+        <Show when=move || matches!(mode(), Mode::Explore | Mode::Story)><LabPanel /></Show>
+        <Show when=move || mode() == Mode::Explore && !embed()><Exports /></Show>
+        {move || if embed() { view! { <EmbedFooter /> }.into_any() } else { view! { <Footer /> }.into_any() }}
     }
 }
 

@@ -1,23 +1,133 @@
-//! The page's frame: header, the bad-link notice, the city controls and the map's text
-//! alternative.
+//! The page's frame: header with navigation and languages, the bad-link notice, the city
+//! controls, the map's text alternative, the footers, and the embed plumbing.
 
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use within500_engine::{AppState, FieldError, Lang, Mode, Problem};
 
-use crate::use_ctx;
+use crate::i18n::{td_string, Locale};
+use crate::{locale_of, use_ctx};
 
-/// Title, synthetic-data badge and the city in one line.
+/// A link to the app in another state (relative, so it works wherever `dist/` is hosted).
+pub fn href(state: &AppState) -> String {
+    format!("?{}", state.to_query())
+}
+
+/// The page's address without its query, for links that leave an embed or build an `<iframe>`.
+fn page_base() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let loc = w.location();
+            Some(format!("{}{}", loc.origin().ok()?, loc.pathname().ok()?))
+        })
+        .unwrap_or_default()
+}
+
+/// What a URL parameter accepts, in the page's language.
+fn accepted(l: Locale, field: &str) -> String {
+    match field {
+        "seed" => td_string!(l, ui.accept.seed).to_string(),
+        "people" => td_string!(l, ui.accept.people).to_string(),
+        "listed" => td_string!(l, ui.accept.listed).to_string(),
+        "lat" | "lng" => td_string!(l, ui.accept.position).to_string(),
+        "r" => td_string!(l, ui.accept.radius).to_string(),
+        "fidelity" => td_string!(l, ui.accept.fidelity).to_string(),
+        "design" => td_string!(l, ui.accept.design).to_string(),
+        "k" => td_string!(l, ui.accept.k).to_string(),
+        "eps" => td_string!(l, ui.accept.eps).to_string(),
+        "budget" => td_string!(l, ui.accept.budget).to_string(),
+        "blur" => td_string!(l, ui.accept.blur).to_string(),
+        "hash" => td_string!(l, ui.accept.hash).to_string(),
+        "debtor" => td_string!(l, ui.accept.debtor).to_string(),
+        "lang" => td_string!(l, ui.accept.lang).to_string(),
+        "mode" => td_string!(l, ui.accept.mode).to_string(),
+        "step" => td_string!(l, ui.accept.step).to_string(),
+        "ex" => td_string!(l, ui.accept.ex).to_string(),
+        _ => td_string!(l, ui.accept.flag).to_string(),
+    }
+}
+
+/// A bad parameter, said in the page's language: the parameter, the value, what is accepted.
+pub fn field_error_text(l: Locale, e: &FieldError) -> String {
+    let (field, value) = (e.field.as_str(), e.value.as_str());
+    match e.kind {
+        Problem::Invalid => td_string!(l, ui.err.invalid, field = field, value = value, accepted = accepted(l, field)).to_string(),
+        Problem::Repeated => td_string!(l, ui.err.repeated, field = field, value = value).to_string(),
+        Problem::Unknown => td_string!(l, ui.err.unknown, field = field, value = value).to_string(),
+        Problem::OutsideCity => td_string!(l, ui.err.outside, field = field, value = value).to_string(),
+    }
+}
+
+/// Title, synthetic-data badge, navigation, languages and the city in one line.
 #[component]
 pub fn Header() -> impl IntoView {
     let c = use_ctx();
+    let l = move || c.locale();
+    let link = move |mode: Mode| {
+        let s = c.state.get();
+        href(&AppState { mode, step: if mode == Mode::Story { 1 } else { s.step }, ..s })
+    };
+    let current = move |mode: Mode| if c.state.with(|s| s.mode == mode) { Some("page") } else { None };
+    let lang_link = move |lang: Lang| href(&AppState { lang, ..c.state.get() });
+    let presenter_link = move || {
+        let s = c.state.get();
+        href(&AppState { presenter: !s.presenter, ..s })
+    };
     view! {
         <header class="header">
-            <h1>"Within 500 m"</h1>
-            <span class="badge" data-testid="synthetic-badge">"SYNTHETIC DATA"</span>
+            <h1>{move || td_string!(l(), ui.app_name)}</h1>
+            <span class="badge" data-testid="synthetic-badge">{move || td_string!(l(), ui.synthetic_badge)}</span>
+            <nav class="nav" aria-label=move || td_string!(l(), ui.nav_label).to_string()>
+                <a href=move || link(Mode::Explore) aria-current=move || current(Mode::Explore) data-testid="nav-explore">{move || td_string!(l(), ui.nav.explore)}</a>
+                <a href=move || link(Mode::Story) aria-current=move || current(Mode::Story) data-testid="nav-story">{move || td_string!(l(), ui.nav.story)}</a>
+                <a href=move || link(Mode::Exercise) aria-current=move || current(Mode::Exercise) data-testid="nav-exercises">{move || td_string!(l(), ui.nav.exercises)}</a>
+                <a href=move || link(Mode::Teacher) aria-current=move || current(Mode::Teacher) data-testid="nav-teacher">{move || td_string!(l(), ui.nav.teacher)}</a>
+                <a href=move || presenter_link() data-testid="presenter-toggle" aria-pressed=move || c.state.with(|s| s.presenter).to_string()>
+                    {move || td_string!(l(), ui.nav.presenter)}</a>
+            </nav>
+            <span class="langs" data-testid="lang-switch">
+                <a href=move || lang_link(Lang::En) hreflang="en" lang="en" aria-current=move || c.state.with(|s| s.lang == Lang::En).then_some("true")>"EN"</a>
+                " / "
+                <a href=move || lang_link(Lang::Zh) hreflang="zh-Hans" lang="zh-Hans" aria-current=move || c.state.with(|s| s.lang == Lang::Zh).then_some("true")>"中文"</a>
+            </span>
             <span class="city-line">{move || {
                 let s = c.state.get();
-                format!("seed {} · {} people · {:.1} % listed", s.city.seed, s.city.people, s.city.listed_rate * 100.0)
+                td_string!(l(), ui.city_line, seed = s.city.seed, people = s.city.people, listed = format!("{:.1}", s.city.listed_rate * 100.0)).to_string()
             }}</span>
+            <EmbedButton />
         </header>
+    }
+}
+
+/// "Embed this view": the `<iframe>` snippet for the current state, with a title and the
+/// resizer script.
+#[component]
+fn EmbedButton() -> impl IntoView {
+    let c = use_ctx();
+    let l = move || c.locale();
+    let open = RwSignal::new(false);
+    let snippet = move || {
+        let s = c.state.get();
+        let base = page_base();
+        let src = format!("{base}{}", href(&AppState { embed: true, presenter: false, ..s.clone() }));
+        let dir = base.rsplit_once('/').map_or(base.as_str(), |(d, _)| d).to_owned();
+        let title = td_string!(locale_of(s.lang), ui.embed_title).to_string();
+        format!(
+            "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"720\" style=\"border:0\" loading=\"lazy\" data-within500></iframe>\n<script src=\"{dir}/embed.js\" async></script>",
+            src.replace('&', "&amp;"),
+            title
+        )
+    };
+    view! {
+        <button type="button" class="embed-button" data-testid="embed-this" aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>{move || td_string!(l(), ui.embed_this)}</button>
+        <Show when=move || open.get()>
+            <div class="embed-snippet">
+                <label for="embed-code">{move || td_string!(l(), ui.embed_copy)}</label>
+                <textarea id="embed-code" readonly rows="4" data-testid="embed-snippet" prop:value=snippet></textarea>
+            </div>
+        </Show>
     }
 }
 
@@ -25,24 +135,25 @@ pub fn Header() -> impl IntoView {
 #[component]
 pub fn Notice() -> impl IntoView {
     let c = use_ctx();
+    let l = move || c.locale();
     view! {
         <Show when=move || !c.url_errors.get().is_empty()>
             <div class="notice" role="alert" data-testid="url-notice">
-                <p><strong>"This link had problems; the defaults are used for:"</strong></p>
-                <ul>{move || c.url_errors.get().into_iter().map(|e| view! { <li>{e.to_string()}</li> }).collect_view()}</ul>
+                <p><strong>{move || td_string!(l(), ui.link_problems)}</strong></p>
+                <ul>{move || c.url_errors.get().into_iter().map(|e| view! { <li>{field_error_text(l(), &e)}</li> }).collect_view()}</ul>
             </div>
         </Show>
     }
 }
 
 /// A text field for one URL parameter, validated by the URL codec before it is applied; a bad
-/// value shows the codec's message, naming the parameter, and changes nothing.
+/// value shows a message naming the parameter, and changes nothing.
 #[component]
 pub fn StateField(
     /// URL key.
     key: &'static str,
-    /// Label.
-    label: &'static str,
+    /// Label, in the page's language.
+    label: fn(Locale) -> String,
     /// Current value as text.
     value: Signal<String>,
     /// Prefix of the field's `data-testid` (followed by the key).
@@ -50,17 +161,22 @@ pub fn StateField(
     testid: &'static str,
 ) -> impl IntoView {
     let c = use_ctx();
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<FieldError>);
+    let id = format!("field-{key}");
+    let error_id = format!("field-{key}-error");
+    let described = error_id.clone();
     view! {
-        <label class="field">{label}" "
-            <input type="text" size="9" prop:value=value data-testid=format!("{testid}-{key}")
+        <span class="field">
+            <label for=id.clone()>{move || label(c.locale())}</label>
+            <input type="text" id=id size="9" prop:value=value data-testid=format!("{testid}-{key}")
                 aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=move || error.get().is_some().then(|| described.clone())
                 on:change=move |ev| match c.state.get_untracked().with(key, &event_target_value(&ev)) {
                     Ok(s) => { error.set(None); c.go(&s, false); }
-                    Err(e) => error.set(Some(e.to_string())),
+                    Err(e) => error.set(Some(e)),
                 } />
-        </label>
-        {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+        </span>
+        {move || error.get().map(|e| view! { <p class="field-error" role="alert" id=error_id.clone()>{field_error_text(c.locale(), &e)}</p> })}
     }
 }
 
@@ -68,37 +184,126 @@ pub fn StateField(
 #[component]
 pub fn Controls() -> impl IntoView {
     let c = use_ctx();
+    let l = move || c.locale();
     view! {
-        <section class="controls" aria-label="City settings">
-            <StateField key="seed" label="Seed" value=Signal::derive(move || c.state.get().city.seed.to_string()) />
-            <StateField key="people" label="People" value=Signal::derive(move || c.state.get().city.people.to_string()) />
-            <StateField key="listed" label="Share listed (0-0.2)" value=Signal::derive(move || c.state.get().city.listed_rate.to_string()) />
-            <StateField key="r" label="Radius (m)" value=Signal::derive(move || c.state.get().radius_m.to_string()) />
-            <span class="timing" data-testid="answer-ms">{move || format!("answered in {:.1} ms", c.answer_ms.get())}</span>
+        <section class="controls" aria-label=move || td_string!(l(), ui.city_settings).to_string()>
+            <StateField key="seed" label=|l| td_string!(l, ui.field.seed).to_string() value=Signal::derive(move || c.state.get().city.seed.to_string()) />
+            <StateField key="people" label=|l| td_string!(l, ui.field.people).to_string() value=Signal::derive(move || c.state.get().city.people.to_string()) />
+            <StateField key="listed" label=|l| td_string!(l, ui.field.listed).to_string() value=Signal::derive(move || c.state.get().city.listed_rate.to_string()) />
+            <StateField key="r" label=|l| td_string!(l, ui.field.radius).to_string() value=Signal::derive(move || c.state.get().radius_m.to_string()) />
+            <span class="timing" data-testid="answer-ms">{move || td_string!(l(), ui.answered_in, ms = format!("{:.1}", c.answer_ms.get())).to_string()}</span>
         </section>
     }
 }
 
-/// What the map shows, as a table: the position, and what each pane answers.
+/// What the map shows, as a table: the position, what the deployed map lists, and what the
+/// attacker found in the last lab run.
 #[component]
 pub fn TextAlternative() -> impl IntoView {
     let c = use_ctx();
+    let l = move || c.locale();
+    let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     view! {
         <details class="text-alt">
-            <summary>"The map as a table"</summary>
+            <summary>{move || td_string!(l(), ui.table.summary)}</summary>
+            <p>{move || {
+                let s = c.state.get();
+                td_string!(l(), ui.table.position, lat = format!("{:.5}", s.at.lat), lng = format!("{:.5}", s.at.lng), r = s.radius_m).to_string()
+            }}</p>
             <table>
-                <caption>"What lies within the circle (synthetic data)"</caption>
-                <thead><tr><th scope="col">"Listed person"</th><th scope="col">"Address shown"</th><th scope="col">"Case"</th></tr></thead>
+                <caption>{move || td_string!(l(), ui.table.caption)}</caption>
+                <thead><tr>
+                    <th scope="col">{move || td_string!(l(), ui.table.person)}</th>
+                    <th scope="col">{move || td_string!(l(), ui.table.address)}</th>
+                    <th scope="col">{move || td_string!(l(), ui.table.case)}</th>
+                </tr></thead>
                 <tbody>
-                    {move || c.answers.get().map(|a| a.exposed.entries.into_iter().map(|e| view! {
-                        <tr><td>{e.name_en}</td><td>{e.address_en}</td><td>{e.case_number}</td></tr>
+                    {move || c.answers.get().map(|a| a.exposed.entries.into_iter().map(|e| {
+                        let (name, addr) = if zh() { (e.name_zh, e.address_zh) } else { (e.name_en, e.address_en) };
+                        view! { <tr><td>{name}</td><td>{addr}</td><td>{e.case_number}</td></tr> }
                     }).collect_view())}
                 </tbody>
             </table>
-            <p>{move || {
-                let s = c.state.get();
-                format!("Your position: {:.5} N, {:.5} E; radius {} m.", s.at.lat, s.at.lng, s.radius_m)
-            }}</p>
+            {move || c.lab.get().and_then(|r| r.exposed.ok().map(|m| (m, r.complete))).map(|(m, complete)| view! {
+                <p data-testid="text-alt-lab">{td_string!(l(), ui.table.lab,
+                    attacker = within500_engine::AttackerKind::from_slug(m.attacker).map_or_else(|| m.attacker.to_owned(), |a| crate::components::attacker_label(l(), a)),
+                    located = format!("{:.0}", m.located_50m * 100.0),
+                    targets = m.targets,
+                    median = m.median_error_m.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))).to_string()}
+                    {(!complete).then(|| td_string!(l(), ui.table.lab_running).to_string())}
+                </p>
+            })}
         </details>
     }
+}
+
+/// The promise, the sources and the licence.
+#[component]
+pub fn Footer() -> impl IntoView {
+    let c = use_ctx();
+    let l = move || c.locale();
+    view! {
+        <footer class="footer">
+            <p>{move || td_string!(l(), ui.footer.synthetic)}</p>
+            <p>{move || td_string!(l(), ui.footer.nothing_leaves)}</p>
+        </footer>
+    }
+}
+
+/// In an embed: a caption for readers who do not interact, and a link to the full app.
+#[component]
+pub fn EmbedFooter() -> impl IntoView {
+    let c = use_ctx();
+    let l = move || c.locale();
+    let caption = move || {
+        let s = c.state.get();
+        let lc = locale_of(s.lang);
+        match s.mode {
+            Mode::Story => crate::components::story::caption(lc, s.step),
+            _ => td_string!(lc, ui.embed_caption_explore, r = s.radius_m).to_string(),
+        }
+    };
+    let full = move || format!("{}{}", page_base(), href(&AppState { embed: false, ..c.state.get() }));
+    view! {
+        <footer class="embed-footer">
+            <p class="embed-caption" data-testid="embed-caption">
+                <span class="badge">{move || td_string!(l(), ui.synthetic_badge)}</span>" "{caption}
+            </p>
+            <p><a href=full target="_blank" rel="noopener" data-testid="embed-full-link">{move || td_string!(l(), ui.embed_open_full)}</a></p>
+        </footer>
+    }
+}
+
+/// Posts the page's height to the parent window whenever it changes, as
+/// `{"within500-height": <px>}` (the message shape of Datawrapper's and Pym.js's resizers);
+/// `public/embed.js` on the host page sets the iframe's height from it. Does nothing when the page
+/// is not framed.
+pub fn post_height_to_parent() {
+    let Some(window) = web_sys::window() else { return };
+    let framed = window.parent().ok().flatten().is_some_and(|p| p != window);
+    if !framed {
+        return;
+    }
+    let Some(body) = window.document().and_then(|d| d.body()) else { return };
+    let last = std::cell::Cell::new(0i32);
+    let send = Closure::<dyn FnMut()>::new(move || {
+        let Some(w) = web_sys::window() else { return };
+        let Some(doc) = w.document() else { return };
+        let Some(root) = doc.document_element() else { return };
+        let h = root.scroll_height().max(doc.body().map_or(0, |b| b.scroll_height()));
+        if h != last.get() {
+            last.set(h);
+            if let Ok(Some(parent)) = w.parent() {
+                let msg = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&msg, &"within500-height".into(), &h.into());
+                let _ = parent.post_message(&msg, "*");
+            }
+        }
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(send.as_ref().unchecked_ref()) {
+        observer.observe(&body);
+        // The observer and its callback live as long as the page.
+        std::mem::forget(observer);
+    }
+    send.forget();
 }

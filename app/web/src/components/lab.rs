@@ -10,22 +10,64 @@ use within500_engine::{
     dictionary_attack, key_seed, AppState, AttackerKind, City, DesignKind, LabConfig, LabRun, Metrics, Target,
 };
 
+use crate::i18n::{td_string, Locale};
 use crate::model::aggregate_for;
 use crate::use_ctx;
+
+/// Why an attacker does not apply to one side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotApplicable {
+    /// The dictionary attacker needs hashed cells; the deployed map has none.
+    NoHashes,
+    /// The proximity test answers one creditor: only the dictionary attacker applies.
+    OnlyDictionary,
+    /// The dictionary attacker needs the private proximity test.
+    NeedsProximity,
+    /// Not run (yet).
+    NotRun,
+}
+
+impl NotApplicable {
+    /// Said in the page's language.
+    pub fn text(self, l: Locale) -> String {
+        match self {
+            Self::NoHashes => td_string!(l, ui.lab.na_no_hashes),
+            Self::OnlyDictionary => td_string!(l, ui.lab.na_only_dictionary),
+            Self::NeedsProximity => td_string!(l, ui.lab.na_needs_psi),
+            Self::NotRun => td_string!(l, ui.lab.na_not_run),
+        }
+        .to_string()
+    }
+}
+
+/// An attacker's name in the page's language.
+pub fn attacker_label(l: Locale, a: AttackerKind) -> String {
+    match a {
+        AttackerKind::Walker => td_string!(l, ui.attacker.walker),
+        AttackerKind::Trilateration => td_string!(l, ui.attacker.trilateration),
+        AttackerKind::Oracle => td_string!(l, ui.attacker.oracle),
+        AttackerKind::Averaging => td_string!(l, ui.attacker.averaging),
+        AttackerKind::Dictionary => td_string!(l, ui.attacker.dictionary),
+        AttackerKind::Linkage => td_string!(l, ui.attacker.linkage),
+    }
+    .to_string()
+}
 
 /// What a lab run produced for both panes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabResult {
     /// Against the deployed map, or why it does not apply.
-    pub exposed: Result<Metrics, &'static str>,
+    pub exposed: Result<Metrics, NotApplicable>,
     /// Against the privacy-preserving design, or why it does not apply.
-    pub private: Result<Metrics, &'static str>,
+    pub private: Result<Metrics, NotApplicable>,
     /// Privacy against utility for the chosen design: (parameter, attacker median error, count error).
     pub tradeoff: Vec<(String, Option<f64>, Option<f64>)>,
     /// Milliseconds the run took (so far, while running).
     pub elapsed_ms: f64,
     /// Whether the run has finished (the table and map update live while it runs).
     pub complete: bool,
+    /// The attacker, its budget and the seed, for captions and exports.
+    pub config: LabConfig,
 }
 
 /// Targets attacked per slice of work between frames.
@@ -79,22 +121,51 @@ fn opt(v: Option<f64>, unit: &str) -> String {
     v.map_or_else(|| "—".to_owned(), |x| format!("{x:.1}{unit}"))
 }
 
-/// Table rows: label, metric key (for data attributes and JSON), formatter.
-fn rows() -> Vec<(&'static str, &'static str, fn(&Metrics) -> (String, String))> {
+/// Table rows: label, metric key (for data attributes, JSON and CSV), formatter.
+#[allow(clippy::type_complexity)]
+fn rows(l: Locale) -> Vec<(String, &'static str, fn(&Metrics) -> (String, String))> {
     vec![
-        ("Located within 50 m", "located_50m", |m| (pct(m.located_50m), m.located_50m.to_string())),
-        ("Located within 200 m", "located_200m", |m| (pct(m.located_200m), m.located_200m.to_string())),
-        ("Median error", "median_error_m", |m| (opt(m.median_error_m, " m"), m.median_error_m.map_or("null".into(), |v| v.to_string()))),
-        ("Re-identified", "reidentified_share", |m| (pct(m.reidentified_share), m.reidentified_share.to_string())),
-        ("Household members exposed", "households_exposed", |m| (m.households_exposed.to_string(), m.households_exposed.to_string())),
-        ("Questions used", "queries_used", |m| (m.queries_used.to_string(), m.queries_used.to_string())),
-        ("ε spent", "epsilon_spent", |m| (format!("{:.1}", m.epsilon_spent), m.epsilon_spent.to_string())),
-        ("User's count error (mean)", "count_error", |m| (opt(m.count_error, ""), m.count_error.map_or("null".into(), |v| v.to_string()))),
-        ("Hashed cells reversed", "reversed_share", |m| (m.reversed_share.map_or("—".into(), pct), m.reversed_share.map_or("null".into(), |v| v.to_string()))),
+        (td_string!(l, ui.lab.row_located_50m).to_string(), "located_50m", |m| (pct(m.located_50m), m.located_50m.to_string())),
+        (td_string!(l, ui.lab.row_located_200m).to_string(), "located_200m", |m| (pct(m.located_200m), m.located_200m.to_string())),
+        (td_string!(l, ui.lab.row_median).to_string(), "median_error_m", |m| (opt(m.median_error_m, " m"), m.median_error_m.map_or("null".into(), |v| v.to_string()))),
+        (td_string!(l, ui.lab.row_reidentified).to_string(), "reidentified_share", |m| (pct(m.reidentified_share), m.reidentified_share.to_string())),
+        (td_string!(l, ui.lab.row_households).to_string(), "households_exposed", |m| (m.households_exposed.to_string(), m.households_exposed.to_string())),
+        (td_string!(l, ui.lab.row_questions).to_string(), "queries_used", |m| (m.queries_used.to_string(), m.queries_used.to_string())),
+        (td_string!(l, ui.lab.row_epsilon).to_string(), "epsilon_spent", |m| (format!("{:.1}", m.epsilon_spent), m.epsilon_spent.to_string())),
+        (td_string!(l, ui.lab.row_count_error).to_string(), "count_error", |m| (opt(m.count_error, ""), m.count_error.map_or("null".into(), |v| v.to_string()))),
+        (td_string!(l, ui.lab.row_reversed).to_string(), "reversed_share", |m| (m.reversed_share.map_or("—".into(), pct), m.reversed_share.map_or("null".into(), |v| v.to_string()))),
     ]
 }
 
-fn metrics_json(m: &Result<Metrics, &'static str>) -> serde_json::Value {
+/// The lab's results as CSV: one row per measure, a column per side; `#` lines carry the
+/// synthetic mark and the settings that reproduce the run.
+pub fn results_csv(r: &LabResult, state: &AppState) -> String {
+    let mut out = format!(
+        "# SYNTHETIC DATA from Within 500 m (no real person)\n# seed={} people={} listed_rate={} attacker={} budget={} radius_m={}\n# app state: {}\nmeasure,exposed,private\n",
+        state.city.seed, state.city.people, state.city.listed_rate, r.config.attacker.slug(), r.config.budget, r.config.radius_m, state.to_query()
+    );
+    for (_, key, f) in rows(crate::i18n::Locale::en) {
+        let cell = |m: &Result<Metrics, NotApplicable>| m.as_ref().map_or_else(|_| String::new(), |m| f(m).1);
+        out.push_str(&format!("{key},{},{}\n", cell(&r.exposed), cell(&r.private)));
+    }
+    out
+}
+
+/// The lab's results as JSON, marked synthetic, with the settings that reproduce them.
+pub fn results_json(r: &LabResult, state: &AppState) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({
+        "synthetic": true,
+        "note": "SYNTHETIC DATA from Within 500 m (no real person)",
+        "seed": state.city.seed,
+        "settings": { "people": state.city.people, "listed_rate": state.city.listed_rate, "attacker": r.config.attacker.slug(),
+            "budget": r.config.budget, "radius_m": r.config.radius_m, "app_state": state.to_query() },
+        "exposed": metrics_json(&r.exposed),
+        "private": metrics_json(&r.private),
+    }))
+    .unwrap_or_default()
+}
+
+fn metrics_json(m: &Result<Metrics, NotApplicable>) -> serde_json::Value {
     match m {
         Ok(m) => serde_json::json!({
             "design": m.design, "attacker": m.attacker, "targets": m.targets,
@@ -103,13 +174,13 @@ fn metrics_json(m: &Result<Metrics, &'static str>) -> serde_json::Value {
             "queries_used": m.queries_used, "epsilon_spent": m.epsilon_spent, "count_error": m.count_error,
             "reversed_share": m.reversed_share, "error_curve": m.error_curve,
         }),
-        Err(why) => serde_json::json!({ "not_applicable": why }),
+        Err(why) => serde_json::json!({ "not_applicable": why.text(crate::i18n::Locale::en) }),
     }
 }
 
 /// A line chart of median error against questions per target, both designs.
 #[component]
-fn ErrorChart(result: LabResult) -> impl IntoView {
+fn ErrorChart(result: LabResult, l: Locale) -> impl IntoView {
     let (w, h, pad) = (460.0, 200.0, 36.0);
     let curves: Vec<(&str, Vec<Option<f64>>)> = [("warm", &result.exposed), ("cool", &result.private)]
         .into_iter()
@@ -139,23 +210,23 @@ fn ErrorChart(result: LabResult) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="chart" data-testid="error-chart">
-            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label="Median error in metres against questions per target, for both designs">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=td_string!(l, ui.lab.error_chart_label).to_string()>
                 <line x1=pad y1=h - pad x2=w - pad y2=h - pad class="axis" />
                 <line x1=pad y1=pad x2=pad y2=h - pad class="axis" />
                 <text x=pad y=pad - 8.0 class="tick">{format!("{top:.0} m")}</text>
                 <text x=pad y=h - pad + 16.0 class="tick">"1"</text>
-                <text x=w - pad y=h - pad + 16.0 class="tick" text-anchor="end">{format!("{n} questions")}</text>
+                <text x=w - pad y=h - pad + 16.0 class="tick" text-anchor="end">{td_string!(l, ui.lab.n_questions, n = n).to_string()}</text>
                 {lines}
             </svg>
-            <figcaption>"Median error of the estimated homes after each question: "
-                <span class="warm-text">"as deployed"</span>" and "<span class="cool-text">"privacy-preserving"</span>"."</figcaption>
+            <figcaption>{td_string!(l, ui.lab.error_chart_caption)}" "
+                <span class="warm-text">{td_string!(l, ui.as_deployed)}</span>" · "<span class="cool-text">{td_string!(l, ui.privacy_preserving)}</span></figcaption>
         </figure>
     }
 }
 
 /// The privacy-utility chart: attacker error and the user's count error for each parameter value.
 #[component]
-fn TradeoffChart(points: Vec<(String, Option<f64>, Option<f64>)>) -> impl IntoView {
+fn TradeoffChart(points: Vec<(String, Option<f64>, Option<f64>)>, l: Locale) -> impl IntoView {
     let (w, h, pad) = (460.0, 180.0, 36.0);
     let n = points.len();
     let top_err = points.iter().filter_map(|p| p.1).fold(10.0f64, f64::max);
@@ -169,31 +240,34 @@ fn TradeoffChart(points: Vec<(String, Option<f64>, Option<f64>)>) -> impl IntoVi
     let labels = points.iter().enumerate().map(|(i, p)| view! { <text x=x(i) y=h - pad + 16.0 class="tick" text-anchor="middle">{p.0.clone()}</text> }).collect_view();
     view! {
         <figure class="chart" data-testid="tradeoff-chart">
-            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label="Attacker's median error and the user's count error for each parameter value">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=td_string!(l, ui.lab.tradeoff_label).to_string()>
                 <line x1=pad y1=h - pad x2=w - pad y2=h - pad class="axis" />
-                <text x=pad y=pad - 8.0 class="tick cool-text">{format!("attacker error, up to {top_err:.0} m")}</text>
-                <text x=w - pad y=pad - 8.0 class="tick" text-anchor="end">{format!("count error, up to {top_cnt:.1}")}</text>
+                <text x=pad y=pad - 8.0 class="tick cool-text">{td_string!(l, ui.lab.tradeoff_err, m = format!("{top_err:.0}")).to_string()}</text>
+                <text x=w - pad y=pad - 8.0 class="tick" text-anchor="end">{td_string!(l, ui.lab.tradeoff_count, n = format!("{top_cnt:.1}")).to_string()}</text>
                 <polyline class="curve cool" points=err fill="none" />
                 <polyline class="curve grey" points=cnt fill="none" />
                 {labels}
             </svg>
-            <figcaption>"Privacy against utility on 50 listed people: higher blue is better privacy; lower grey is a more useful count."</figcaption>
+            <figcaption>{td_string!(l, ui.lab.tradeoff_caption)}</figcaption>
         </figure>
     }
 }
 
 /// The lab panel.
 #[component]
+#[allow(clippy::too_many_lines)]
 pub fn LabPanel() -> impl IntoView {
     let c = use_ctx();
+    let l = move || c.locale();
     let attacker = RwSignal::new(AttackerKind::Oracle);
     let budget = RwSignal::new(40u32);
     let budget_error = RwSignal::new(None::<String>);
     let protected = RwSignal::new(true);
     let progress = RwSignal::new(None::<f64>);
     let stop = StoredValue::new(false);
+    let export_error = RwSignal::new(None::<String>);
 
-    let start = move |_| {
+    let start = move || {
         let Some(loaded) = c.loaded.get_untracked() else { return };
         let s = c.state.get_untracked();
         let config = LabConfig { attacker: attacker.get_untracked(), budget: budget.get_untracked(), radius_m: s.radius_m, seed: s.city.seed };
@@ -239,11 +313,12 @@ pub fn LabPanel() -> impl IntoView {
                     // times a second: redrawing after every slice would slow the run down.
                     *shown_at = now;
                     lab.set(Some(LabResult {
-                        exposed: targets.0.as_ref().map(|t| a.metrics(t)).ok_or("not applicable"),
-                        private: targets.1.as_ref().map(|t| b.metrics(t)).ok_or("not applicable"),
+                        exposed: targets.0.as_ref().map(|t| a.metrics(t)).ok_or(NotApplicable::NotRun),
+                        private: targets.1.as_ref().map(|t| b.metrics(t)).ok_or(NotApplicable::NotRun),
                         tradeoff: Vec::new(),
                         elapsed_ms: crate::now_ms() - t0,
                         complete: false,
+                        config,
                     }));
                 }
                 done
@@ -253,15 +328,15 @@ pub fn LabPanel() -> impl IntoView {
                 return;
             }
             let j = job.borrow();
-            let exposed = targets.0.as_ref().map(|t| j.0.metrics(t)).ok_or("the dictionary attacker needs hashed cells; the deployed map has none");
+            let exposed = targets.0.as_ref().map(|t| j.0.metrics(t)).ok_or(NotApplicable::NoHashes);
             let private = match (&targets.1, s.design, config.attacker) {
                 (Some(t), _, _) => Ok(j.1.metrics(t)),
                 (None, DesignKind::PrivateProximity, AttackerKind::Dictionary) => Ok(dictionary_attack(&loaded.city, s.hash, key_seed(s.city.seed))),
-                (None, DesignKind::PrivateProximity, _) => Err("the proximity test answers one creditor about their own debtor: only the dictionary attacker applies"),
-                (None, _, _) => Err("the dictionary attacker needs hashed cells: choose the private proximity test"),
+                (None, DesignKind::PrivateProximity, _) => Err(NotApplicable::OnlyDictionary),
+                (None, _, _) => Err(NotApplicable::NeedsProximity),
             };
             let tradeoff = tradeoff(&loaded.city, &s, config, protect);
-            let result = LabResult { exposed, private, tradeoff, elapsed_ms: crate::now_ms() - t0, complete: true };
+            let result = LabResult { exposed, private, tradeoff, elapsed_ms: crate::now_ms() - t0, complete: true, config };
             progress.set(None);
             lab.set(Some(result));
         }
@@ -270,6 +345,20 @@ pub fn LabPanel() -> impl IntoView {
         set_timeout(move || pump(job, loaded, targets, s, config, protect, t0, progress, stop, lab), Duration::ZERO);
     };
 
+    // A story step asks for a run: set the controls to it and run once the city is ready.
+    Effect::new(move |_| {
+        let Some(req) = c.lab_request.get() else { return };
+        if c.loaded.get().is_none() || c.answers.get().is_none() {
+            return;
+        }
+        attacker.set(req.attacker);
+        budget.set(req.budget);
+        protected.set(req.protected);
+        stop.set_value(true);
+        c.lab_request.set(None);
+        set_timeout(start, Duration::ZERO);
+    });
+
     let set_budget = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         match text.trim().parse::<u32>() {
@@ -277,85 +366,94 @@ pub fn LabPanel() -> impl IntoView {
                 budget.set(b);
                 budget_error.set(None);
             }
-            _ => budget_error.set(Some(format!("budget={text:?}: choose a whole number of questions from 1 to 100000"))),
+            _ => budget_error.set(Some(td_string!(l(), ui.lab.budget_error, value = format!("{text:?}")).to_string())),
         }
     };
 
-    let json = move || {
-        c.lab.get().filter(|r| r.complete).map(|r| {
-            serde_json::to_string_pretty(&serde_json::json!({
-                "synthetic": true,
-                "seed": c.state.get_untracked().city.seed,
-                "exposed": metrics_json(&r.exposed),
-                "private": metrics_json(&r.private),
-            }))
-            .unwrap_or_default()
-        })
+    let complete = move || c.lab.get().filter(|r| r.complete);
+    let save = move |kind: &'static str| {
+        let Some(r) = complete() else { return };
+        let s = c.state.get_untracked();
+        let name = format!("within500-lab-seed{}-{}", s.city.seed, r.config.attacker.slug());
+        let result = match kind {
+            "csv" => crate::download::save_text(&format!("{name}.csv"), "text/csv", &results_csv(&r, &s)),
+            _ => crate::download::save_text(&format!("{name}.json"), "application/json", &results_json(&r, &s)),
+        };
+        export_error.set(result.err().map(|e| td_string!(l(), ui.export_failed, error = format!("{e:?}")).to_string()));
     };
 
     view! {
-        <section class="lab" aria-labelledby="lab-title">
-            <h2 id="lab-title">"Attack lab"</h2>
-            <p class="pane-sub">"One attacker, every listed person, both panes at once. Attackers see only the answers; the lab compares their conclusions with the truth."</p>
+        <section class="lab" id="lab" aria-labelledby="lab-title">
+            <h2 id="lab-title">{move || td_string!(l(), ui.lab.title)}</h2>
+            <p class="pane-sub">{move || td_string!(l(), ui.lab.sub)}</p>
             <div class="lab-controls">
-                <label class="field">"Attacker "
-                    <select data-testid="attacker" on:change=move |ev| {
+                <span class="field">
+                    <label for="attacker">{move || td_string!(l(), ui.lab.attacker)}</label>
+                    <select id="attacker" data-testid="attacker" on:change=move |ev| {
                         if let Some(a) = AttackerKind::from_slug(&event_target_value(&ev)) { attacker.set(a); }
                     }>
                         {AttackerKind::ALL.iter().map(|a| {
                             let a = *a;
-                            view! { <option value=a.slug() selected=move || attacker.get() == a>{a.slug()}</option> }
+                            view! { <option value=a.slug() selected=move || attacker.get() == a>{move || attacker_label(l(), a)}</option> }
                         }).collect_view()}
                     </select>
-                </label>
-                <label class="field">{move || if attacker.get().budget_per_target() { "Questions per target " } else { "Questions in total " }}
-                    <input type="text" size="6" data-testid="lab-budget" prop:value=move || budget.get().to_string()
+                </span>
+                <span class="field">
+                    <label for="lab-budget">{move || if attacker.get().budget_per_target() { td_string!(l(), ui.lab.per_target) } else { td_string!(l(), ui.lab.in_total) }}</label>
+                    <input type="text" id="lab-budget" size="6" data-testid="lab-budget" prop:value=move || budget.get().to_string()
                         aria-invalid=move || budget_error.get().is_some().to_string()
                         on:change=set_budget />
-                </label>
-                <label class="field">
-                    <input type="checkbox" prop:checked=move || protected.get() on:change=move |ev| protected.set(event_target_checked(&ev)) />
-                    " DP cache and budget, blur memory on"
-                </label>
-                <button type="button" data-testid="lab-run" on:click=start disabled=move || progress.get().is_some() || c.loaded.get().is_none()>"Run"</button>
-                <button type="button" on:click=move |_| stop.set_value(true) disabled=move || progress.get().is_none()>"Stop"</button>
+                </span>
+                <span class="field">
+                    <input type="checkbox" id="lab-protected" prop:checked=move || protected.get() on:change=move |ev| protected.set(event_target_checked(&ev)) />
+                    <label for="lab-protected">{move || td_string!(l(), ui.lab.protected)}</label>
+                </span>
+                <button type="button" data-testid="lab-run" on:click=move |_| start() disabled=move || progress.get().is_some() || c.loaded.get().is_none()>{move || td_string!(l(), ui.lab.run)}</button>
+                <button type="button" on:click=move |_| stop.set_value(true) disabled=move || progress.get().is_none()>{move || td_string!(l(), ui.lab.stop)}</button>
             </div>
             {move || budget_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             {move || progress.get().map(|p| view! {
-                <p role="status"><progress max="1" value=p></progress>{format!(" {:.0} %", p * 100.0)}</p>
+                <p role="status"><progress max="1" value=p aria-label=td_string!(l(), ui.lab.progress).to_string()></progress>{format!(" {:.0} %", p * 100.0)}</p>
             })}
             {move || c.lab.get().map(|r| {
+                let l = l();
                 let cols = [r.exposed.clone(), r.private.clone()];
-                let body = rows().into_iter().map(|(label, key, f)| {
+                let body = rows(l).into_iter().map(|(label, key, f)| {
                     let cells = cols.iter().enumerate().map(|(i, m)| {
                         let side = if i == 0 { "exposed" } else { "private" };
                         match m {
                             Ok(m) => { let (shown, raw) = f(m); view! { <td data-side=side data-key=key data-value=raw>{shown}</td> }.into_any() }
-                            Err(_) => view! { <td data-side=side data-key=key>"n/a"</td> }.into_any(),
+                            Err(_) => view! { <td data-side=side data-key=key>{td_string!(l, ui.lab.na)}</td> }.into_any(),
                         }
                     }).collect_view();
                     view! { <tr><th scope="row">{label}</th>{cells}</tr> }
                 }).collect_view();
-                let notes = cols.iter().filter_map(|m| m.as_ref().err().map(|e| view! { <p class="discloses">{*e}</p> })).collect_view();
-                let tradeoff = (!r.tradeoff.is_empty()).then(|| view! { <TradeoffChart points=r.tradeoff.clone() /> });
+                let notes = cols.iter().filter_map(|m| m.as_ref().err().map(|e| view! { <p class="discloses">{e.text(l)}</p> })).collect_view();
+                let tradeoff = (!r.tradeoff.is_empty()).then(|| view! { <TradeoffChart points=r.tradeoff.clone() l=l /> });
+                let caption = td_string!(l, ui.lab.caption,
+                    attacker = attacker_label(l, r.config.attacker), budget = r.config.budget, seed = c.state.get_untracked().city.seed,
+                    ms = format!("{:.0}", r.elapsed_ms)).to_string();
                 view! {
                     <table class="lab-table" data-testid="lab-table" data-complete=r.complete.to_string()>
-                        <caption>{format!("{} attacker, budget {} · synthetic data · seed {} · {} {:.0} ms",
-                            attacker.get_untracked().slug(), budget.get_untracked(), c.state.get_untracked().city.seed,
-                            if r.complete { "ran in" } else { "running for" }, r.elapsed_ms)}</caption>
-                        <thead><tr><th scope="col">"Measure"</th><th scope="col">"As deployed"</th><th scope="col">"Privacy-preserving"</th></tr></thead>
+                        <caption>{caption}{(!r.complete).then(|| td_string!(l, ui.lab.running).to_string())}</caption>
+                        <thead><tr><th scope="col">{td_string!(l, ui.lab.measure)}</th><th scope="col">{td_string!(l, ui.as_deployed)}</th><th scope="col">{td_string!(l, ui.privacy_preserving)}</th></tr></thead>
                         <tbody>{body}</tbody>
                     </table>
                     {notes}
                     <div class="charts">
-                        <ErrorChart result=r.clone() />
+                        <ErrorChart result=r.clone() l=l />
                         {tradeoff}
                     </div>
                 }
             })}
-            {move || json().map(|j| view! {
-                <details class="lab-json"><summary>"Results as JSON (copy for a notebook)"</summary><pre data-testid="lab-json">{j}</pre></details>
+            {move || complete().map(|r| view! {
+                <div class="exports lab-exports">
+                    <button type="button" data-testid="export-lab-csv" on:click=move |_| save("csv")>{move || td_string!(l(), ui.export.lab_csv)}</button>
+                    <button type="button" data-testid="export-lab-json" on:click=move |_| save("json")>{move || td_string!(l(), ui.export.lab_json)}</button>
+                </div>
+                <details class="lab-json"><summary>{move || td_string!(l(), ui.lab.json)}</summary><pre data-testid="lab-json">{results_json(&r, &c.state.get_untracked())}</pre></details>
             })}
+            {move || export_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </section>
     }
 }

@@ -6,8 +6,9 @@ use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 use within500_engine::{cell_boundary, LatLng, StreetPlan, CITY_CENTRE, CITY_RADIUS_M};
 
+use crate::i18n::td_string;
 use crate::model::Viewport;
-use crate::{now_ms, use_ctx};
+use crate::{locale_of, now_ms, use_ctx};
 
 /// How the pointer is being dragged.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,7 +45,7 @@ pub fn MapView() -> impl IntoView {
     let _resize = window_event_listener(ev::resize, move |_| redraw.update(|n| *n += 1));
 
     let move_to = move |p: LatLng, replace: bool| {
-        if within500_engine::in_city_bounds(p) {
+        if c.movable() && within500_engine::in_city_bounds(p) {
             let mut s = c.state.get_untracked();
             s.at = p;
             c.go(&s, replace);
@@ -127,7 +128,7 @@ pub fn MapView() -> impl IntoView {
                         (9_000.0 * a.cos(), 9_000.0 * a.sin())
                     };
                     let (x, y) = v.to_px(l.city.frame().to_latlng(e, n));
-                    let _ = ctx.fill_text(d.name_en, x - 30.0, y);
+                    let _ = ctx.fill_text(if state.lang == within500_engine::Lang::Zh { d.name_zh } else { d.name_en }, x - 30.0, y);
                 }
             }
             if truth {
@@ -217,10 +218,11 @@ pub fn MapView() -> impl IntoView {
         let _ = ctx.fill_text(&label, 16.0, height - 28.0);
         ctx.set_font("700 13px system-ui, sans-serif");
         // The full mark on wide maps; on a phone, short enough to stay clear of the zoom buttons.
+        let l = locale_of(state.lang);
         let mark = if width >= 480.0 {
-            format!("SYNTHETIC DATA · seed {} · {} people", state.city.seed, state.city.people)
+            td_string!(l, ui.map_mark_long, seed = state.city.seed, people = state.city.people).to_string()
         } else {
-            format!("SYNTHETIC DATA · seed {}", state.city.seed)
+            td_string!(l, ui.map_mark_short, seed = state.city.seed).to_string()
         };
         let w = ctx.measure_text(&mark).map_or(260.0, |m| m.width());
         // Top left, clear of the scale bar and the zoom buttons, and part of any saved image.
@@ -255,7 +257,7 @@ pub fn MapView() -> impl IntoView {
         });
         let v = c.viewport.get_untracked();
         let (mx, my) = v.to_px(c.state.get_untracked().at);
-        if (x - mx).hypot(y - my) <= 18.0 {
+        if c.movable() && (x - mx).hypot(y - my) <= 18.0 {
             drag.set_value(Drag::Marker);
             c.dragging.set(true);
         } else {
@@ -296,6 +298,8 @@ pub fn MapView() -> impl IntoView {
         pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
         if drag.get_value() == Drag::Marker {
             c.dragging.set(false);
+            // Each drop of the marker asks the map again: one question.
+            c.questions.update(|q| *q += 1);
         }
         drag.set_value(Drag::None);
     };
@@ -329,6 +333,7 @@ pub fn MapView() -> impl IntoView {
         ev.prevent_default();
         if let Some(p) = target {
             move_to(p, true);
+            c.questions.update(|q| *q += 1);
             c.viewport.update(|v| {
                 let (x, y) = v.to_px(p);
                 if x < 0.0 || y < 0.0 || x > v.width || y > v.height {
@@ -338,6 +343,7 @@ pub fn MapView() -> impl IntoView {
         }
     };
     let zoom = move |factor: f64| c.viewport.update(|v| *v = v.zoomed(factor, v.width / 2.0, v.height / 2.0));
+    let l = move || c.locale();
 
     view! {
         <div class="map-wrap">
@@ -346,7 +352,7 @@ pub fn MapView() -> impl IntoView {
                 class="map"
                 tabindex="0"
                 role="application"
-                aria-label="Map of the synthetic city. Arrow keys move your position (Shift for 200 m steps); + and - zoom. A table of what is in the circle follows the map."
+                aria-label=move || if c.movable() { td_string!(l(), ui.map_label) } else { td_string!(l(), ui.map_label_fixed) }.to_string()
                 on:pointerdown=on_down
                 on:pointermove=on_move
                 on:pointerup=on_up
@@ -354,11 +360,11 @@ pub fn MapView() -> impl IntoView {
                 on:wheel=on_wheel
                 on:keydown=on_key
             ></canvas>
-            <p class="visually-hidden">"Synthetic data: no real person is shown."</p>
+            <p class="visually-hidden">{move || td_string!(l(), ui.map_hidden_note)}</p>
             <div class="map-buttons">
-                <button type="button" aria-label="Zoom in" on:click=move |_| zoom(1.5)>"+"</button>
-                <button type="button" aria-label="Zoom out" on:click=move |_| zoom(1.0 / 1.5)>"−"</button>
-                <button type="button" aria-label="Centre the map on your position"
+                <button type="button" aria-label=move || td_string!(l(), ui.zoom_in).to_string() on:click=move |_| zoom(1.5)>"+"</button>
+                <button type="button" aria-label=move || td_string!(l(), ui.zoom_out).to_string() on:click=move |_| zoom(1.0 / 1.5)>"−"</button>
+                <button type="button" aria-label=move || td_string!(l(), ui.recentre).to_string()
                     on:click=move |_| c.viewport.update(|v| v.centre = c.state.get_untracked().at)>"◎"</button>
             </div>
             <Show when=move || c.status.get().is_some()>
@@ -366,15 +372,15 @@ pub fn MapView() -> impl IntoView {
             </Show>
             <Show when=move || c.lab.with(Option::is_some)>
                 <p class="legend">
-                    <span class="warm-text">"■ estimates from the deployed list"</span>" · "
-                    <span class="cool-text">"■ estimates from the privacy-preserving design"</span>
-                    " · lines join each estimate to the true home · + marks the latest questions"
+                    <span class="warm-text">{move || td_string!(l(), ui.legend_exposed)}</span>" · "
+                    <span class="cool-text">{move || td_string!(l(), ui.legend_private)}</span>
+                    " · "{move || td_string!(l(), ui.legend_lines)}
                 </p>
             </Show>
             <label class="truth-toggle">
                 <input type="checkbox" prop:checked=move || c.truth_overlay.get()
                     on:change=move |ev| c.truth_overlay.set(event_target_checked(&ev)) />
-                " Ground truth: every listed home (what the operator knows, not what the app shows)"
+                " "{move || td_string!(l(), ui.truth_toggle)}
             </label>
         </div>
     }

@@ -1,11 +1,19 @@
 //! The components, thin views over [`crate::model`].
 
 mod chrome;
+mod exercises;
+mod export;
 mod lab;
 mod map;
 mod panes;
+pub mod story;
 
-pub use chrome::{Controls, Header, Notice, StateField, TextAlternative};
-pub use lab::{LabPanel, LabResult};
+pub use chrome::{
+    field_error_text, href, post_height_to_parent, Controls, EmbedFooter, Footer, Header, Notice, StateField, TextAlternative,
+};
+pub use exercises::{ExercisePanel, TeacherPage};
+pub use export::Exports;
+pub use lab::{attacker_label, results_csv, results_json, LabPanel, LabResult, NotApplicable};
 pub use map::MapView;
-pub use panes::{ExposedPane, PrivacyPane};
+pub use panes::{design_label, level_words, ExposedPane, PrivacyPane};
+pub use story::StoryPanel;

@@ -1,28 +1,32 @@
 //! The two panes: the deployed map's list and the privacy-preserving design's answer.
 
 use leptos::prelude::*;
-use within500_engine::{CellHash, DesignKind, ExposedEntry, Fidelity, WarningLevel};
+use within500_engine::{exercises, CellHash, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, ProximityError, WarningLevel};
 
 use super::chrome::StateField;
+use crate::i18n::{td_string, Locale};
 use crate::model::PrivateAnswer;
 use crate::{use_ctx, Tab};
 
-fn level_words(level: WarningLevel) -> &'static str {
+/// A warning level in words (the colour never carries it alone).
+pub fn level_words(l: Locale, level: WarningLevel) -> String {
     match level {
-        WarningLevel::Blue => "BLUE · few",
-        WarningLevel::Yellow => "YELLOW · some",
-        WarningLevel::Orange => "ORANGE · many",
-        WarningLevel::Red => "RED · very many",
+        WarningLevel::Blue => td_string!(l, ui.level.blue),
+        WarningLevel::Yellow => td_string!(l, ui.level.yellow),
+        WarningLevel::Orange => td_string!(l, ui.level.orange),
+        WarningLevel::Red => td_string!(l, ui.level.red),
     }
+    .to_string()
 }
 
 /// What the "report" and "share" buttons would send, shown instead of sent.
-fn payload(kind: &str, e: &ExposedEntry) -> String {
+fn payload(l: Locale, kind: &str, e: &ExposedEntry) -> String {
+    let report = kind == "report";
     let v = serde_json::json!({
         "action": kind,
-        "to": if kind == "report" { "court enforcement office (tip about assets)" } else { "friends or a group chat" },
+        "to": if report { td_string!(l, ui.payload.to_court).to_string() } else { td_string!(l, ui.payload.to_friends).to_string() },
         "debtor": { "name": e.name_zh, "id_number": e.id_number, "address": e.address_zh, "case_number": e.case_number },
-        "your_message": if kind == "report" { "I know where this person keeps assets." } else { "Look who lives near us." },
+        "your_message": if report { td_string!(l, ui.payload.tip).to_string() } else { td_string!(l, ui.payload.look).to_string() },
         "synthetic": true,
     });
     serde_json::to_string_pretty(&v).unwrap_or_default()
@@ -30,8 +34,11 @@ fn payload(kind: &str, e: &ExposedEntry) -> String {
 
 /// The deployed map: warning level, the list of listed people near, a person's detail page.
 #[component]
+#[allow(clippy::too_many_lines)]
 pub fn ExposedPane() -> impl IntoView {
     let c = use_ctx();
+    let l = move || c.locale();
+    let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     let sent = RwSignal::new(None::<String>);
     let entries = move || c.answers.get().map(|a| a.exposed.entries).unwrap_or_default();
     let set_fidelity = move |slug: String| {
@@ -43,43 +50,46 @@ pub fn ExposedPane() -> impl IntoView {
     };
     view! {
         <section class="pane exposed" class:active=move || c.tab.get() == Tab::Exposed aria-labelledby="exposed-title">
-            <h2 id="exposed-title">"As deployed"</h2>
-            <p class="pane-sub">"The 2019 map, reproduced: everyone listed within the radius."</p>
+            <h2 id="exposed-title">{move || td_string!(l(), ui.as_deployed)}</h2>
+            <p class="pane-sub">{move || td_string!(l(), ui.exposed_sub)}</p>
             {move || c.answers.get().map(|a| {
                 let level = a.exposed.level;
                 view! {
-                    <p class=format!("level level-{}", level.slug()) data-testid="level">
-                        <strong>{level_words(level)}</strong>
-                        {format!(" · {} listed within {} m", a.exposed.entries.len(), c.state.get_untracked().radius_m)}
+                    <p class=format!("level level-{}", level.slug()) data-testid="level" data-level=level.slug()>
+                        <strong>{level_words(l(), level)}</strong>
+                        {td_string!(l(), ui.level_count, n = a.exposed.entries.len(), r = c.state.get_untracked().radius_m).to_string()}
                     </p>
                 }
             })}
-            <label class="field">"Fidelity "
-                <select on:change=move |ev| set_fidelity(event_target_value(&ev)) data-testid="fidelity">
+            <span class="field">
+                <label for="fidelity">{move || td_string!(l(), ui.fidelity)}</label>
+                <select id="fidelity" on:change=move |ev| set_fidelity(event_target_value(&ev)) data-testid="fidelity">
                     {Fidelity::ALL.iter().map(|f| {
                         let slug = f.slug();
-                        view! { <option value=slug selected=move || c.state.get().fidelity.slug() == slug>{match f {
-                            Fidelity::Reported => "reported (as in press reports)",
-                            Fidelity::Distance => "distance (adds distances)",
-                            Fidelity::Pins => "pins (adds exact homes)",
+                        let f = *f;
+                        view! { <option value=slug selected=move || c.state.get().fidelity.slug() == slug>{move || match f {
+                            Fidelity::Reported => td_string!(l(), ui.fidelity_reported),
+                            Fidelity::Distance => td_string!(l(), ui.fidelity_distance),
+                            Fidelity::Pins => td_string!(l(), ui.fidelity_pins),
                         }}</option> }
                     }).collect_view()}
                 </select>
-            </label>
+            </span>
             <ul class="people" data-testid="exposed-list">
                 <For each=entries key=|e| (e.person, e.distance_m.map(f64::to_bits)) let:e>
                     {
                         let id = e.person;
+                        let e2 = e.clone();
                         view! {
                             <li class="person">
                                 <button type="button" class="person-open" on:click=move |_| { c.selected.set(Some(id)); sent.set(None); }>
-                                    <span class="name" lang="zh">{e.name_zh.clone()}</span>
-                                    " " <span class="name-en">{e.name_en.clone()}</span>
+                                    <span class="name" lang="zh-Hans">{e.name_zh.clone()}</span>
+                                    " " <span class="name-en" lang="en">{e.name_en.clone()}</span>
                                 </button>
                                 <span class="id">{e.id_number.clone()}</span>
-                                <span class="addr">{e.address_en.clone()}</span>
-                                <span class="case">{format!("{} · {}", e.reason_en, e.case_number)}</span>
-                                {e.distance_m.map(|d| view! { <span class="dist">{format!("{d:.0} m away")}</span> })}
+                                <span class="addr">{move || if zh() { e2.address_zh.clone() } else { e2.address_en.clone() }}</span>
+                                <span class="case">{move || format!("{} · {}", if zh() { e.reason_zh } else { e.reason_en }, e.case_number)}</span>
+                                {e.distance_m.map(|d| view! { <span class="dist">{move || td_string!(l(), ui.metres_away, d = format!("{d:.0}")).to_string()}</span> })}
                             </li>
                         }
                     }
@@ -89,22 +99,28 @@ pub fn ExposedPane() -> impl IntoView {
                 let id = c.selected.get()?;
                 let e = entries().into_iter().find(|e| e.person == id)?;
                 let (e1, e2) = (e.clone(), e.clone());
+                let housemates = c.loaded.get().map(|ld| exercises::housemates(&ld.city, id)).unwrap_or_default();
+                let zh = zh();
                 Some(view! {
-                    <div class="detail" role="dialog" aria-label="Person's page">
-                        <h3><span lang="zh">{e.name_zh.clone()}</span>" · "{e.name_en.clone()}</h3>
+                    <div class="detail" role="region" aria-label=td_string!(l(), ui.detail.label).to_string() data-testid="detail">
+                        <h3><span lang="zh-Hans">{e.name_zh.clone()}</span>" · "<span lang="en">{e.name_en.clone()}</span></h3>
                         <dl>
-                            <dt>"ID number"</dt><dd>{e.id_number.clone()}</dd>
-                            <dt>"Address (part)"</dt><dd>{e.address_en.clone()}" · "<span lang="zh">{e.address_zh.clone()}</span></dd>
-                            <dt>"Reason"</dt><dd>{e.reason_en}</dd>
-                            <dt>"Court"</dt><dd>{e.court_en.clone()}</dd>
-                            <dt>"Case"</dt><dd>{e.case_number.clone()}</dd>
+                            <dt>{td_string!(l(), ui.detail.id_number)}</dt><dd>{e.id_number.clone()}</dd>
+                            <dt>{td_string!(l(), ui.detail.address)}</dt><dd>{if zh { e.address_zh.clone() } else { e.address_en.clone() }}</dd>
+                            <dt>{td_string!(l(), ui.detail.reason)}</dt><dd>{if zh { e.reason_zh } else { e.reason_en }}</dd>
+                            <dt>{td_string!(l(), ui.detail.court)}</dt><dd>{if zh { e.court_zh.clone() } else { e.court_en.clone() }}</dd>
+                            <dt>{td_string!(l(), ui.detail.case)}</dt><dd>{e.case_number.clone()}</dd>
                         </dl>
-                        <button type="button" on:click=move |_| sent.set(Some(payload("report", &e1)))>"Report a tip"</button>
-                        <button type="button" on:click=move |_| sent.set(Some(payload("share", &e2)))>"Share"</button>
-                        <button type="button" on:click=move |_| c.selected.set(None)>"Close"</button>
+                        <p class="directory" data-testid="housemates" data-count=housemates.len().to_string()>
+                            {td_string!(l(), ui.detail.directory, n = housemates.len()).to_string()}
+                            {housemates.iter().map(|n| if zh { n.1.clone() } else { n.0.clone() }).collect::<Vec<_>>().join(", ")}
+                        </p>
+                        <button type="button" on:click=move |_| sent.set(Some(payload(l(), "report", &e1)))>{td_string!(l(), ui.detail.report)}</button>
+                        <button type="button" on:click=move |_| sent.set(Some(payload(l(), "share", &e2)))>{td_string!(l(), ui.detail.share)}</button>
+                        <button type="button" on:click=move |_| c.selected.set(None)>{td_string!(l(), ui.detail.close)}</button>
                         {move || sent.get().map(|p| view! {
                             <div class="sent">
-                                <p><strong>"Nothing was sent."</strong>" The real app would have sent this:"</p>
+                                <p><strong>{td_string!(l(), ui.detail.nothing_sent)}</strong>" "{td_string!(l(), ui.detail.would_send)}</p>
                                 <pre data-testid="payload">{p}</pre>
                             </div>
                         })}
@@ -115,13 +131,33 @@ pub fn ExposedPane() -> impl IntoView {
     }
 }
 
-fn design_label(d: DesignKind) -> &'static str {
+/// A design's name in the page's language.
+pub fn design_label(l: Locale, d: DesignKind) -> String {
     match d {
-        DesignKind::Exposed => "Deployed",
-        DesignKind::Aggregate => "Aggregate counts (k)",
-        DesignKind::DpCount => "Differentially private count (ε)",
-        DesignKind::Blur => "Blurred position (ε per m)",
-        DesignKind::PrivateProximity => "Private proximity test",
+        DesignKind::Exposed => td_string!(l, ui.design.exposed),
+        DesignKind::Aggregate => td_string!(l, ui.design.aggregate),
+        DesignKind::DpCount => td_string!(l, ui.design.dp),
+        DesignKind::Blur => td_string!(l, ui.design.blur),
+        DesignKind::PrivateProximity => td_string!(l, ui.design.psi),
+    }
+    .to_string()
+}
+
+fn dp_refusal(l: Locale, e: &DpRefusal) -> String {
+    match e {
+        DpRefusal::BudgetSpent { spent_micros, budget_micros } => td_string!(
+            l,
+            ui.answer.refused,
+            spent = format!("{:.2}", *spent_micros as f64 / 1e6),
+            budget = format!("{:.2}", *budget_micros as f64 / 1e6)
+        )
+        .to_string(),
+    }
+}
+
+fn proximity_error(l: Locale, e: &ProximityError) -> String {
+    match e {
+        ProximityError::NotListed(id) => td_string!(l, ui.answer.not_listed, id = *id).to_string(),
     }
 }
 
@@ -137,71 +173,81 @@ pub fn PrivacyPane() -> impl IntoView {
             c.go(&s, false);
         }
     };
-    let answer = move || c.answers.get().map(|a| match a.private {
-        PrivateAnswer::Aggregate(ag) => {
-            let released: Vec<String> = ag.cells.iter().filter_map(|x| x.count.map(|n| format!("{n}"))).collect();
-            let hidden = ag.cells.iter().filter(|x| x.count.is_none()).count();
-            format!(
-                "About {:.1} listed nearby. {} coarse cells touch the circle: counts {}; {} hidden (fewer than {}).",
-                ag.estimate,
-                ag.cells.len(),
-                if released.is_empty() { "none released".to_owned() } else { released.join(", ") },
-                hidden,
-                ag.k
+    let l = move || c.locale();
+    let answer = move || c.answers.get().map(|a| {
+        let l = l();
+        match a.private {
+            PrivateAnswer::Aggregate(ag) => {
+                let released: Vec<String> = ag.cells.iter().filter_map(|x| x.count.map(|n| format!("{n}"))).collect();
+                let hidden = ag.cells.iter().filter(|x| x.count.is_none()).count();
+                td_string!(
+                    l,
+                    ui.answer.aggregate,
+                    estimate = format!("{:.1}", ag.estimate),
+                    cells = ag.cells.len(),
+                    counts = if released.is_empty() { td_string!(l, ui.answer.none_released).to_string() } else { released.join(", ") },
+                    hidden = hidden,
+                    k = ag.k
+                )
+                .to_string()
+            }
+            PrivateAnswer::Dp(Ok(d)) => td_string!(
+                l,
+                ui.answer.dp,
+                n = d.noisy_count,
+                cached = if d.cached { td_string!(l, ui.answer.cached).to_string() } else { String::new() },
+                spent = format!("{:.2}", d.spent_micros as f64 / 1e6),
+                budget = format!("{:.2}", (d.spent_micros + d.left_micros) as f64 / 1e6)
             )
+            .to_string(),
+            PrivateAnswer::Dp(Err(e)) => dp_refusal(l, &e),
+            PrivateAnswer::Blur(b) => td_string!(l, ui.answer.blur, n = b.count, m = format!("{:.0}", 2.0 / c.state.get_untracked().blur_epsilon)).to_string(),
+            PrivateAnswer::Proximity(Ok(p)) => if p.near { td_string!(l, ui.answer.near) } else { td_string!(l, ui.answer.not_near) }.to_string(),
+            PrivateAnswer::Proximity(Err(e)) => proximity_error(l, &e),
+            PrivateAnswer::NoDebtor => td_string!(l, ui.answer.no_debtor).to_string(),
+            PrivateAnswer::Waiting => td_string!(l, ui.answer.waiting).to_string(),
         }
-        PrivateAnswer::Dp(Ok(d)) => format!(
-            "About {} listed nearby (noisy){}. ε spent {:.2} of {:.2}.",
-            d.noisy_count,
-            if d.cached { ", repeated from the cache at no cost" } else { "" },
-            d.spent_micros as f64 / 1e6,
-            (d.spent_micros + d.left_micros) as f64 / 1e6
-        ),
-        PrivateAnswer::Dp(Err(e)) => format!("Refused: {e}. Reload or change ε to start a new session."),
-        PrivateAnswer::Blur(b) => format!("{} listed near a position moved at random (about {:.0} m on average).", b.count, 2.0 / c.state.get_untracked().blur_epsilon),
-        PrivateAnswer::Proximity(Ok(p)) => if p.near { "Your debtor lives in your neighbourhood.".to_owned() } else { "Your debtor does not live in your neighbourhood.".to_owned() },
-        PrivateAnswer::Proximity(Err(e)) => format!("Cannot test: {e}."),
-        PrivateAnswer::NoDebtor => "Enter the person id of your own debtor (from a case you hold).".to_owned(),
-        PrivateAnswer::Waiting => "Drop the marker to ask: every question spends ε.".to_owned(),
     });
     view! {
         <section class="pane private" class:active=move || c.tab.get() == Tab::Private aria-labelledby="private-title">
-            <h2 id="private-title">"Privacy-preserving"</h2>
-            <label class="field">"Design "
-                <select data-testid="design" on:change=move |ev| set_design(event_target_value(&ev))>
+            <h2 id="private-title">{move || td_string!(l(), ui.privacy_preserving)}</h2>
+            <span class="field">
+                <label for="design">{move || td_string!(l(), ui.design_label)}</label>
+                <select id="design" data-testid="design" on:change=move |ev| set_design(event_target_value(&ev))>
                     {DesignKind::ALL.iter().filter(|d| **d != DesignKind::Exposed).map(|d| {
                         let slug = d.slug();
                         let d = *d;
-                        view! { <option value=slug selected=move || design() == d>{design_label(d)}</option> }
+                        view! { <option value=slug selected=move || design() == d>{move || design_label(l(), d)}</option> }
                     }).collect_view()}
                 </select>
-            </label>
+            </span>
             {move || match design() {
-                DesignKind::Aggregate => view! { <StateField testid="param" key="k" label="k" value=Signal::derive(move || c.state.get().k.to_string()) /> }.into_any(),
+                DesignKind::Aggregate => view! { <StateField testid="param" key="k" label=|l| td_string!(l, ui.field.k).to_string() value=Signal::derive(move || c.state.get().k.to_string()) /> }.into_any(),
                 DesignKind::DpCount => view! {
-                    <StateField testid="param" key="eps" label="ε per question" value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
-                    <StateField testid="param" key="budget" label="ε budget" value=Signal::derive(move || c.state.get().budget.as_f64().to_string()) />
+                    <StateField testid="param" key="eps" label=|l| td_string!(l, ui.field.eps).to_string() value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
+                    <StateField testid="param" key="budget" label=|l| td_string!(l, ui.field.budget).to_string() value=Signal::derive(move || c.state.get().budget.as_f64().to_string()) />
                 }.into_any(),
-                DesignKind::Blur => view! { <StateField testid="param" key="blur" label="ε per metre" value=Signal::derive(move || c.state.get().blur_epsilon.to_string()) /> }.into_any(),
+                DesignKind::Blur => view! { <StateField testid="param" key="blur" label=|l| td_string!(l, ui.field.blur).to_string() value=Signal::derive(move || c.state.get().blur_epsilon.to_string()) /> }.into_any(),
                 DesignKind::PrivateProximity => view! {
-                    <StateField testid="param" key="debtor" label="Your debtor (person id)" value=Signal::derive(move || c.state.get().debtor.map(|d| d.to_string()).unwrap_or_default()) />
-                    <label class="field">"Cell tokens "
-                        <select on:change=move |ev| {
+                    <StateField testid="param" key="debtor" label=|l| td_string!(l, ui.field.debtor).to_string() value=Signal::derive(move || c.state.get().debtor.map(|d| d.to_string()).unwrap_or_default()) />
+                    <span class="field">
+                        <label for="hash">{move || td_string!(l(), ui.field.hash)}</label>
+                        <select id="hash" on:change=move |ev| {
                             if let Some(h) = CellHash::from_slug(&event_target_value(&ev)) {
                                 let mut s = c.state.get_untracked();
                                 s.hash = h;
                                 c.go(&s, false);
                             }
                         }>
-                            <option value="keyed" selected=move || c.state.get().hash == CellHash::Keyed>"keyed PRF (HMAC)"</option>
-                            <option value="plain" selected=move || c.state.get().hash == CellHash::Plain>"plain hash (reversible)"</option>
+                            <option value="keyed" selected=move || c.state.get().hash == CellHash::Keyed>{move || td_string!(l(), ui.field.hash_keyed)}</option>
+                            <option value="plain" selected=move || c.state.get().hash == CellHash::Plain>{move || td_string!(l(), ui.field.hash_plain)}</option>
                         </select>
-                    </label>
+                    </span>
                 }.into_any(),
                 DesignKind::Exposed => ().into_any(),
             }}
             <p class="answer" data-testid="private-answer" aria-live="polite">{answer}</p>
-            <p class="discloses">{move || design().discloses_en()}</p>
+            <p class="discloses">{move || if c.state.with(|s| s.lang == Lang::Zh) { design().discloses_zh() } else { design().discloses_en() }}</p>
         </section>
     }
 }

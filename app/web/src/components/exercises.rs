@@ -1,0 +1,402 @@
+//! Exercise mode and the teacher's page: five tasks, each with a goal, a limit and a check the
+//! app performs against the truth (which only the engine sees).
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use within500_engine::exercises::{
+    self, EPSILON_MAX_COUNT_ERROR, EPSILON_MAX_LOCATED, FIND_HOME_QUERIES, FIND_HOME_WITHIN_M, HIDDEN_K, HIDDEN_MIN_LISTED,
+};
+use within500_engine::{AppState, DesignKind, Epsilon, Fidelity, Lang, LatLng, Mode, StreetPlan, EXERCISES};
+
+use super::chrome::href;
+use crate::i18n::{td_string, Locale};
+use crate::model::Loaded;
+use crate::use_ctx;
+
+/// Exercise 2: checks allowed.
+const EPSILON_CHECKS: u32 = 3;
+/// Exercises 3 and 4: checks allowed.
+const ANSWER_CHECKS: u32 = 2;
+/// Exercise 5: questions allowed.
+const HIDDEN_QUESTIONS: u32 = 15;
+
+/// An exercise's title.
+pub fn title(l: Locale, n: u8) -> String {
+    match n {
+        1 => td_string!(l, ex.e1.title),
+        2 => td_string!(l, ex.e2.title),
+        3 => td_string!(l, ex.e3.title),
+        4 => td_string!(l, ex.e4.title),
+        _ => td_string!(l, ex.e5.title),
+    }
+    .to_string()
+}
+
+/// What the student must do, with the exercise's names and numbers filled in.
+fn goal(l: Locale, n: u8, loaded: &Loaded, zh: bool) -> String {
+    let city = &loaded.city;
+    match n {
+        1 => {
+            let Some(task) = exercises::find_home(city) else { return td_string!(l, ex.no_listed).to_string() };
+            let p = city.person(task.person);
+            let name = p.as_ref().map_or_else(String::new, |p| if zh { p.name.zh.clone() } else { format!("{} ({})", p.name.pinyin, p.name.zh) });
+            td_string!(l, ex.e1.goal, name = name, within = FIND_HOME_WITHIN_M).to_string()
+        }
+        2 => td_string!(l, ex.e2.goal, located = format!("{:.0}", EPSILON_MAX_LOCATED * 100.0), error = EPSILON_MAX_COUNT_ERROR).to_string(),
+        3 => td_string!(l, ex.e3.goal).to_string(),
+        4 => td_string!(l, ex.e4.goal).to_string(),
+        _ => td_string!(l, ex.e5.goal, min = HIDDEN_MIN_LISTED, k = HIDDEN_K).to_string(),
+    }
+}
+
+/// The exercise's limit, in words.
+fn limit(l: Locale, n: u8) -> String {
+    match n {
+        1 => td_string!(l, ex.limit_questions, n = FIND_HOME_QUERIES),
+        2 => td_string!(l, ex.limit_checks, n = EPSILON_CHECKS),
+        3 | 4 => td_string!(l, ex.limit_checks, n = ANSWER_CHECKS),
+        _ => td_string!(l, ex.limit_questions, n = HIDDEN_QUESTIONS),
+    }
+    .to_string()
+}
+
+/// The state an exercise starts from.
+fn setup(n: u8, loaded: &Loaded, s: &AppState) -> AppState {
+    let city = &loaded.city;
+    let base = AppState { mode: Mode::Exercise, exercise: n, radius_m: 500.0, ..s.clone() };
+    match n {
+        1 => AppState {
+            fidelity: Fidelity::Distance,
+            at: exercises::find_home(city).map_or(base.at, |t| t.start),
+            ..base
+        },
+        2 => AppState { design: DesignKind::DpCount, ..base },
+        3 => AppState { design: DesignKind::PrivateProximity, ..base },
+        4 => AppState { fidelity: Fidelity::Reported, at: exercises::household(city).map_or(base.at, |t| t.at), ..base },
+        _ => AppState { design: DesignKind::Aggregate, k: HIDDEN_K, fidelity: Fidelity::Reported, ..base },
+    }
+}
+
+fn district_name(d: u8, zh: bool) -> String {
+    StreetPlan::districts().get(usize::from(d)).map_or_else(String::new, |x| if zh { x.name_zh.to_owned() } else { x.name_en.to_owned() })
+}
+
+fn hex(token: &[u8]) -> String {
+    token.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The outcome of the last check.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Pending,
+    Solved(String),
+    Failed(String),
+}
+
+impl Outcome {
+    fn slug(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Solved(_) => "solved",
+            Self::Failed(_) => "failed",
+        }
+    }
+}
+
+/// Runs a check: counts it, and fails the exercise once the checks allowed are used up.
+fn judged(l: Locale, used: u32, allowed: u32, solved: bool, detail: String) -> Outcome {
+    if solved {
+        Outcome::Solved(td_string!(l, ex.solved, detail = detail).to_string())
+    } else if used >= allowed {
+        Outcome::Failed(td_string!(l, ex.failed_final, detail = detail).to_string())
+    } else {
+        Outcome::Failed(td_string!(l, ex.failed_try_again, detail = detail, left = allowed - used).to_string())
+    }
+}
+
+/// One exercise at a time, with its tools and its check.
+#[component]
+#[allow(clippy::too_many_lines)]
+pub fn ExercisePanel() -> impl IntoView {
+    let c = use_ctx();
+    let l = move || c.locale();
+    let zh = move || c.state.with(|s| s.lang == Lang::Zh);
+    let n = move || c.state.with(|s| s.exercise);
+    let outcome = RwSignal::new(Outcome::Pending);
+    let checks = RwSignal::new(0u32);
+    let busy = RwSignal::new(false);
+    let reversed = RwSignal::new(None::<Vec<Option<LatLng>>>);
+    let districts = RwSignal::new(vec![0u8; exercises::HASHED_CELLS]);
+    let count_answer = RwSignal::new(String::new());
+
+    // Entering an exercise (or a new city) sets up its starting state and clears the score.
+    let started = StoredValue::new(None::<(u8, usize)>);
+    let restart = move |force: bool| {
+        let Some(loaded) = c.loaded.get_untracked() else { return };
+        let key = (n(), Rc::as_ptr(&loaded) as usize);
+        if !force && started.get_value() == Some(key) {
+            return;
+        }
+        started.set_value(Some(key));
+        outcome.set(Outcome::Pending);
+        checks.set(0);
+        reversed.set(None);
+        count_answer.set(String::new());
+        c.selected.set(None);
+        c.lab.set(None);
+        let s = setup(key.0, &loaded, &c.state.get_untracked());
+        c.viewport.update(|v| v.centre = s.at);
+        c.go(&s, true);
+        // The set-up's own move is not a question.
+        set_timeout(move || c.questions.set(0), Duration::ZERO);
+    };
+    Effect::new(move |_| {
+        n();
+        if c.loaded.get().is_some() {
+            restart(false);
+        }
+    });
+
+    let check = move |_| {
+        let Some(loaded) = c.loaded.get_untracked() else { return };
+        let s = c.state.get_untracked();
+        let l = l();
+        let city = &loaded.city;
+        match s.exercise {
+            1 => {
+                let Some(task) = exercises::find_home(city) else { return };
+                let r = exercises::check_find_home(city, &task, s.at, c.questions.get_untracked());
+                let detail = td_string!(l, ex.e1.detail, d = format!("{:.0}", r.distance_m), q = r.queries, max = FIND_HOME_QUERIES).to_string();
+                checks.update(|k| *k += 1);
+                outcome.set(judged(l, 1, 1, r.solved, detail));
+            }
+            2 => {
+                busy.set(true);
+                let eps = s.epsilon;
+                set_timeout(
+                    move || {
+                        let r = exercises::check_epsilon(&loaded.city, eps);
+                        checks.update(|k| *k += 1);
+                        let detail = td_string!(l, ex.e2.detail, eps = eps.as_f64(), located = format!("{:.1}", r.located_50m * 100.0),
+                            error = format!("{:.2}", r.count_error)).to_string();
+                        outcome.set(judged(l, checks.get_untracked(), EPSILON_CHECKS, r.solved, detail));
+                        busy.set(false);
+                    },
+                    Duration::from_millis(30),
+                );
+            }
+            3 => {
+                let task = exercises::hashed_cells(city);
+                let right = exercises::check_districts(&task, &districts.get_untracked());
+                checks.update(|k| *k += 1);
+                let detail = td_string!(l, ex.e3.detail, right = right.iter().filter(|r| **r).count(), total = right.len()).to_string();
+                outcome.set(judged(l, checks.get_untracked(), ANSWER_CHECKS, right.iter().all(|r| *r), detail));
+            }
+            4 => {
+                let Some(task) = exercises::household(city) else { return };
+                let given = count_answer.get_untracked();
+                let Ok(value) = given.trim().parse::<u32>() else {
+                    outcome.set(Outcome::Failed(td_string!(l, ex.e4.not_a_number, value = format!("{given:?}")).to_string()));
+                    return;
+                };
+                checks.update(|k| *k += 1);
+                let detail = td_string!(l, ex.e4.detail, value = value).to_string();
+                outcome.set(judged(l, checks.get_untracked(), ANSWER_CHECKS, value == task.exposed, detail));
+            }
+            _ => {
+                let agg = exercises::hidden_aggregate(city);
+                let r = exercises::check_hidden(city, &agg, s.at);
+                let q = c.questions.get_untracked();
+                let detail = td_string!(l, ex.e5.detail, listed = r.listed, released = r.released, q = q, max = HIDDEN_QUESTIONS).to_string();
+                checks.update(|k| *k += 1);
+                outcome.set(judged(l, 1, 1, r.solved && q <= HIDDEN_QUESTIONS, detail));
+            }
+        }
+    };
+
+    let tools = move || {
+        let loaded = c.loaded.get()?;
+        let zh = zh();
+        Some(match n() {
+            1 | 5 => {
+                let max = if n() == 1 { FIND_HOME_QUERIES } else { HIDDEN_QUESTIONS };
+                view! {
+                    <p class="ex-questions" data-testid="ex-questions" data-used=move || c.questions.get().to_string()>
+                        {move || td_string!(l(), ex.questions_used, q = c.questions.get(), max = max).to_string()}
+                    </p>
+                }
+                .into_any()
+            }
+            2 => view! {
+                <super::chrome::StateField testid="ex" key="eps" label=|l| td_string!(l, ui.field.eps).to_string()
+                    value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
+            }
+            .into_any(),
+            3 => {
+                let task = exercises::hashed_cells(&loaded.city);
+                let rows = task.cells.iter().enumerate().map(|(i, (_, token, _))| {
+                    let token_hex = hex(token);
+                    view! {
+                        <li>
+                            <code class="token">{token_hex}</code>
+                            {move || reversed.get().and_then(|r| r.get(i).copied().flatten()).map(|p| {
+                                let text = td_string!(l(), ex.e3.found, lat = format!("{:.5}", p.lat), lng = format!("{:.5}", p.lng)).to_string();
+                                view! {
+                                    <span class="found" data-testid="ex-found">{text}" "
+                                        <button type="button" on:click=move |_| {
+                                            let s = c.state.get_untracked();
+                                            c.viewport.update(|v| v.centre = p);
+                                            c.go(&AppState { at: p, ..s }, false);
+                                        }>{td_string!(l(), ex.e3.show)}</button>
+                                    </span>
+                                }
+                            })}
+                            <span class="field">
+                                <label for=format!("ex-district-{i}")>{move || td_string!(l(), ex.e3.district, n = i + 1).to_string()}</label>
+                                <select id=format!("ex-district-{i}") data-testid="ex-district" on:change=move |ev| {
+                                    if let Ok(d) = event_target_value(&ev).parse::<u8>() {
+                                        districts.update(|v| if let Some(x) = v.get_mut(i) { *x = d });
+                                    }
+                                }>
+                                    {StreetPlan::districts().into_iter().map(|d| {
+                                        let name = district_name(d.index, zh);
+                                        view! { <option value=d.index.to_string() selected=move || districts.with(|v| v.get(i) == Some(&d.index))>{name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </span>
+                        </li>
+                    }
+                }).collect_view();
+                let tokens: Vec<_> = task.cells.iter().map(|c| c.1).collect();
+                view! {
+                    <ol class="tokens">{rows}</ol>
+                    <button type="button" data-testid="ex-reverse" on:click=move |_| {
+                        reversed.set(Some(tokens.iter().map(exercises::reverse_plain_token).collect()));
+                    }>{move || td_string!(l(), ex.e3.try_every_cell)}</button>
+                }
+                .into_any()
+            }
+            4 => view! {
+                <span class="field">
+                    <label for="ex-count">{move || td_string!(l(), ex.e4.your_answer)}</label>
+                    <input id="ex-count" type="text" size="5" data-testid="ex-count" prop:value=move || count_answer.get()
+                        on:input=move |ev| count_answer.set(event_target_value(&ev)) />
+                </span>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        })
+    };
+
+    let finished = move || outcome.with(|o| matches!(o, Outcome::Solved(_))) || {
+        let allowed = match n() {
+            2 => EPSILON_CHECKS,
+            3 | 4 => ANSWER_CHECKS,
+            _ => 1,
+        };
+        checks.get() >= allowed
+    };
+
+    view! {
+        <section class="exercise" data-testid="exercise" data-ex=move || n().to_string() aria-labelledby="ex-title">
+            <nav class="ex-tabs" aria-label=move || td_string!(l(), ex.heading).to_string()>
+                {(1..=EXERCISES).map(|k| view! {
+                    <a href=move || href(&AppState { exercise: k, ..c.state.get() }) aria-current=move || (n() == k).then_some("page")
+                        data-testid=format!("ex-tab-{k}")>{move || format!("{k}. {}", title(l(), k))}</a>
+                }).collect_view()}
+            </nav>
+            <h2 id="ex-title">{move || td_string!(l(), ex.number, n = n()).to_string()}" · "{move || title(l(), n())}</h2>
+            <p class="ex-goal" data-testid="ex-goal">{move || c.loaded.get().map(|ld| goal(l(), n(), &ld, zh()))}</p>
+            <p class="ex-limit"><strong>{move || td_string!(l(), ex.limit)}": "</strong>{move || limit(l(), n())}</p>
+            <div class="ex-tools">{tools}</div>
+            <p class="worksheet-lines" aria-hidden="true">{move || td_string!(l(), ex.worksheet_answer)}" ______________________________"</p>
+            <div class="ex-actions">
+                <button type="button" data-testid="ex-check" on:click=check disabled=move || busy.get() || finished() || c.loaded.get().is_none()>
+                    {move || td_string!(l(), ex.check)}</button>
+                <button type="button" data-testid="ex-restart" on:click=move |_| restart(true)>{move || td_string!(l(), ex.restart)}</button>
+                <button type="button" class="print-button" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>
+                    {move || td_string!(l(), ex.print)}</button>
+            </div>
+            <p class=move || format!("ex-result {}", outcome.with(Outcome::slug)) data-testid="ex-result" data-outcome=move || outcome.with(Outcome::slug)
+                role="status" aria-live="polite">
+                {move || if busy.get() { td_string!(l(), ex.checking).to_string() } else {
+                    match outcome.get() { Outcome::Pending => String::new(), Outcome::Solved(t) | Outcome::Failed(t) => t }
+                }}
+            </p>
+        </section>
+    }
+}
+
+/// Every exercise with its answer for this city, for the teacher.
+#[component]
+pub fn TeacherPage() -> impl IntoView {
+    let c = use_ctx();
+    let l = move || c.locale();
+    let zh = move || c.state.with(|s| s.lang == Lang::Zh);
+    // Exercise 2's key needs three lab runs: computed after the page has painted.
+    let epsilon_key = RwSignal::new(None::<Vec<exercises::EpsilonCheck>>);
+    Effect::new(move |_| {
+        let Some(loaded) = c.loaded.get() else { return };
+        epsilon_key.set(None);
+        set_timeout(
+            move || {
+                let runs = [300_000u64, 1_000_000, 4_000_000].iter().map(|&m| exercises::check_epsilon(&loaded.city, Epsilon::from_micros(m))).collect();
+                epsilon_key.set(Some(runs));
+            },
+            Duration::from_millis(50),
+        );
+    });
+    let answer = move |k: u8| -> Option<String> {
+        let loaded = c.loaded.get()?;
+        let city = &loaded.city;
+        let l = l();
+        let zh = zh();
+        Some(match k {
+            1 => {
+                let t = exercises::find_home(city)?;
+                let p = city.person(t.person)?;
+                let plan = city.plan();
+                let addr = if zh { plan.format_zh(p.address) } else { plan.format_en(p.address) };
+                td_string!(l, ex.answer1, name = if zh { p.name.zh.clone() } else { p.name.pinyin.clone() }, address = addr,
+                    lat = format!("{:.5}", p.home.lat), lng = format!("{:.5}", p.home.lng)).to_string()
+            }
+            2 => epsilon_key.get().map_or_else(
+                || td_string!(l, ex.computing).to_string(),
+                |runs| {
+                    runs.iter()
+                        .map(|r| td_string!(l, ex.answer2, eps = r.epsilon.as_f64(), located = format!("{:.1}", r.located_50m * 100.0),
+                            error = format!("{:.2}", r.count_error),
+                            verdict = if r.solved { td_string!(l, ex.passes).to_string() } else { td_string!(l, ex.fails).to_string() }).to_string())
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                },
+            ),
+            3 => exercises::hashed_cells(city).cells.iter().map(|c| district_name(c.2, zh)).collect::<Vec<_>>().join(", "),
+            4 => exercises::household(city)?.exposed.to_string(),
+            _ => {
+                let at = exercises::hidden_solution(city, &exercises::hidden_aggregate(city))?;
+                td_string!(l, ex.answer5, lat = format!("{:.5}", at.lat), lng = format!("{:.5}", at.lng)).to_string()
+            }
+        })
+    };
+    view! {
+        <section class="teacher" data-testid="teacher" aria-labelledby="teacher-title">
+            <h2 id="teacher-title">{move || td_string!(l(), ex.teacher_title)}</h2>
+            <p>{move || td_string!(l(), ex.teacher_intro, seed = c.state.get().city.seed, people = c.state.get().city.people).to_string()}</p>
+            <ol class="teacher-list">
+                {(1..=EXERCISES).map(|k| view! {
+                    <li data-testid="teacher-item">
+                        <h3>{move || title(l(), k)}</h3>
+                        <p>{move || c.loaded.get().map(|ld| goal(l(), k, &ld, zh()))}</p>
+                        <p><strong>{move || td_string!(l(), ex.limit)}": "</strong>{move || limit(l(), k)}</p>
+                        <p class="teacher-answer" data-testid=format!("teacher-answer-{k}")><strong>{move || td_string!(l(), ex.answer)}": "</strong>
+                            {move || answer(k).unwrap_or_else(|| td_string!(l(), ex.computing).to_string())}</p>
+                        <a href=move || href(&AppState { mode: Mode::Exercise, exercise: k, ..c.state.get() })>{move || td_string!(l(), ex.open)}</a>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,126 @@
+//! Story mode: ten steps through the argument, each a fixed scene reached by "next"/"back", the
+//! arrow keys or the URL (`step=N`), with its sources.
+
+use leptos::{ev, prelude::*};
+use wasm_bindgen::JsCast;
+use within500_engine::{story_scene, AppState, Mode, STORY_STEPS};
+
+use super::chrome::href;
+use crate::i18n::{td_string, Locale};
+use crate::sources::{source, step_sources};
+use crate::use_ctx;
+
+/// A step's title.
+pub fn title(l: Locale, step: u8) -> String {
+    match step {
+        1 => td_string!(l, story.s1.title),
+        2 => td_string!(l, story.s2.title),
+        3 => td_string!(l, story.s3.title),
+        4 => td_string!(l, story.s4.title),
+        5 => td_string!(l, story.s5.title),
+        6 => td_string!(l, story.s6.title),
+        7 => td_string!(l, story.s7.title),
+        8 => td_string!(l, story.s8.title),
+        9 => td_string!(l, story.s9.title),
+        _ => td_string!(l, story.s10.title),
+    }
+    .to_string()
+}
+
+/// A step's text.
+pub fn body(l: Locale, step: u8) -> String {
+    match step {
+        1 => td_string!(l, story.s1.body),
+        2 => td_string!(l, story.s2.body),
+        3 => td_string!(l, story.s3.body),
+        4 => td_string!(l, story.s4.body),
+        5 => td_string!(l, story.s5.body),
+        6 => td_string!(l, story.s6.body),
+        7 => td_string!(l, story.s7.body),
+        8 => td_string!(l, story.s8.body),
+        9 => td_string!(l, story.s9.body),
+        _ => td_string!(l, story.s10.body),
+    }
+    .to_string()
+}
+
+/// A step's one-line caption, for an embedded view.
+pub fn caption(l: Locale, step: u8) -> String {
+    match step {
+        1 => td_string!(l, story.s1.caption),
+        2 => td_string!(l, story.s2.caption),
+        3 => td_string!(l, story.s3.caption),
+        4 => td_string!(l, story.s4.caption),
+        5 => td_string!(l, story.s5.caption),
+        6 => td_string!(l, story.s6.caption),
+        7 => td_string!(l, story.s7.caption),
+        8 => td_string!(l, story.s8.caption),
+        9 => td_string!(l, story.s9.caption),
+        _ => td_string!(l, story.s10.caption),
+    }
+    .to_string()
+}
+
+/// The state of another step, keeping the city, language and page flags.
+fn step_state(s: &AppState, step: u8) -> AppState {
+    story_scene(step.clamp(1, STORY_STEPS), s).state
+}
+
+/// The story's text, sources and navigation above the scene.
+#[component]
+pub fn StoryPanel() -> impl IntoView {
+    let c = use_ctx();
+    let l = move || c.locale();
+    let step = move || c.state.with(|s| s.step);
+    let go_step = move |n: u8| {
+        let s = c.state.get_untracked();
+        if (1..=STORY_STEPS).contains(&n) && n != s.step {
+            c.go(&step_state(&s, n), false);
+        }
+    };
+    // ← and → move through the story, except while typing in a field.
+    let _keys = window_event_listener(ev::keydown, move |ev| {
+        if c.state.with_untracked(|s| s.mode != Mode::Story) || ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if typing {
+            return;
+        }
+        let now = c.state.with_untracked(|s| s.step);
+        match ev.key().as_str() {
+            "ArrowRight" | "PageDown" => go_step(now.saturating_add(1)),
+            "ArrowLeft" | "PageUp" => go_step(now.saturating_sub(1)),
+            _ => return,
+        }
+        ev.prevent_default();
+    });
+    let explore = move || href(&AppState { mode: Mode::Explore, ..c.state.get() });
+    view! {
+        <section class="story" data-testid="story" data-step=move || step().to_string() data-steps=STORY_STEPS.to_string()
+            aria-labelledby="story-title">
+            <p class="story-count" data-testid="story-count">{move || td_string!(l(), story.step_of, n = step(), total = STORY_STEPS).to_string()}</p>
+            <h2 id="story-title" data-testid="story-title">{move || title(l(), step())}</h2>
+            <p class="story-body" aria-live="polite">{move || body(l(), step())}</p>
+            <div class="story-sources" data-testid="story-sources">
+                <strong>{move || td_string!(l(), story.sources)}": "</strong>
+                {move || step_sources(step()).iter().filter_map(|id| source(id)).map(|src| match src.url {
+                    Some(url) => view! { <a href=url rel="noopener" target="_blank" data-source=src.id>{src.citation}</a> }.into_any(),
+                    None => view! { <cite data-source=src.id>{src.citation}</cite> }.into_any(),
+                }).collect_view()}
+            </div>
+            <nav class="story-nav" aria-label=move || td_string!(l(), story.heading).to_string()>
+                <button type="button" data-testid="story-back" disabled=move || step() <= 1 on:click=move |_| go_step(step() - 1)>
+                    "← "{move || td_string!(l(), story.back)}</button>
+                <button type="button" data-testid="story-next" disabled=move || step() >= STORY_STEPS on:click=move |_| go_step(step() + 1)>
+                    {move || td_string!(l(), story.next)}" →"</button>
+                <button type="button" data-testid="story-reset" on:click=move |_| go_step(1)>{move || td_string!(l(), story.reset)}</button>
+                <a class="story-explore" href=explore>{move || td_string!(l(), story.explore)}</a>
+                <span class="story-hint">{move || td_string!(l(), story.keys_hint)}</span>
+            </nav>
+        </section>
+    }
+}

@@ -1,0 +1,63 @@
+//! Downloads made in the page: a file is built in memory and handed to the browser; nothing is
+//! uploaded and no other origin is asked for anything.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+fn document() -> Result<web_sys::Document, JsValue> {
+    web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))
+}
+
+fn click_link(href: &str, name: &str) -> Result<(), JsValue> {
+    let doc = document()?;
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
+    a.set_href(href);
+    a.set_download(name);
+    let body = doc.body().ok_or_else(|| JsValue::from_str("no body"))?;
+    body.append_child(&a)?;
+    a.click();
+    a.remove();
+    Ok(())
+}
+
+/// Offers `text` as a file called `name` of type `mime`.
+///
+/// # Errors
+/// If the browser refuses to make the file (the message is shown to the user).
+pub fn save_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let result = click_link(&url, name);
+    // Let the download start before the URL is released.
+    leptos::prelude::set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(5));
+    result
+}
+
+/// Offers the map canvas as a PNG with a band below it that carries the synthetic-data mark and
+/// the settings that reproduce the view (`caption`).
+///
+/// # Errors
+/// If the canvas cannot be copied or encoded.
+pub fn save_canvas_png(source: &web_sys::HtmlCanvasElement, name: &str, caption: &[String]) -> Result<(), JsValue> {
+    let doc = document()?;
+    let out: web_sys::HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
+    let band = 22 * u32::try_from(caption.len()).unwrap_or(1) + 12;
+    out.set_width(source.width());
+    out.set_height(source.height() + band);
+    let ctx: web_sys::CanvasRenderingContext2d =
+        out.get_context("2d")?.ok_or_else(|| JsValue::from_str("no 2d context"))?.dyn_into()?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(out.width()), f64::from(out.height()));
+    ctx.draw_image_with_html_canvas_element(source, 0.0, 0.0)?;
+    ctx.set_fill_style_str("#7a1d12");
+    ctx.set_font("600 15px system-ui, sans-serif");
+    for (i, line) in caption.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let y = f64::from(source.height()) + 24.0 + 22.0 * i as f64;
+        ctx.fill_text(line, 10.0, y)?;
+    }
+    let url = out.to_data_url_with_type("image/png")?;
+    click_link(&url, name)
+}
