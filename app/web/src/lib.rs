@@ -91,9 +91,15 @@ impl Ctx {
         self.go.with_value(|f| f(state, replace));
     }
 
-    /// The page's locale, for translations.
+    /// The page's locale, for translations (tracked: the caller reruns when it changes).
     pub fn locale(&self) -> Locale {
         locale_of(self.state.with(|s| s.lang))
+    }
+
+    /// The page's locale, untracked. Components read it once: the page is rebuilt when the
+    /// language changes, so the thousands of fixed strings need no reactive wiring of their own.
+    pub fn locale_untracked(&self) -> Locale {
+        locale_of(self.state.with_untracked(|s| s.lang))
     }
 
     /// Whether the marker can be moved (not in the story, whose scenes are fixed).
@@ -196,7 +202,7 @@ fn Main() -> impl IntoView {
         let (seed, people, _) = config.get();
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
-        let l = ctx.locale();
+        let l = ctx.locale_untracked();
         ctx.status.set(Some(td_string!(l, ui.generating, people = people, seed = seed).to_string()));
         set_timeout(
             move || {
@@ -287,38 +293,42 @@ fn Main() -> impl IntoView {
     // In an iframe, tell the host page how tall the content is whenever that changes.
     components::post_height_to_parent();
 
-    let mode = move || state.with(|s| s.mode);
-    let embed = move || state.with(|s| s.embed);
-    let l = move || ctx.locale();
-    view! {
-        <Show when=move || !embed()><Header /></Show>
-        <Notice />
-        {move || match mode() {
-            Mode::Story => view! { <StoryPanel /> }.into_any(),
-            Mode::Exercise => view! { <ExercisePanel /> }.into_any(),
-            Mode::Teacher => view! { <TeacherPage /> }.into_any(),
-            Mode::Explore => ().into_any(),
-        }}
-        <Show when=move || mode() != Mode::Teacher>
-            <main class="layout" id="main">
-                <section class="map-column" aria-label=move || td_string!(l(), ui.map_section).to_string()>
-                    <MapView />
-                    <TextAlternative />
-                </section>
-                <div class="tabs" role="tablist" aria-label=move || td_string!(l(), ui.panes).to_string()>
-                    <button role="tab" aria-selected=move || (ctx.tab.get() == Tab::Exposed).to_string()
-                        on:click=move |_| ctx.tab.set(Tab::Exposed)>{move || td_string!(l(), ui.as_deployed)}</button>
-                    <button role="tab" aria-selected=move || (ctx.tab.get() == Tab::Private).to_string()
-                        on:click=move |_| ctx.tab.set(Tab::Private)>{move || td_string!(l(), ui.privacy_preserving)}</button>
-                </div>
-                <ExposedPane />
-                <PrivacyPane />
-            </main>
-        </Show>
-        <Show when=move || mode() == Mode::Explore && !embed()><Controls /></Show>
-        <Show when=move || matches!(mode(), Mode::Explore | Mode::Story)><LabPanel /></Show>
-        <Show when=move || mode() == Mode::Explore && !embed()><Exports /></Show>
-        {move || if embed() { view! { <EmbedFooter /> }.into_any() } else { view! { <Footer /> }.into_any() }}
+    let mode = Memo::new(move |_| state.with(|s| s.mode));
+    let embed = Memo::new(move |_| state.with(|s| s.embed));
+    let lang = Memo::new(move |_| state.with(|s| s.lang));
+    // The page is rebuilt when the language changes (rarely): its strings are then plain text.
+    move || {
+        let l = locale_of(lang.get());
+        view! {
+            <Show when=move || !embed.get()><Header /></Show>
+            <Notice />
+            {move || match mode.get() {
+                Mode::Story => view! { <StoryPanel /> }.into_any(),
+                Mode::Exercise => view! { <ExercisePanel /> }.into_any(),
+                Mode::Teacher => view! { <TeacherPage /> }.into_any(),
+                Mode::Explore => ().into_any(),
+            }}
+            <Show when=move || mode.get() != Mode::Teacher>
+                <main class="layout" id="main">
+                    <section class="map-column" aria-label=td_string!(l, ui.map_section).to_string()>
+                        <MapView />
+                        <TextAlternative />
+                    </section>
+                    <div class="tabs" role="tablist" aria-label=td_string!(l, ui.panes).to_string()>
+                        <button role="tab" aria-selected=move || (ctx.tab.get() == Tab::Exposed).to_string()
+                            on:click=move |_| ctx.tab.set(Tab::Exposed)>{td_string!(l, ui.as_deployed)}</button>
+                        <button role="tab" aria-selected=move || (ctx.tab.get() == Tab::Private).to_string()
+                            on:click=move |_| ctx.tab.set(Tab::Private)>{td_string!(l, ui.privacy_preserving)}</button>
+                    </div>
+                    <ExposedPane />
+                    <PrivacyPane />
+                </main>
+            </Show>
+            <Show when=move || mode.get() == Mode::Explore && !embed.get()><Controls /></Show>
+            <Show when=move || matches!(mode.get(), Mode::Explore | Mode::Story)><LabPanel /></Show>
+            <Show when=move || mode.get() == Mode::Explore && !embed.get()><Exports /></Show>
+            {move || if embed.get() { view! { <EmbedFooter /> }.into_any() } else { view! { <Footer /> }.into_any() }}
+        }
     }
 }
 

@@ -63,7 +63,7 @@ pub fn field_error_text(l: Locale, e: &FieldError) -> String {
 #[component]
 pub fn Header() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let link = move |mode: Mode| {
         let s = c.state.get();
         href(&AppState { mode, step: if mode == Mode::Story { 1 } else { s.step }, ..s })
@@ -76,15 +76,15 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="header">
-            <h1>{move || td_string!(l(), ui.app_name)}</h1>
-            <span class="badge" data-testid="synthetic-badge">{move || td_string!(l(), ui.synthetic_badge)}</span>
-            <nav class="nav" aria-label=move || td_string!(l(), ui.nav_label).to_string()>
-                <a href=move || link(Mode::Explore) aria-current=move || current(Mode::Explore) data-testid="nav-explore">{move || td_string!(l(), ui.nav.explore)}</a>
-                <a href=move || link(Mode::Story) aria-current=move || current(Mode::Story) data-testid="nav-story">{move || td_string!(l(), ui.nav.story)}</a>
-                <a href=move || link(Mode::Exercise) aria-current=move || current(Mode::Exercise) data-testid="nav-exercises">{move || td_string!(l(), ui.nav.exercises)}</a>
-                <a href=move || link(Mode::Teacher) aria-current=move || current(Mode::Teacher) data-testid="nav-teacher">{move || td_string!(l(), ui.nav.teacher)}</a>
+            <h1>{td_string!(l, ui.app_name)}</h1>
+            <span class="badge" data-testid="synthetic-badge">{td_string!(l, ui.synthetic_badge)}</span>
+            <nav class="nav" aria-label=td_string!(l, ui.nav_label).to_string()>
+                <a href=move || link(Mode::Explore) aria-current=move || current(Mode::Explore) data-testid="nav-explore">{td_string!(l, ui.nav.explore)}</a>
+                <a href=move || link(Mode::Story) aria-current=move || current(Mode::Story) data-testid="nav-story">{td_string!(l, ui.nav.story)}</a>
+                <a href=move || link(Mode::Exercise) aria-current=move || current(Mode::Exercise) data-testid="nav-exercises">{td_string!(l, ui.nav.exercises)}</a>
+                <a href=move || link(Mode::Teacher) aria-current=move || current(Mode::Teacher) data-testid="nav-teacher">{td_string!(l, ui.nav.teacher)}</a>
                 <a href=move || presenter_link() data-testid="presenter-toggle" aria-pressed=move || c.state.with(|s| s.presenter).to_string()>
-                    {move || td_string!(l(), ui.nav.presenter)}</a>
+                    {td_string!(l, ui.nav.presenter)}</a>
             </nav>
             <span class="langs" data-testid="lang-switch">
                 <a href=move || lang_link(Lang::En) hreflang="en" lang="en" aria-current=move || c.state.with(|s| s.lang == Lang::En).then_some("true")>"EN"</a>
@@ -93,7 +93,7 @@ pub fn Header() -> impl IntoView {
             </span>
             <span class="city-line">{move || {
                 let s = c.state.get();
-                td_string!(l(), ui.city_line, seed = s.city.seed, people = s.city.people, listed = format!("{:.1}", s.city.listed_rate * 100.0)).to_string()
+                td_string!(l, ui.city_line, seed = s.city.seed, people = s.city.people, listed = format!("{:.1}", s.city.listed_rate * 100.0)).to_string()
             }}</span>
             <EmbedButton />
         </header>
@@ -105,7 +105,7 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn EmbedButton() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let open = RwSignal::new(false);
     let snippet = move || {
         let s = c.state.get();
@@ -121,10 +121,10 @@ fn EmbedButton() -> impl IntoView {
     };
     view! {
         <button type="button" class="embed-button" data-testid="embed-this" aria-expanded=move || open.get().to_string()
-            on:click=move |_| open.update(|o| *o = !*o)>{move || td_string!(l(), ui.embed_this)}</button>
+            on:click=move |_| open.update(|o| *o = !*o)>{td_string!(l, ui.embed_this)}</button>
         <Show when=move || open.get()>
             <div class="embed-snippet">
-                <label for="embed-code">{move || td_string!(l(), ui.embed_copy)}</label>
+                <label for="embed-code">{td_string!(l, ui.embed_copy)}</label>
                 <textarea id="embed-code" readonly rows="4" data-testid="embed-snippet" prop:value=snippet></textarea>
             </div>
         </Show>
@@ -135,12 +135,12 @@ fn EmbedButton() -> impl IntoView {
 #[component]
 pub fn Notice() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     view! {
         <Show when=move || !c.url_errors.get().is_empty()>
             <div class="notice" role="alert" data-testid="url-notice">
-                <p><strong>{move || td_string!(l(), ui.link_problems)}</strong></p>
-                <ul>{move || c.url_errors.get().into_iter().map(|e| view! { <li>{field_error_text(l(), &e)}</li> }).collect_view()}</ul>
+                <p><strong>{td_string!(l, ui.link_problems)}</strong></p>
+                <ul>{move || c.url_errors.get().into_iter().map(|e| view! { <li>{field_error_text(l, &e)}</li> }).collect_view()}</ul>
             </div>
         </Show>
     }
@@ -184,14 +184,14 @@ pub fn StateField(
 #[component]
 pub fn Controls() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     view! {
-        <section class="controls" aria-label=move || td_string!(l(), ui.city_settings).to_string()>
+        <section class="controls" aria-label=td_string!(l, ui.city_settings).to_string()>
             <StateField key="seed" label=|l| td_string!(l, ui.field.seed).to_string() value=Signal::derive(move || c.state.get().city.seed.to_string()) />
             <StateField key="people" label=|l| td_string!(l, ui.field.people).to_string() value=Signal::derive(move || c.state.get().city.people.to_string()) />
             <StateField key="listed" label=|l| td_string!(l, ui.field.listed).to_string() value=Signal::derive(move || c.state.get().city.listed_rate.to_string()) />
             <StateField key="r" label=|l| td_string!(l, ui.field.radius).to_string() value=Signal::derive(move || c.state.get().radius_m.to_string()) />
-            <span class="timing" data-testid="answer-ms">{move || td_string!(l(), ui.answered_in, ms = format!("{:.1}", c.answer_ms.get())).to_string()}</span>
+            <span class="timing" data-testid="answer-ms">{move || td_string!(l, ui.answered_in, ms = format!("{:.1}", c.answer_ms.get())).to_string()}</span>
         </section>
     }
 }
@@ -201,21 +201,21 @@ pub fn Controls() -> impl IntoView {
 #[component]
 pub fn TextAlternative() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     view! {
         <details class="text-alt">
-            <summary>{move || td_string!(l(), ui.table.summary)}</summary>
+            <summary>{td_string!(l, ui.table.summary)}</summary>
             <p>{move || {
                 let s = c.state.get();
-                td_string!(l(), ui.table.position, lat = format!("{:.5}", s.at.lat), lng = format!("{:.5}", s.at.lng), r = s.radius_m).to_string()
+                td_string!(l, ui.table.position, lat = format!("{:.5}", s.at.lat), lng = format!("{:.5}", s.at.lng), r = s.radius_m).to_string()
             }}</p>
             <table>
-                <caption>{move || td_string!(l(), ui.table.caption)}</caption>
+                <caption>{td_string!(l, ui.table.caption)}</caption>
                 <thead><tr>
-                    <th scope="col">{move || td_string!(l(), ui.table.person)}</th>
-                    <th scope="col">{move || td_string!(l(), ui.table.address)}</th>
-                    <th scope="col">{move || td_string!(l(), ui.table.case)}</th>
+                    <th scope="col">{td_string!(l, ui.table.person)}</th>
+                    <th scope="col">{td_string!(l, ui.table.address)}</th>
+                    <th scope="col">{td_string!(l, ui.table.case)}</th>
                 </tr></thead>
                 <tbody>
                     {move || c.answers.get().map(|a| a.exposed.entries.into_iter().map(|e| {
@@ -225,12 +225,12 @@ pub fn TextAlternative() -> impl IntoView {
                 </tbody>
             </table>
             {move || c.lab.get().and_then(|r| r.exposed.ok().map(|m| (m, r.complete))).map(|(m, complete)| view! {
-                <p data-testid="text-alt-lab">{td_string!(l(), ui.table.lab,
-                    attacker = within500_engine::AttackerKind::from_slug(m.attacker).map_or_else(|| m.attacker.to_owned(), |a| crate::components::attacker_label(l(), a)),
+                <p data-testid="text-alt-lab">{td_string!(l, ui.table.lab,
+                    attacker = within500_engine::AttackerKind::from_slug(m.attacker).map_or_else(|| m.attacker.to_owned(), |a| crate::components::attacker_label(l, a)),
                     located = format!("{:.0}", m.located_50m * 100.0),
                     targets = m.targets,
                     median = m.median_error_m.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))).to_string()}
-                    {(!complete).then(|| td_string!(l(), ui.table.lab_running).to_string())}
+                    {(!complete).then(|| td_string!(l, ui.table.lab_running).to_string())}
                 </p>
             })}
         </details>
@@ -241,11 +241,11 @@ pub fn TextAlternative() -> impl IntoView {
 #[component]
 pub fn Footer() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     view! {
         <footer class="footer">
-            <p>{move || td_string!(l(), ui.footer.synthetic)}</p>
-            <p>{move || td_string!(l(), ui.footer.nothing_leaves)}</p>
+            <p>{td_string!(l, ui.footer.synthetic)}</p>
+            <p>{td_string!(l, ui.footer.nothing_leaves)}</p>
         </footer>
     }
 }
@@ -254,7 +254,7 @@ pub fn Footer() -> impl IntoView {
 #[component]
 pub fn EmbedFooter() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let caption = move || {
         let s = c.state.get();
         let lc = locale_of(s.lang);
@@ -267,9 +267,9 @@ pub fn EmbedFooter() -> impl IntoView {
     view! {
         <footer class="embed-footer">
             <p class="embed-caption" data-testid="embed-caption">
-                <span class="badge">{move || td_string!(l(), ui.synthetic_badge)}</span>" "{caption}
+                <span class="badge">{td_string!(l, ui.synthetic_badge)}</span>" "{caption}
             </p>
-            <p><a href=full target="_blank" rel="noopener" data-testid="embed-full-link">{move || td_string!(l(), ui.embed_open_full)}</a></p>
+            <p><a href=full target="_blank" rel="noopener" data-testid="embed-full-link">{td_string!(l, ui.embed_open_full)}</a></p>
         </footer>
     }
 }

@@ -121,7 +121,7 @@ fn judged(l: Locale, used: u32, allowed: u32, solved: bool, detail: String) -> O
 #[allow(clippy::too_many_lines)]
 pub fn ExercisePanel() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     let n = move || c.state.with(|s| s.exercise);
     let outcome = RwSignal::new(Outcome::Pending);
@@ -162,7 +162,7 @@ pub fn ExercisePanel() -> impl IntoView {
     let check = move |_| {
         let Some(loaded) = c.loaded.get_untracked() else { return };
         let s = c.state.get_untracked();
-        let l = l();
+
         let city = &loaded.city;
         match s.exercise {
             1 => {
@@ -224,7 +224,7 @@ pub fn ExercisePanel() -> impl IntoView {
                 let max = if n() == 1 { FIND_HOME_QUERIES } else { HIDDEN_QUESTIONS };
                 view! {
                     <p class="ex-questions" data-testid="ex-questions" data-used=move || c.questions.get().to_string()>
-                        {move || td_string!(l(), ex.questions_used, q = c.questions.get(), max = max).to_string()}
+                        {move || td_string!(l, ex.questions_used, q = c.questions.get(), max = max).to_string()}
                     </p>
                 }
                 .into_any()
@@ -242,19 +242,19 @@ pub fn ExercisePanel() -> impl IntoView {
                         <li>
                             <code class="token">{token_hex}</code>
                             {move || reversed.get().and_then(|r| r.get(i).copied().flatten()).map(|p| {
-                                let text = td_string!(l(), ex.e3.found, lat = format!("{:.5}", p.lat), lng = format!("{:.5}", p.lng)).to_string();
+                                let text = td_string!(l, ex.e3.found, lat = format!("{:.5}", p.lat), lng = format!("{:.5}", p.lng)).to_string();
                                 view! {
                                     <span class="found" data-testid="ex-found">{text}" "
                                         <button type="button" on:click=move |_| {
                                             let s = c.state.get_untracked();
                                             c.viewport.update(|v| v.centre = p);
                                             c.go(&AppState { at: p, ..s }, false);
-                                        }>{td_string!(l(), ex.e3.show)}</button>
+                                        }>{td_string!(l, ex.e3.show)}</button>
                                     </span>
                                 }
                             })}
                             <span class="field">
-                                <label for=format!("ex-district-{i}")>{move || td_string!(l(), ex.e3.district, n = i + 1).to_string()}</label>
+                                <label for=format!("ex-district-{i}")>{move || td_string!(l, ex.e3.district, n = i + 1).to_string()}</label>
                                 <select id=format!("ex-district-{i}") data-testid="ex-district" on:change=move |ev| {
                                     if let Ok(d) = event_target_value(&ev).parse::<u8>() {
                                         districts.update(|v| if let Some(x) = v.get_mut(i) { *x = d });
@@ -274,13 +274,13 @@ pub fn ExercisePanel() -> impl IntoView {
                     <ol class="tokens">{rows}</ol>
                     <button type="button" data-testid="ex-reverse" on:click=move |_| {
                         reversed.set(Some(tokens.iter().map(exercises::reverse_plain_token).collect()));
-                    }>{move || td_string!(l(), ex.e3.try_every_cell)}</button>
+                    }>{td_string!(l, ex.e3.try_every_cell)}</button>
                 }
                 .into_any()
             }
             4 => view! {
                 <span class="field">
-                    <label for="ex-count">{move || td_string!(l(), ex.e4.your_answer)}</label>
+                    <label for="ex-count">{td_string!(l, ex.e4.your_answer)}</label>
                     <input id="ex-count" type="text" size="5" data-testid="ex-count" prop:value=move || count_answer.get()
                         on:input=move |ev| count_answer.set(event_target_value(&ev)) />
                 </span>
@@ -301,27 +301,27 @@ pub fn ExercisePanel() -> impl IntoView {
 
     view! {
         <section class="exercise" data-testid="exercise" data-ex=move || n().to_string() aria-labelledby="ex-title">
-            <nav class="ex-tabs" aria-label=move || td_string!(l(), ex.heading).to_string()>
+            <nav class="ex-tabs" aria-label=td_string!(l, ex.heading).to_string()>
                 {(1..=EXERCISES).map(|k| view! {
                     <a href=move || href(&AppState { exercise: k, ..c.state.get() }) aria-current=move || (n() == k).then_some("page")
-                        data-testid=format!("ex-tab-{k}")>{move || format!("{k}. {}", title(l(), k))}</a>
+                        data-testid=format!("ex-tab-{k}")>{move || format!("{k}. {}", title(l, k))}</a>
                 }).collect_view()}
             </nav>
-            <h2 id="ex-title">{move || td_string!(l(), ex.number, n = n()).to_string()}" · "{move || title(l(), n())}</h2>
-            <p class="ex-goal" data-testid="ex-goal">{move || c.loaded.get().map(|ld| goal(l(), n(), &ld, zh()))}</p>
-            <p class="ex-limit"><strong>{move || td_string!(l(), ex.limit)}": "</strong>{move || limit(l(), n())}</p>
+            <h2 id="ex-title">{move || td_string!(l, ex.number, n = n()).to_string()}" · "{move || title(l, n())}</h2>
+            <p class="ex-goal" data-testid="ex-goal">{move || c.loaded.get().map(|ld| goal(l, n(), &ld, zh()))}</p>
+            <p class="ex-limit"><strong>{td_string!(l, ex.limit)}": "</strong>{move || limit(l, n())}</p>
             <div class="ex-tools">{tools}</div>
-            <p class="worksheet-lines" aria-hidden="true">{move || td_string!(l(), ex.worksheet_answer)}" ______________________________"</p>
+            <p class="worksheet-lines" aria-hidden="true">{td_string!(l, ex.worksheet_answer)}" ______________________________"</p>
             <div class="ex-actions">
                 <button type="button" data-testid="ex-check" on:click=check disabled=move || busy.get() || finished() || c.loaded.get().is_none()>
-                    {move || td_string!(l(), ex.check)}</button>
-                <button type="button" data-testid="ex-restart" on:click=move |_| restart(true)>{move || td_string!(l(), ex.restart)}</button>
+                    {td_string!(l, ex.check)}</button>
+                <button type="button" data-testid="ex-restart" on:click=move |_| restart(true)>{td_string!(l, ex.restart)}</button>
                 <button type="button" class="print-button" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>
-                    {move || td_string!(l(), ex.print)}</button>
+                    {td_string!(l, ex.print)}</button>
             </div>
             <p class=move || format!("ex-result {}", outcome.with(Outcome::slug)) data-testid="ex-result" data-outcome=move || outcome.with(Outcome::slug)
                 role="status" aria-live="polite">
-                {move || if busy.get() { td_string!(l(), ex.checking).to_string() } else {
+                {move || if busy.get() { td_string!(l, ex.checking).to_string() } else {
                     match outcome.get() { Outcome::Pending => String::new(), Outcome::Solved(t) | Outcome::Failed(t) => t }
                 }}
             </p>
@@ -333,7 +333,7 @@ pub fn ExercisePanel() -> impl IntoView {
 #[component]
 pub fn TeacherPage() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     // Exercise 2's key needs three lab runs: computed after the page has painted.
     let epsilon_key = RwSignal::new(None::<Vec<exercises::EpsilonCheck>>);
@@ -351,7 +351,7 @@ pub fn TeacherPage() -> impl IntoView {
     let answer = move |k: u8| -> Option<String> {
         let loaded = c.loaded.get()?;
         let city = &loaded.city;
-        let l = l();
+
         let zh = zh();
         Some(match k {
             1 => {
@@ -383,17 +383,17 @@ pub fn TeacherPage() -> impl IntoView {
     };
     view! {
         <section class="teacher" data-testid="teacher" aria-labelledby="teacher-title">
-            <h2 id="teacher-title">{move || td_string!(l(), ex.teacher_title)}</h2>
-            <p>{move || td_string!(l(), ex.teacher_intro, seed = c.state.get().city.seed, people = c.state.get().city.people).to_string()}</p>
+            <h2 id="teacher-title">{td_string!(l, ex.teacher_title)}</h2>
+            <p>{move || td_string!(l, ex.teacher_intro, seed = c.state.get().city.seed, people = c.state.get().city.people).to_string()}</p>
             <ol class="teacher-list">
                 {(1..=EXERCISES).map(|k| view! {
                     <li data-testid="teacher-item">
-                        <h3>{move || title(l(), k)}</h3>
-                        <p>{move || c.loaded.get().map(|ld| goal(l(), k, &ld, zh()))}</p>
-                        <p><strong>{move || td_string!(l(), ex.limit)}": "</strong>{move || limit(l(), k)}</p>
-                        <p class="teacher-answer" data-testid=format!("teacher-answer-{k}")><strong>{move || td_string!(l(), ex.answer)}": "</strong>
-                            {move || answer(k).unwrap_or_else(|| td_string!(l(), ex.computing).to_string())}</p>
-                        <a href=move || href(&AppState { mode: Mode::Exercise, exercise: k, ..c.state.get() })>{move || td_string!(l(), ex.open)}</a>
+                        <h3>{move || title(l, k)}</h3>
+                        <p>{move || c.loaded.get().map(|ld| goal(l, k, &ld, zh()))}</p>
+                        <p><strong>{td_string!(l, ex.limit)}": "</strong>{move || limit(l, k)}</p>
+                        <p class="teacher-answer" data-testid=format!("teacher-answer-{k}")><strong>{td_string!(l, ex.answer)}": "</strong>
+                            {move || answer(k).unwrap_or_else(|| td_string!(l, ex.computing).to_string())}</p>
+                        <a href=move || href(&AppState { mode: Mode::Exercise, exercise: k, ..c.state.get() })>{td_string!(l, ex.open)}</a>
                     </li>
                 }).collect_view()}
             </ol>

@@ -13,10 +13,10 @@ use crate::use_ctx;
 #[component]
 pub fn Exports() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let error = RwSignal::new(None::<String>);
     let report = move |r: Result<(), wasm_bindgen::JsValue>| {
-        error.set(r.err().map(|e| td_string!(l(), ui.export_failed, error = format!("{e:?}")).to_string()));
+        error.set(r.err().map(|e| td_string!(l, ui.export_failed, error = format!("{e:?}")).to_string()));
     };
     let city_file = move |geojson: bool| {
         let Some(loaded) = c.loaded.get_untracked() else { return };
@@ -40,21 +40,21 @@ pub fn Exports() -> impl IntoView {
             .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
         let Some(canvas) = canvas else { return };
         let caption = vec![
-            td_string!(l(), ui.export.png_mark, seed = s.city.seed, people = s.city.people).to_string(),
+            td_string!(l, ui.export.png_mark, seed = s.city.seed, people = s.city.people).to_string(),
             format!("?{}", s.to_query()),
         ];
         report(download::save_canvas_png(&canvas, &format!("within500-map-seed{}.png", s.city.seed), &caption));
     };
     view! {
         <section class="exports" aria-labelledby="exports-title">
-            <h2 id="exports-title">{move || td_string!(l(), ui.export.title)}</h2>
-            <p class="pane-sub">{move || td_string!(l(), ui.export.sub)}</p>
+            <h2 id="exports-title">{td_string!(l, ui.export.title)}</h2>
+            <p class="pane-sub">{td_string!(l, ui.export.sub)}</p>
             <button type="button" data-testid="export-city-csv" disabled=move || c.loaded.get().is_none() on:click=move |_| city_file(false)>
-                {move || td_string!(l(), ui.export.city_csv)}</button>
+                {td_string!(l, ui.export.city_csv)}</button>
             <button type="button" data-testid="export-city-geojson" disabled=move || c.loaded.get().is_none() on:click=move |_| city_file(true)>
-                {move || td_string!(l(), ui.export.city_geojson)}</button>
+                {td_string!(l, ui.export.city_geojson)}</button>
             <button type="button" data-testid="export-map-png" disabled=move || c.loaded.get().is_none() on:click=png>
-                {move || td_string!(l(), ui.export.map_png)}</button>
+                {td_string!(l, ui.export.map_png)}</button>
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </section>
     }

@@ -258,7 +258,7 @@ fn TradeoffChart(points: Vec<(String, Option<f64>, Option<f64>)>, l: Locale) -> 
 #[allow(clippy::too_many_lines)]
 pub fn LabPanel() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let attacker = RwSignal::new(AttackerKind::Oracle);
     let budget = RwSignal::new(40u32);
     let budget_error = RwSignal::new(None::<String>);
@@ -366,7 +366,7 @@ pub fn LabPanel() -> impl IntoView {
                 budget.set(b);
                 budget_error.set(None);
             }
-            _ => budget_error.set(Some(td_string!(l(), ui.lab.budget_error, value = format!("{text:?}")).to_string())),
+            _ => budget_error.set(Some(td_string!(l, ui.lab.budget_error, value = format!("{text:?}")).to_string())),
         }
     };
 
@@ -379,44 +379,44 @@ pub fn LabPanel() -> impl IntoView {
             "csv" => crate::download::save_text(&format!("{name}.csv"), "text/csv", &results_csv(&r, &s)),
             _ => crate::download::save_text(&format!("{name}.json"), "application/json", &results_json(&r, &s)),
         };
-        export_error.set(result.err().map(|e| td_string!(l(), ui.export_failed, error = format!("{e:?}")).to_string()));
+        export_error.set(result.err().map(|e| td_string!(l, ui.export_failed, error = format!("{e:?}")).to_string()));
     };
 
     view! {
         <section class="lab" id="lab" aria-labelledby="lab-title">
-            <h2 id="lab-title">{move || td_string!(l(), ui.lab.title)}</h2>
-            <p class="pane-sub">{move || td_string!(l(), ui.lab.sub)}</p>
+            <h2 id="lab-title">{td_string!(l, ui.lab.title)}</h2>
+            <p class="pane-sub">{td_string!(l, ui.lab.sub)}</p>
             <div class="lab-controls">
                 <span class="field">
-                    <label for="attacker">{move || td_string!(l(), ui.lab.attacker)}</label>
+                    <label for="attacker">{td_string!(l, ui.lab.attacker)}</label>
                     <select id="attacker" data-testid="attacker" on:change=move |ev| {
                         if let Some(a) = AttackerKind::from_slug(&event_target_value(&ev)) { attacker.set(a); }
                     }>
                         {AttackerKind::ALL.iter().map(|a| {
                             let a = *a;
-                            view! { <option value=a.slug() selected=move || attacker.get() == a>{move || attacker_label(l(), a)}</option> }
+                            view! { <option value=a.slug() selected=move || attacker.get() == a>{move || attacker_label(l, a)}</option> }
                         }).collect_view()}
                     </select>
                 </span>
                 <span class="field">
-                    <label for="lab-budget">{move || if attacker.get().budget_per_target() { td_string!(l(), ui.lab.per_target) } else { td_string!(l(), ui.lab.in_total) }}</label>
+                    <label for="lab-budget">{move || if attacker.get().budget_per_target() { td_string!(l, ui.lab.per_target) } else { td_string!(l, ui.lab.in_total) }}</label>
                     <input type="text" id="lab-budget" size="6" data-testid="lab-budget" prop:value=move || budget.get().to_string()
                         aria-invalid=move || budget_error.get().is_some().to_string()
                         on:change=set_budget />
                 </span>
                 <span class="field">
                     <input type="checkbox" id="lab-protected" prop:checked=move || protected.get() on:change=move |ev| protected.set(event_target_checked(&ev)) />
-                    <label for="lab-protected">{move || td_string!(l(), ui.lab.protected)}</label>
+                    <label for="lab-protected">{td_string!(l, ui.lab.protected)}</label>
                 </span>
-                <button type="button" data-testid="lab-run" on:click=move |_| start() disabled=move || progress.get().is_some() || c.loaded.get().is_none()>{move || td_string!(l(), ui.lab.run)}</button>
-                <button type="button" on:click=move |_| stop.set_value(true) disabled=move || progress.get().is_none()>{move || td_string!(l(), ui.lab.stop)}</button>
+                <button type="button" data-testid="lab-run" on:click=move |_| start() disabled=move || progress.get().is_some() || c.loaded.get().is_none()>{td_string!(l, ui.lab.run)}</button>
+                <button type="button" on:click=move |_| stop.set_value(true) disabled=move || progress.get().is_none()>{td_string!(l, ui.lab.stop)}</button>
             </div>
             {move || budget_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             {move || progress.get().map(|p| view! {
-                <p role="status"><progress max="1" value=p aria-label=td_string!(l(), ui.lab.progress).to_string()></progress>{format!(" {:.0} %", p * 100.0)}</p>
+                <p role="status"><progress max="1" value=p aria-label=td_string!(l, ui.lab.progress).to_string()></progress>{format!(" {:.0} %", p * 100.0)}</p>
             })}
             {move || c.lab.get().map(|r| {
-                let l = l();
+
                 let cols = [r.exposed.clone(), r.private.clone()];
                 let body = rows(l).into_iter().map(|(label, key, f)| {
                     let cells = cols.iter().enumerate().map(|(i, m)| {
@@ -430,6 +430,8 @@ pub fn LabPanel() -> impl IntoView {
                 }).collect_view();
                 let notes = cols.iter().filter_map(|m| m.as_ref().err().map(|e| view! { <p class="discloses">{e.text(l)}</p> })).collect_view();
                 let tradeoff = (!r.tradeoff.is_empty()).then(|| view! { <TradeoffChart points=r.tradeoff.clone() l=l /> });
+                // The walker and the dictionary attacker have no per-question curve.
+                let has_curve = cols.iter().any(|m| m.as_ref().is_ok_and(|m| !m.error_curve.is_empty()));
                 let caption = td_string!(l, ui.lab.caption,
                     attacker = attacker_label(l, r.config.attacker), budget = r.config.budget, seed = c.state.get_untracked().city.seed,
                     ms = format!("{:.0}", r.elapsed_ms)).to_string();
@@ -441,17 +443,17 @@ pub fn LabPanel() -> impl IntoView {
                     </table>
                     {notes}
                     <div class="charts">
-                        <ErrorChart result=r.clone() l=l />
+                        {has_curve.then(|| view! { <ErrorChart result=r.clone() l=l /> })}
                         {tradeoff}
                     </div>
                 }
             })}
             {move || complete().map(|r| view! {
                 <div class="exports lab-exports">
-                    <button type="button" data-testid="export-lab-csv" on:click=move |_| save("csv")>{move || td_string!(l(), ui.export.lab_csv)}</button>
-                    <button type="button" data-testid="export-lab-json" on:click=move |_| save("json")>{move || td_string!(l(), ui.export.lab_json)}</button>
+                    <button type="button" data-testid="export-lab-csv" on:click=move |_| save("csv")>{td_string!(l, ui.export.lab_csv)}</button>
+                    <button type="button" data-testid="export-lab-json" on:click=move |_| save("json")>{td_string!(l, ui.export.lab_json)}</button>
                 </div>
-                <details class="lab-json"><summary>{move || td_string!(l(), ui.lab.json)}</summary><pre data-testid="lab-json">{results_json(&r, &c.state.get_untracked())}</pre></details>
+                <details class="lab-json"><summary>{td_string!(l, ui.lab.json)}</summary><pre data-testid="lab-json">{results_json(&r, &c.state.get_untracked())}</pre></details>
             })}
             {move || export_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </section>

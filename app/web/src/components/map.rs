@@ -343,7 +343,7 @@ pub fn MapView() -> impl IntoView {
         }
     };
     let zoom = move |factor: f64| c.viewport.update(|v| *v = v.zoomed(factor, v.width / 2.0, v.height / 2.0));
-    let l = move || c.locale();
+    let l = c.locale_untracked();
 
     view! {
         <div class="map-wrap">
@@ -352,7 +352,7 @@ pub fn MapView() -> impl IntoView {
                 class="map"
                 tabindex="0"
                 role="application"
-                aria-label=move || if c.movable() { td_string!(l(), ui.map_label) } else { td_string!(l(), ui.map_label_fixed) }.to_string()
+                aria-label=move || if c.movable() { td_string!(l, ui.map_label) } else { td_string!(l, ui.map_label_fixed) }.to_string()
                 on:pointerdown=on_down
                 on:pointermove=on_move
                 on:pointerup=on_up
@@ -360,11 +360,11 @@ pub fn MapView() -> impl IntoView {
                 on:wheel=on_wheel
                 on:keydown=on_key
             ></canvas>
-            <p class="visually-hidden">{move || td_string!(l(), ui.map_hidden_note)}</p>
+            <p class="visually-hidden">{td_string!(l, ui.map_hidden_note)}</p>
             <div class="map-buttons">
-                <button type="button" aria-label=move || td_string!(l(), ui.zoom_in).to_string() on:click=move |_| zoom(1.5)>"+"</button>
-                <button type="button" aria-label=move || td_string!(l(), ui.zoom_out).to_string() on:click=move |_| zoom(1.0 / 1.5)>"−"</button>
-                <button type="button" aria-label=move || td_string!(l(), ui.recentre).to_string()
+                <button type="button" aria-label=td_string!(l, ui.zoom_in).to_string() on:click=move |_| zoom(1.5)>"+"</button>
+                <button type="button" aria-label=td_string!(l, ui.zoom_out).to_string() on:click=move |_| zoom(1.0 / 1.5)>"−"</button>
+                <button type="button" aria-label=td_string!(l, ui.recentre).to_string()
                     on:click=move |_| c.viewport.update(|v| v.centre = c.state.get_untracked().at)>"◎"</button>
             </div>
             <Show when=move || c.status.get().is_some()>
@@ -372,15 +372,15 @@ pub fn MapView() -> impl IntoView {
             </Show>
             <Show when=move || c.lab.with(Option::is_some)>
                 <p class="legend">
-                    <span class="warm-text">{move || td_string!(l(), ui.legend_exposed)}</span>" · "
-                    <span class="cool-text">{move || td_string!(l(), ui.legend_private)}</span>
-                    " · "{move || td_string!(l(), ui.legend_lines)}
+                    <span class="warm-text">{td_string!(l, ui.legend_exposed)}</span>" · "
+                    <span class="cool-text">{td_string!(l, ui.legend_private)}</span>
+                    " · "{td_string!(l, ui.legend_lines)}
                 </p>
             </Show>
             <label class="truth-toggle">
                 <input type="checkbox" prop:checked=move || c.truth_overlay.get()
                     on:change=move |ev| c.truth_overlay.set(event_target_checked(&ev)) />
-                " "{move || td_string!(l(), ui.truth_toggle)}
+                " "{td_string!(l, ui.truth_toggle)}
             </label>
         </div>
     }

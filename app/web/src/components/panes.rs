@@ -37,7 +37,7 @@ fn payload(l: Locale, kind: &str, e: &ExposedEntry) -> String {
 #[allow(clippy::too_many_lines)]
 pub fn ExposedPane() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     let sent = RwSignal::new(None::<String>);
     let entries = move || c.answers.get().map(|a| a.exposed.entries).unwrap_or_default();
@@ -50,27 +50,27 @@ pub fn ExposedPane() -> impl IntoView {
     };
     view! {
         <section class="pane exposed" class:active=move || c.tab.get() == Tab::Exposed aria-labelledby="exposed-title">
-            <h2 id="exposed-title">{move || td_string!(l(), ui.as_deployed)}</h2>
-            <p class="pane-sub">{move || td_string!(l(), ui.exposed_sub)}</p>
+            <h2 id="exposed-title">{td_string!(l, ui.as_deployed)}</h2>
+            <p class="pane-sub">{td_string!(l, ui.exposed_sub)}</p>
             {move || c.answers.get().map(|a| {
                 let level = a.exposed.level;
                 view! {
                     <p class=format!("level level-{}", level.slug()) data-testid="level" data-level=level.slug()>
-                        <strong>{level_words(l(), level)}</strong>
-                        {td_string!(l(), ui.level_count, n = a.exposed.entries.len(), r = c.state.get_untracked().radius_m).to_string()}
+                        <strong>{level_words(l, level)}</strong>
+                        {td_string!(l, ui.level_count, n = a.exposed.entries.len(), r = c.state.get_untracked().radius_m).to_string()}
                     </p>
                 }
             })}
             <span class="field">
-                <label for="fidelity">{move || td_string!(l(), ui.fidelity)}</label>
+                <label for="fidelity">{td_string!(l, ui.fidelity)}</label>
                 <select id="fidelity" on:change=move |ev| set_fidelity(event_target_value(&ev)) data-testid="fidelity">
                     {Fidelity::ALL.iter().map(|f| {
                         let slug = f.slug();
                         let f = *f;
                         view! { <option value=slug selected=move || c.state.get().fidelity.slug() == slug>{move || match f {
-                            Fidelity::Reported => td_string!(l(), ui.fidelity_reported),
-                            Fidelity::Distance => td_string!(l(), ui.fidelity_distance),
-                            Fidelity::Pins => td_string!(l(), ui.fidelity_pins),
+                            Fidelity::Reported => td_string!(l, ui.fidelity_reported),
+                            Fidelity::Distance => td_string!(l, ui.fidelity_distance),
+                            Fidelity::Pins => td_string!(l, ui.fidelity_pins),
                         }}</option> }
                     }).collect_view()}
                 </select>
@@ -89,7 +89,7 @@ pub fn ExposedPane() -> impl IntoView {
                                 <span class="id">{e.id_number.clone()}</span>
                                 <span class="addr">{move || if zh() { e2.address_zh.clone() } else { e2.address_en.clone() }}</span>
                                 <span class="case">{move || format!("{} · {}", if zh() { e.reason_zh } else { e.reason_en }, e.case_number)}</span>
-                                {e.distance_m.map(|d| view! { <span class="dist">{move || td_string!(l(), ui.metres_away, d = format!("{d:.0}")).to_string()}</span> })}
+                                {e.distance_m.map(|d| view! { <span class="dist">{move || td_string!(l, ui.metres_away, d = format!("{d:.0}")).to_string()}</span> })}
                             </li>
                         }
                     }
@@ -102,25 +102,25 @@ pub fn ExposedPane() -> impl IntoView {
                 let housemates = c.loaded.get().map(|ld| exercises::housemates(&ld.city, id)).unwrap_or_default();
                 let zh = zh();
                 Some(view! {
-                    <div class="detail" role="region" aria-label=td_string!(l(), ui.detail.label).to_string() data-testid="detail">
+                    <div class="detail" role="region" aria-label=td_string!(l, ui.detail.label).to_string() data-testid="detail">
                         <h3><span lang="zh-Hans">{e.name_zh.clone()}</span>" · "<span lang="en">{e.name_en.clone()}</span></h3>
                         <dl>
-                            <dt>{td_string!(l(), ui.detail.id_number)}</dt><dd>{e.id_number.clone()}</dd>
-                            <dt>{td_string!(l(), ui.detail.address)}</dt><dd>{if zh { e.address_zh.clone() } else { e.address_en.clone() }}</dd>
-                            <dt>{td_string!(l(), ui.detail.reason)}</dt><dd>{if zh { e.reason_zh } else { e.reason_en }}</dd>
-                            <dt>{td_string!(l(), ui.detail.court)}</dt><dd>{if zh { e.court_zh.clone() } else { e.court_en.clone() }}</dd>
-                            <dt>{td_string!(l(), ui.detail.case)}</dt><dd>{e.case_number.clone()}</dd>
+                            <dt>{td_string!(l, ui.detail.id_number)}</dt><dd>{e.id_number.clone()}</dd>
+                            <dt>{td_string!(l, ui.detail.address)}</dt><dd>{if zh { e.address_zh.clone() } else { e.address_en.clone() }}</dd>
+                            <dt>{td_string!(l, ui.detail.reason)}</dt><dd>{if zh { e.reason_zh } else { e.reason_en }}</dd>
+                            <dt>{td_string!(l, ui.detail.court)}</dt><dd>{if zh { e.court_zh.clone() } else { e.court_en.clone() }}</dd>
+                            <dt>{td_string!(l, ui.detail.case)}</dt><dd>{e.case_number.clone()}</dd>
                         </dl>
                         <p class="directory" data-testid="housemates" data-count=housemates.len().to_string()>
-                            {td_string!(l(), ui.detail.directory, n = housemates.len()).to_string()}
+                            {td_string!(l, ui.detail.directory, n = housemates.len()).to_string()}
                             {housemates.iter().map(|n| if zh { n.1.clone() } else { n.0.clone() }).collect::<Vec<_>>().join(", ")}
                         </p>
-                        <button type="button" on:click=move |_| sent.set(Some(payload(l(), "report", &e1)))>{td_string!(l(), ui.detail.report)}</button>
-                        <button type="button" on:click=move |_| sent.set(Some(payload(l(), "share", &e2)))>{td_string!(l(), ui.detail.share)}</button>
-                        <button type="button" on:click=move |_| c.selected.set(None)>{td_string!(l(), ui.detail.close)}</button>
+                        <button type="button" on:click=move |_| sent.set(Some(payload(l, "report", &e1)))>{td_string!(l, ui.detail.report)}</button>
+                        <button type="button" on:click=move |_| sent.set(Some(payload(l, "share", &e2)))>{td_string!(l, ui.detail.share)}</button>
+                        <button type="button" on:click=move |_| c.selected.set(None)>{td_string!(l, ui.detail.close)}</button>
                         {move || sent.get().map(|p| view! {
                             <div class="sent">
-                                <p><strong>{td_string!(l(), ui.detail.nothing_sent)}</strong>" "{td_string!(l(), ui.detail.would_send)}</p>
+                                <p><strong>{td_string!(l, ui.detail.nothing_sent)}</strong>" "{td_string!(l, ui.detail.would_send)}</p>
                                 <pre data-testid="payload">{p}</pre>
                             </div>
                         })}
@@ -173,9 +173,9 @@ pub fn PrivacyPane() -> impl IntoView {
             c.go(&s, false);
         }
     };
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let answer = move || c.answers.get().map(|a| {
-        let l = l();
+
         match a.private {
             PrivateAnswer::Aggregate(ag) => {
                 let released: Vec<String> = ag.cells.iter().filter_map(|x| x.count.map(|n| format!("{n}"))).collect();
@@ -210,14 +210,14 @@ pub fn PrivacyPane() -> impl IntoView {
     });
     view! {
         <section class="pane private" class:active=move || c.tab.get() == Tab::Private aria-labelledby="private-title">
-            <h2 id="private-title">{move || td_string!(l(), ui.privacy_preserving)}</h2>
+            <h2 id="private-title">{td_string!(l, ui.privacy_preserving)}</h2>
             <span class="field">
-                <label for="design">{move || td_string!(l(), ui.design_label)}</label>
+                <label for="design">{td_string!(l, ui.design_label)}</label>
                 <select id="design" data-testid="design" on:change=move |ev| set_design(event_target_value(&ev))>
                     {DesignKind::ALL.iter().filter(|d| **d != DesignKind::Exposed).map(|d| {
                         let slug = d.slug();
                         let d = *d;
-                        view! { <option value=slug selected=move || design() == d>{move || design_label(l(), d)}</option> }
+                        view! { <option value=slug selected=move || design() == d>{move || design_label(l, d)}</option> }
                     }).collect_view()}
                 </select>
             </span>
@@ -231,7 +231,7 @@ pub fn PrivacyPane() -> impl IntoView {
                 DesignKind::PrivateProximity => view! {
                     <StateField testid="param" key="debtor" label=|l| td_string!(l, ui.field.debtor).to_string() value=Signal::derive(move || c.state.get().debtor.map(|d| d.to_string()).unwrap_or_default()) />
                     <span class="field">
-                        <label for="hash">{move || td_string!(l(), ui.field.hash)}</label>
+                        <label for="hash">{td_string!(l, ui.field.hash)}</label>
                         <select id="hash" on:change=move |ev| {
                             if let Some(h) = CellHash::from_slug(&event_target_value(&ev)) {
                                 let mut s = c.state.get_untracked();
@@ -239,8 +239,8 @@ pub fn PrivacyPane() -> impl IntoView {
                                 c.go(&s, false);
                             }
                         }>
-                            <option value="keyed" selected=move || c.state.get().hash == CellHash::Keyed>{move || td_string!(l(), ui.field.hash_keyed)}</option>
-                            <option value="plain" selected=move || c.state.get().hash == CellHash::Plain>{move || td_string!(l(), ui.field.hash_plain)}</option>
+                            <option value="keyed" selected=move || c.state.get().hash == CellHash::Keyed>{td_string!(l, ui.field.hash_keyed)}</option>
+                            <option value="plain" selected=move || c.state.get().hash == CellHash::Plain>{td_string!(l, ui.field.hash_plain)}</option>
                         </select>
                     </span>
                 }.into_any(),

@@ -70,7 +70,7 @@ fn step_state(s: &AppState, step: u8) -> AppState {
 #[component]
 pub fn StoryPanel() -> impl IntoView {
     let c = use_ctx();
-    let l = move || c.locale();
+    let l = c.locale_untracked();
     let step = move || c.state.with(|s| s.step);
     let go_step = move |n: u8| {
         let s = c.state.get_untracked();
@@ -102,24 +102,24 @@ pub fn StoryPanel() -> impl IntoView {
     view! {
         <section class="story" data-testid="story" data-step=move || step().to_string() data-steps=STORY_STEPS.to_string()
             aria-labelledby="story-title">
-            <p class="story-count" data-testid="story-count">{move || td_string!(l(), story.step_of, n = step(), total = STORY_STEPS).to_string()}</p>
-            <h2 id="story-title" data-testid="story-title">{move || title(l(), step())}</h2>
-            <p class="story-body" aria-live="polite">{move || body(l(), step())}</p>
+            <p class="story-count" data-testid="story-count">{move || td_string!(l, story.step_of, n = step(), total = STORY_STEPS).to_string()}</p>
+            <h2 id="story-title" data-testid="story-title">{move || title(l, step())}</h2>
+            <p class="story-body" aria-live="polite">{move || body(l, step())}</p>
             <div class="story-sources" data-testid="story-sources">
-                <strong>{move || td_string!(l(), story.sources)}": "</strong>
+                <strong>{td_string!(l, story.sources)}": "</strong>
                 {move || step_sources(step()).iter().filter_map(|id| source(id)).map(|src| match src.url {
                     Some(url) => view! { <a href=url rel="noopener" target="_blank" data-source=src.id>{src.citation}</a> }.into_any(),
                     None => view! { <cite data-source=src.id>{src.citation}</cite> }.into_any(),
                 }).collect_view()}
             </div>
-            <nav class="story-nav" aria-label=move || td_string!(l(), story.heading).to_string()>
-                <button type="button" data-testid="story-back" disabled=move || step() <= 1 on:click=move |_| go_step(step() - 1)>
-                    "← "{move || td_string!(l(), story.back)}</button>
-                <button type="button" data-testid="story-next" disabled=move || step() >= STORY_STEPS on:click=move |_| go_step(step() + 1)>
-                    {move || td_string!(l(), story.next)}" →"</button>
-                <button type="button" data-testid="story-reset" on:click=move |_| go_step(1)>{move || td_string!(l(), story.reset)}</button>
-                <a class="story-explore" href=explore>{move || td_string!(l(), story.explore)}</a>
-                <span class="story-hint">{move || td_string!(l(), story.keys_hint)}</span>
+            <nav class="story-nav" aria-label=td_string!(l, story.heading).to_string()>
+                <button type="button" data-testid="story-back" disabled=move || { step() <= 1 } on:click=move |_| go_step(step() - 1)>
+                    "← "{td_string!(l, story.back)}</button>
+                <button type="button" data-testid="story-next" disabled=move || { step() >= STORY_STEPS } on:click=move |_| go_step(step() + 1)>
+                    {td_string!(l, story.next)}" →"</button>
+                <button type="button" data-testid="story-reset" on:click=move |_| go_step(1)>{td_string!(l, story.reset)}</button>
+                <a class="story-explore" href=explore>{td_string!(l, story.explore)}</a>
+                <span class="story-hint">{td_string!(l, story.keys_hint)}</span>
             </nav>
         </section>
     }

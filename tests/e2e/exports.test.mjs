@@ -1,0 +1,79 @@
+// End-to-end specs for the downloads: the city (CSV, GeoJSON), the lab's results (CSV, JSON) and
+// the map (PNG), each downloaded, parsed, and checked for the synthetic mark and the settings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { setup, open } from './harness.mjs';
+
+const env = setup();
+
+async function download(page, testid) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
+  return { name: d.suggestedFilename(), data: fs.readFileSync(await d.path()) };
+}
+
+test('the city downloads as CSV and GeoJSON, marked synthetic with its seed and settings', async () => {
+  const { page, context, requests } = await open(env.browser, env.server.url, '?seed=31&people=10000&listed=0.02');
+  const csv = await download(page, 'export-city-csv');
+  assert.equal(csv.name, 'within500-city-seed31.csv');
+  const lines = csv.data.toString('utf8').trim().split('\n');
+  assert.match(lines[0], /^# SYNTHETIC DATA .*seed=31 people=10000 listed_rate=0.02/);
+  const header = lines[1].split(',');
+  assert.deepEqual(header.slice(0, 5), ['id', 'household', 'lat', 'lng', 'listed']);
+  const rows = lines.slice(2).map((l) => l.split(','));
+  assert.equal(rows.length, 10000);
+  const listed = rows.filter((r) => r[4] === '1').length;
+  assert.ok(listed > 150 && listed < 250, `${listed} listed of 10 000 at 2 %`);
+  assert.ok(rows.every((r) => r[7] === undefined || r[7].startsWith('00') || r[7] === ''), 'ID numbers carry the 00 region');
+
+  const geo = await download(page, 'export-city-geojson');
+  assert.equal(geo.name, 'within500-city-seed31.geojson');
+  const fc = JSON.parse(geo.data.toString('utf8'));
+  assert.equal(fc.type, 'FeatureCollection');
+  assert.equal(fc.properties.synthetic, true);
+  assert.deepEqual(fc.properties.generator, { seed: 31, people: 10000, listed_rate: 0.02 });
+  assert.equal(fc.features.length, 10000);
+  assert.equal(fc.features.filter((f) => f.properties.listed).length, listed);
+  // Nothing went anywhere: downloads are made in the page.
+  assert.deepEqual(requests.filter((u) => !u.startsWith(env.server.url) && !u.startsWith('blob:') && !u.startsWith('data:')), []);
+  await context.close();
+});
+
+test('the map downloads as a PNG with the synthetic mark and the settings under it', async () => {
+  const { page, context } = await open(env.browser, env.server.url, '?seed=31&people=10000');
+  const png = await download(page, 'export-map-png');
+  assert.equal(png.name, 'within500-map-seed31.png');
+  assert.deepEqual([...png.data.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+  const width = png.data.readUInt32BE(16);
+  const height = png.data.readUInt32BE(20);
+  const canvas = await page.$eval('canvas.map', (c) => [c.width, c.height]);
+  assert.equal(width, canvas[0]);
+  assert.ok(height > canvas[1], 'a band below the map carries the mark and the settings');
+  await context.close();
+});
+
+test('the lab results download as CSV and JSON with the settings that reproduce them', async () => {
+  const { page, context } = await open(env.browser, env.server.url, '?seed=31&people=10000&listed=0.02&design=aggregate');
+  await page.fill('[data-testid=lab-budget]', '12');
+  await page.press('[data-testid=lab-budget]', 'Enter');
+  await page.click('[data-testid=lab-run]');
+  await page.waitForSelector('[data-testid=lab-table][data-complete=true]', { timeout: 60000 });
+  const table = await page.$$eval('[data-testid=lab-table] td[data-value]', (tds) => tds.map((td) => [td.dataset.side, td.dataset.key, td.dataset.value]));
+
+  const csv = await download(page, 'export-lab-csv');
+  assert.equal(csv.name, 'within500-lab-seed31-oracle.csv');
+  const text = csv.data.toString('utf8');
+  assert.match(text, /^# SYNTHETIC DATA/);
+  assert.match(text, /seed=31 people=10000 listed_rate=0.02 attacker=oracle budget=12 radius_m=500/);
+  const rows = Object.fromEntries(text.trim().split('\n').filter((l) => !l.startsWith('#')).slice(1).map((l) => { const [k, a, b] = l.split(','); return [k, { exposed: a, private: b }]; }));
+  for (const [side, key, value] of table) assert.equal(rows[key][side], value, `${side} ${key}`);
+
+  const json = await download(page, 'export-lab-json');
+  const j = JSON.parse(json.data.toString('utf8'));
+  assert.equal(j.synthetic, true);
+  assert.equal(j.seed, 31);
+  assert.deepEqual({ attacker: j.settings.attacker, budget: j.settings.budget, people: j.settings.people }, { attacker: 'oracle', budget: 12, people: 10000 });
+  assert.match(j.settings.app_state, /design=aggregate/);
+  for (const [side, key, value] of table) assert.equal(String(j[side][key]), value, `${side} ${key}`);
+  await context.close();
+});
