@@ -145,3 +145,16 @@ fn attack_prints_the_metrics_and_the_lab_holds_for_another_seed() {
     refused(&[&base[..], &["--design", "psi", "--attacker", "oracle"]].concat(), "dictionary");
     refused(&[&base[..], &["--attacker", "sniper"]].concat(), "sniper");
 }
+
+#[test]
+fn stress_asks_every_design_and_runs_every_attacker_without_a_panic() {
+    let v = json(&["stress", "--people", "10000", "--queries", "3000", "--seed", "5"]);
+    assert_eq!(v["panics"], 0);
+    assert_eq!(v["queries"], 3000);
+    let by = &v["queries_by_design"];
+    let total: u64 = ["exposed", "aggregate", "dp", "blur", "psi"].iter().map(|d| by[d].as_u64().unwrap()).sum();
+    assert_eq!(total, 3000);
+    assert!(["exposed", "aggregate", "dp", "blur", "psi"].iter().all(|d| by[d].as_u64().unwrap() > 400));
+    assert!(v["attacker_runs"].as_u64().unwrap() >= 6 * 7);
+    refused(&["stress", "--queries", "0"], "--queries");
+}

@@ -37,6 +37,7 @@ pub mod baseline;
 mod city;
 mod designs;
 pub mod exercises;
+pub mod fuzzing;
 pub mod export;
 mod geo;
 pub mod identity;

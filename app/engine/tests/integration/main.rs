@@ -3,6 +3,7 @@
 mod attacks;
 mod city;
 mod designs;
+mod fuzz_corpus;
 mod radius;
 mod state;
 mod workshop;

@@ -1,0 +1,387 @@
+//! `within500`: the engine of Within 500 m on the command line.
+//!
+//! Exports synthetic cities, runs the same queries and designs as the app, and benchmarks the
+//! H3 radius query against brute force and a uniform grid. All output is synthetic data and says
+//! so. Bad arguments exit with status 2 and one line naming what is wrong.
+//!
+//! The argument parsing is a library function, [`parse`], so that it can be fuzzed and its
+//! corpus replayed by the tests (see [`fuzzing`]).
+
+mod attack;
+mod bench;
+mod query;
+mod stress;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use within500_engine::{
+    CellHash, City, CityConfig, DesignKind, Epsilon, Fidelity, DEFAULT_LISTED_RATE, MAX_LISTED_RATE, MAX_PEOPLE,
+    MIN_PEOPLE,
+};
+
+/// Within 500 m: a synthetic reproduction of the 2019 "Deadbeat Map" and privacy-preserving
+/// alternatives. Every number it prints comes from synthetic data.
+#[derive(Debug, Parser)]
+#[command(name = "within500", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The city to generate.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CityArgs {
+    /// Seed of the synthetic city: the same seed and settings give the same city everywhere.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Number of people, 1000 to 11000000.
+    #[arg(long, default_value_t = 100_000, value_parser = parse_people)]
+    people: u32,
+    /// Share of people on the blacklist, from 0 to 0.2 (0.01 is 1 %).
+    #[arg(long, allow_hyphen_values = true, default_value_t = DEFAULT_LISTED_RATE, value_parser = parse_rate)]
+    listed_rate: f64,
+}
+
+impl CityArgs {
+    fn config(&self) -> CityConfig {
+        CityConfig { seed: self.seed, people: self.people, listed_rate: self.listed_rate }
+    }
+
+    fn generate(&self) -> Result<City, String> {
+        City::generate(self.config()).map_err(|e| e.to_string())
+    }
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// One row per person, with a header; the first line marks the data as synthetic.
+    Csv,
+    /// A GeoJSON FeatureCollection of homes, marked synthetic at the top level.
+    Geojson,
+}
+
+/// Designs as named on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DesignArg {
+    /// The deployed map: a list of listed people.
+    Exposed,
+    /// Counts per coarse cell, small counts suppressed.
+    Aggregate,
+    /// Differentially private count.
+    Dp,
+    /// Count around a blurred position.
+    Blur,
+    /// Private proximity test for one creditor's debtor.
+    Psi,
+}
+
+impl DesignArg {
+    fn kind(self) -> DesignKind {
+        match self {
+            Self::Exposed => DesignKind::Exposed,
+            Self::Aggregate => DesignKind::Aggregate,
+            Self::Dp => DesignKind::DpCount,
+            Self::Blur => DesignKind::Blur,
+            Self::Psi => DesignKind::PrivateProximity,
+        }
+    }
+}
+
+/// Fidelity as named on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FidelityArg {
+    /// Name, ID number, partial address, reason, court, case: as press reports describe.
+    Reported,
+    /// Adds distances.
+    Distance,
+    /// Adds exact home positions (`lat`, `lng`).
+    Pins,
+}
+
+impl From<FidelityArg> for Fidelity {
+    fn from(f: FidelityArg) -> Self {
+        match f {
+            FidelityArg::Reported => Self::Reported,
+            FidelityArg::Distance => Self::Distance,
+            FidelityArg::Pins => Self::Pins,
+        }
+    }
+}
+
+/// Cell hashing for the proximity test.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum HashArg {
+    /// HMAC-SHA-256 under the court's key.
+    Keyed,
+    /// Plain SHA-256: reversible, shown only to explain why it fails.
+    Plain,
+}
+
+impl From<HashArg> for CellHash {
+    fn from(h: HashArg) -> Self {
+        match h {
+            HashArg::Keyed => Self::Keyed,
+            HashArg::Plain => Self::Plain,
+        }
+    }
+}
+
+/// Arguments of `query`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    city: CityArgs,
+    /// Latitude of the querier in degrees (within 20 km of 38.04 N).
+    #[arg(long, allow_hyphen_values = true)]
+    lat: f64,
+    /// Longitude of the querier in degrees (within 20 km of 114.51 E).
+    #[arg(long, allow_hyphen_values = true)]
+    lng: f64,
+    #[command(flatten)]
+    design: DesignArgs,
+    /// Proximity test: the creditor's debtor, as a person id (required with --design psi).
+    #[arg(long)]
+    debtor: Option<u32>,
+    /// Print the answer as JSON (the default output is JSON too; the flag is accepted for scripts).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `attack`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AttackArgs {
+    #[command(flatten)]
+    city: CityArgs,
+    #[command(flatten)]
+    design: DesignArgs,
+    /// The attacker: walker (asks every 300 m along the streets), trilateration (distances from
+    /// three positions; needs --fidelity distance or pins), oracle (binary search on yes/no
+    /// answers), averaging (oracle search averaging repeated answers), dictionary (reverses
+    /// hashed cells; --design psi), linkage (walker sightings joined with a public directory).
+    #[arg(long, value_parser = parse_attacker)]
+    attacker: within500_engine::AttackerKind,
+    /// Questions allowed: per target (trilateration, oracle, averaging) or in total (walker, linkage).
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    budget: u32,
+    /// Switch off the DP cache and budget (and the blur's remembered position) to show what they prevent.
+    #[arg(long)]
+    unprotected: bool,
+    /// Include every target's estimate and true home.
+    #[arg(long)]
+    outcomes: bool,
+    /// Print JSON (the only output format; accepted for scripts).
+    #[arg(long)]
+    json: bool,
+}
+
+/// A design and its parameters, shared by `query` and `attack`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DesignArgs {
+    /// Radius in metres, 50 to 5000.
+    #[arg(long, allow_hyphen_values = true, default_value_t = 500.0, value_parser = parse_radius)]
+    radius: f64,
+    /// The design that answers.
+    #[arg(long, value_enum, default_value_t = DesignArg::Exposed)]
+    design: DesignArg,
+    /// Exposed: what each entry shows.
+    #[arg(long, value_enum, default_value_t = FidelityArg::Reported)]
+    fidelity: FidelityArg,
+    /// Aggregate: counts below k are suppressed (2 to 50).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=50))]
+    k: u32,
+    /// DP: ε per query (0.01 to 10).
+    #[arg(long, allow_hyphen_values = true, default_value = "1", value_parser = parse_epsilon)]
+    epsilon: Epsilon,
+    /// DP: ε budget of the session (0.01 to 100).
+    #[arg(long, allow_hyphen_values = true, default_value = "10", value_parser = parse_budget)]
+    epsilon_budget: Epsilon,
+    /// Blur: ε per metre (0.0001 to 1; 0.004 moves the position about 500 m on average).
+    #[arg(long, allow_hyphen_values = true, default_value_t = 0.004, value_parser = parse_blur)]
+    blur_epsilon: f64,
+    /// Proximity test: how cells are hashed.
+    #[arg(long, value_enum, default_value_t = HashArg::Keyed)]
+    psi_hash: HashArg,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the synthetic city, one row or feature per person.
+    Generate {
+        #[command(flatten)]
+        city: CityArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+    /// Answer one query through one design and print the answer as JSON.
+    Query(Box<QueryArgs>),
+    /// Run one attacker against one design on every listed person; print the metrics as JSON.
+    Attack(Box<AttackArgs>),
+    /// Print the SHA-256 fingerprint of a city: equal fingerprints mean identical cities.
+    Fingerprint {
+        #[command(flatten)]
+        city: CityArgs,
+    },
+    /// Ask random questions of every design and run every attacker, catching any panic; print JSON.
+    Stress(stress::StressArgs),
+    /// Time the H3 radius query against brute force and a uniform grid; print JSON.
+    Bench {
+        /// Seed of the synthetic city.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Number of people, 1000 to 11000000.
+        #[arg(long, default_value_t = 1_000_000, value_parser = parse_people)]
+        people: u32,
+        /// Number of query points (brute force times at most 200 of them).
+        #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(10..=100_000))]
+        queries: u32,
+        /// Radius in metres, 50 to 5000.
+        #[arg(long, allow_hyphen_values = true, default_value_t = 500.0, value_parser = parse_radius)]
+        radius: f64,
+        /// Print JSON (the only output format; accepted for scripts).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_attacker(s: &str) -> Result<within500_engine::AttackerKind, String> {
+    within500_engine::AttackerKind::from_slug(s).ok_or_else(|| {
+        let all: Vec<&str> = within500_engine::AttackerKind::ALL.iter().map(|a| a.slug()).collect();
+        format!("'{s}' is not an attacker: choose {}", all.join(", "))
+    })
+}
+
+fn parse_people(s: &str) -> Result<u32, String> {
+    let n: u64 = s.parse().map_err(|_| format!("'{s}' is not a whole number of people"))?;
+    u32::try_from(n)
+        .ok()
+        .filter(|n| (MIN_PEOPLE..=MAX_PEOPLE).contains(n))
+        .ok_or_else(|| format!("{s} is out of range: choose {MIN_PEOPLE} to {MAX_PEOPLE} people"))
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let r: f64 = s.parse().map_err(|_| format!("'{s}' is not a number (0.01 means 1 %)"))?;
+    if (0.0..=MAX_LISTED_RATE).contains(&r) {
+        Ok(r)
+    } else {
+        Err(format!("{s} is out of range: choose a share from 0 to {MAX_LISTED_RATE} (0.01 means 1 %)"))
+    }
+}
+
+fn parse_range(s: &str, lo: f64, hi: f64, what: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number: {what}"))?;
+    if v.is_finite() && (lo..=hi).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{s} is out of range: {what}"))
+    }
+}
+
+fn parse_radius(s: &str) -> Result<f64, String> {
+    parse_range(s, 50.0, 5_000.0, "choose 50 to 5000 metres")
+}
+
+fn parse_blur(s: &str) -> Result<f64, String> {
+    parse_range(s, 0.0001, 1.0, "choose ε per metre from 0.0001 to 1")
+}
+
+fn parse_epsilon(s: &str) -> Result<Epsilon, String> {
+    let v = parse_range(s, 0.01, 10.0, "choose ε from 0.01 to 10")?;
+    Epsilon::from_f64(v).ok_or_else(|| format!("{s} is out of range: choose ε from 0.01 to 10"))
+}
+
+fn parse_budget(s: &str) -> Result<Epsilon, String> {
+    let v = parse_range(s, 0.01, 100.0, "choose a budget from 0.01 to 100")?;
+    Epsilon::from_f64(v).ok_or_else(|| format!("{s} is out of range: choose a budget from 0.01 to 100"))
+}
+
+/// Runs a parsed command line.
+///
+/// # Errors
+/// One line saying what went wrong (printed after `error:` with exit status 2).
+pub fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Generate { city, format } => {
+            let c = city.generate()?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            match format {
+                Format::Csv => within500_engine::export::csv(&c, &mut out),
+                Format::Geojson => within500_engine::export::geojson(&c, &mut out),
+            }
+            .map_err(|e| format!("cannot write the output: {e}"))
+        }
+        Command::Query(args) => query::run(&args),
+        Command::Attack(args) => attack::run(&args),
+        Command::Fingerprint { city } => {
+            println!("{}", city.generate()?.fingerprint());
+            Ok(())
+        }
+        Command::Stress(args) => stress::run(&args),
+        Command::Bench { seed, people, queries, radius, json: _ } => bench::run(seed, people, queries, radius),
+    }
+}
+
+/// What parsing a command line gave: a command to run, text to print (help or version, with
+/// the exit status), or a one-line error naming what is wrong.
+#[derive(Debug)]
+pub enum Parsed {
+    /// Run this.
+    Run(Cli),
+    /// Print this and exit with this status (help, version, or usage when nothing was given).
+    Print(String, u8),
+    /// Print this one line to stderr and exit with status 2.
+    Error(String),
+}
+
+/// Parses a command line (the first item is the program name).
+pub fn parse<I, T>(args: I) -> Parsed
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::error::ErrorKind;
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Parsed::Run(cli),
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Parsed::Print(e.render().to_string(), 0),
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Parsed::Print(e.render().to_string(), 2),
+            _ => {
+                // clap explains the problem in its first paragraph (a missing argument is listed
+                // on the lines below the first); the usage and the pointer to --help follow. Fold
+                // the explanation into one line.
+                let text = e.render().to_string();
+                let what: Vec<&str> =
+                    text.lines().take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage:")).map(str::trim).collect();
+                Parsed::Error(format!("{} (see --help)", what.join(" ")))
+            }
+        },
+    }
+}
+
+/// Entry points for the fuzz targets in `fuzz/`, also used to replay their corpus in the tests.
+pub mod fuzzing {
+    use super::{parse, Parsed};
+
+    /// Splits fuzz input into arguments at NUL bytes (lossy UTF-8), parses them after the program
+    /// name, and checks what any command line must give: no panic, and an error is one non-empty
+    /// line that ends by pointing at `--help`.
+    ///
+    /// # Panics
+    /// When the parser breaks that promise: the fuzzer's finding.
+    pub fn cli_args(data: &[u8]) {
+        let args: Vec<String> = std::iter::once("within500".to_owned())
+            .chain(data.split(|&b| b == 0).map(|a| String::from_utf8_lossy(a).into_owned()))
+            .collect();
+        match parse(&args) {
+            Parsed::Run(_) => {}
+            Parsed::Print(text, _) => assert!(!text.trim().is_empty(), "help text is empty for {args:?}"),
+            Parsed::Error(line) => {
+                assert!(!line.contains('\n'), "error is not one line for {args:?}: {line}");
+                assert!(line.len() > "(see --help)".len() + 3, "error names nothing for {args:?}: {line}");
+                assert!(line.ends_with("(see --help)"), "{line}");
+            }
+        }
+    }
+}
