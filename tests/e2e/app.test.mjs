@@ -192,3 +192,21 @@ test('the map zooms with the wheel, the buttons and a two-finger pinch', async (
   assert.ok((await zoom()) < afterWheel / 2, 'doubling the fingers\' distance halves the metres per pixel');
   await context.close();
 });
+
+test('a panic shows a message, a reload link and the seed to report', async () => {
+  const { page, context } = await open(env.browser, env.server.url, '?seed=77&people=20000');
+  assert.equal(await page.isVisible('#panic'), false);
+  await page.evaluate(() => { try { window.wasmBindings.within500_panic_for_tests(); } catch { /* the module aborts */ } });
+  await page.waitForSelector('#panic:not([hidden])');
+  const text = await page.textContent('#panic');
+  assert.match(text, /Something went wrong/);
+  assert.match(text, /seed 77/);
+  assert.match(text, /people=20000/);
+  assert.equal(await page.getAttribute('#panic', 'data-seed'), '77');
+  const url = page.url();
+  assert.equal(await page.getAttribute('[data-testid=panic-reload]', 'href'), url);
+  await page.click('[data-testid=panic-reload]');
+  await page.waitForSelector('canvas.map[data-drawn="city"]');
+  assert.equal(await page.isVisible('#panic'), false, 'the reloaded page works again');
+  await context.close();
+});

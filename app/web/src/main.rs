@@ -1,20 +1,45 @@
 //! Entry point: install the panic hook, mount the app.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use within500_engine::AppState;
+use within500_web::i18n::td_string;
+use within500_web::locale_of;
 
-/// Shows a panic on the page (with the seed to report) instead of leaving it blank.
+/// Shows a panic on the page instead of leaving it blank: what happened, a link that reloads the
+/// page, and the seed and settings to report. Built from the DOM alone, since the app may no
+/// longer run.
 fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(window) = web_sys::window() else { return };
+    let Some(doc) = window.document() else { return };
     let Some(el) = doc.get_element_by_id("panic") else { return };
-    let seed = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    el.set_text_content(Some(&format!(
-        "Something went wrong: {info}. Please reload; if it happens again, report it with this link's settings: {seed}"
-    )));
-    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-        el.set_hidden(false);
+    let search = window.location().search().unwrap_or_default();
+    let href = window.location().href().unwrap_or_default();
+    let (state, _) = AppState::from_query_lenient(&search);
+    let l = locale_of(state.lang);
+    el.set_text_content(None);
+    let add = |tag: &str, text: &str| -> Option<web_sys::Element> {
+        let node = doc.create_element(tag).ok()?;
+        node.set_text_content(Some(text));
+        el.append_child(&node).ok()?;
+        Some(node)
+    };
+    add("p", &td_string!(l, ui.panic.message).to_string());
+    add("p", &td_string!(l, ui.panic.report, seed = state.city.seed, settings = state.to_query()).to_string());
+    add("p", &info.to_string()).map(|p| p.set_class_name("panic-detail"));
+    if let Some(a) = add("a", &td_string!(l, ui.panic.reload).to_string()) {
+        let _ = a.set_attribute("href", &href);
+        a.set_class_name("panic-reload");
+        let _ = a.set_attribute("data-testid", "panic-reload");
     }
+    let _ = el.set_attribute("data-seed", &state.city.seed.to_string());
+    let _ = el.remove_attribute("hidden");
+}
+
+/// Panics on purpose, so that the end-to-end tests can check what a reader sees when the app
+/// breaks. Nothing in the page calls it.
+#[wasm_bindgen]
+pub fn within500_panic_for_tests() {
+    panic!("a test asked for a panic");
 }
 
 fn main() {
