@@ -213,6 +213,7 @@ fn Main() -> impl IntoView {
                     Ok(loaded) => {
                         ctx.loaded.set(Some(loaded));
                         ctx.status.set(None);
+                        mark_generated();
                     }
                     Err(e) => ctx.status.set(Some(td_string!(l, ui.cannot_generate, error = e).to_string())),
                 }
@@ -328,6 +329,20 @@ fn Main() -> impl IntoView {
             <Show when=move || matches!(mode.get(), Mode::Explore | Mode::Story)><LabPanel /></Show>
             <Show when=move || mode.get() == Mode::Explore && !embed.get()><Exports /></Show>
             {move || if embed.get() { view! { <EmbedFooter /> }.into_any() } else { view! { <Footer /> }.into_any() }}
+        }
+    }
+}
+
+/// Counts generated cities on `<body>` and records the size of the WebAssembly memory after each,
+/// so that a measurement can follow memory across regenerations.
+fn mark_generated() {
+    use wasm_bindgen::JsCast;
+    let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
+    let n = body.get_attribute("data-generated").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let _ = body.set_attribute("data-generated", &(n + 1).to_string());
+    if let Ok(memory) = wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>() {
+        if let Ok(buffer) = memory.buffer().dyn_into::<js_sys::ArrayBuffer>() {
+            let _ = body.set_attribute("data-wasm-bytes", &buffer.byte_length().to_string());
         }
     }
 }

@@ -95,7 +95,8 @@ fn bench() -> Result<(), String> {
     run(cargo().args(["run", "--release", "-p", "within500-engine", "--example", "baselines", "--", "1000000"]))?;
     tools::ensure_test_tools()?;
     site::build()?;
-    run(Command::new("node").args(["tests/perf/measure.mjs"]))
+    run(Command::new("node").args(["tests/perf/measure.mjs"]))?;
+    run(Command::new("node").args(["tests/perf/memory.mjs"]))
 }
 
 fn main() -> ExitCode {
