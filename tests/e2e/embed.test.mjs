@@ -4,18 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { setup, open, shots } from './harness.mjs';
+import { setup, open, shots, watch } from './harness.mjs';
 
 const env = setup();
 
 test('the example article hosts the app and its iframe follows the content height', async () => {
   const context = await env.browser.newContext({ viewport: { width: 900, height: 900 } });
   const page = await context.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const { requests, errors } = watch(page);
   await page.goto(`${env.server.url}embed-example.html`);
   const frameEl = page.locator('iframe[data-within500]');
   const frame = page.frameLocator('iframe[data-within500]');

@@ -51,6 +51,16 @@ export function launch() {
   });
 }
 
+/** Records every request a page makes and every error it reports. */
+export function watch(page) {
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { requests, errors };
+}
+
 /**
  * Opens the app at a query string and waits until the map has drawn a city. Collects console
  * errors and every request, so specs can assert that nothing left the origin.
@@ -58,11 +68,7 @@ export function launch() {
 export async function open(browser, base, query = '', viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const { requests, errors } = watch(page);
   await page.goto(base + query);
   await page.waitForSelector('canvas.map[data-drawn="city"]', { timeout: 30000 });
   return { page, context, requests, errors };

@@ -10,55 +10,39 @@ use crate::i18n::{td_string, Locale};
 use crate::sources::{source, step_sources};
 use crate::use_ctx;
 
+/// One field (`title`, `body` or `caption`) of a step's text: the keys must be literal for the
+/// build to check them, so the match over steps is written once, here.
+macro_rules! step_text {
+    ($l:expr, $step:expr, $field:ident) => {
+        match $step {
+            1 => td_string!($l, story.s1.$field),
+            2 => td_string!($l, story.s2.$field),
+            3 => td_string!($l, story.s3.$field),
+            4 => td_string!($l, story.s4.$field),
+            5 => td_string!($l, story.s5.$field),
+            6 => td_string!($l, story.s6.$field),
+            7 => td_string!($l, story.s7.$field),
+            8 => td_string!($l, story.s8.$field),
+            9 => td_string!($l, story.s9.$field),
+            _ => td_string!($l, story.s10.$field),
+        }
+        .to_string()
+    };
+}
+
 /// A step's title.
 pub fn title(l: Locale, step: u8) -> String {
-    match step {
-        1 => td_string!(l, story.s1.title),
-        2 => td_string!(l, story.s2.title),
-        3 => td_string!(l, story.s3.title),
-        4 => td_string!(l, story.s4.title),
-        5 => td_string!(l, story.s5.title),
-        6 => td_string!(l, story.s6.title),
-        7 => td_string!(l, story.s7.title),
-        8 => td_string!(l, story.s8.title),
-        9 => td_string!(l, story.s9.title),
-        _ => td_string!(l, story.s10.title),
-    }
-    .to_string()
+    step_text!(l, step, title)
 }
 
 /// A step's text.
 pub fn body(l: Locale, step: u8) -> String {
-    match step {
-        1 => td_string!(l, story.s1.body),
-        2 => td_string!(l, story.s2.body),
-        3 => td_string!(l, story.s3.body),
-        4 => td_string!(l, story.s4.body),
-        5 => td_string!(l, story.s5.body),
-        6 => td_string!(l, story.s6.body),
-        7 => td_string!(l, story.s7.body),
-        8 => td_string!(l, story.s8.body),
-        9 => td_string!(l, story.s9.body),
-        _ => td_string!(l, story.s10.body),
-    }
-    .to_string()
+    step_text!(l, step, body)
 }
 
 /// A step's one-line caption, for an embedded view.
 pub fn caption(l: Locale, step: u8) -> String {
-    match step {
-        1 => td_string!(l, story.s1.caption),
-        2 => td_string!(l, story.s2.caption),
-        3 => td_string!(l, story.s3.caption),
-        4 => td_string!(l, story.s4.caption),
-        5 => td_string!(l, story.s5.caption),
-        6 => td_string!(l, story.s6.caption),
-        7 => td_string!(l, story.s7.caption),
-        8 => td_string!(l, story.s8.caption),
-        9 => td_string!(l, story.s9.caption),
-        _ => td_string!(l, story.s10.caption),
-    }
-    .to_string()
+    step_text!(l, step, caption)
 }
 
 /// The state of another step, keeping the city, language and page flags.
