@@ -205,7 +205,7 @@ test('a panic shows a message, a reload link and the seed to report', async () =
   assert.equal(await page.getAttribute('#panic', 'data-seed'), '77');
   const url = page.url();
   assert.equal(await page.getAttribute('[data-testid=panic-reload]', 'href'), url);
-  await page.click('[data-testid=panic-reload]');
+  await Promise.all([page.waitForEvent('load'), page.click('[data-testid=panic-reload]')]);
   await page.waitForSelector('canvas.map[data-drawn="city"]');
   assert.equal(await page.isVisible('#panic'), false, 'the reloaded page works again');
   await context.close();

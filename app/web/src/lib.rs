@@ -209,6 +209,10 @@ fn Main() -> impl IntoView {
                 if generation.get_value() != this {
                     return;
                 }
+                // Let go of the old city first, so that the new one reuses its memory: the page
+                // holds one city at a time, however often it is regenerated.
+                ctx.answers.set(None);
+                ctx.loaded.set(None);
                 match model::load(&state.get_untracked()) {
                     Ok(loaded) => {
                         ctx.loaded.set(Some(loaded));

@@ -28,6 +28,9 @@ fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
     add("p", &info.to_string()).map(|p| p.set_class_name("panic-detail"));
     if let Some(a) = add("a", &td_string!(l, ui.panic.reload).to_string()) {
         let _ = a.set_attribute("href", &href);
+        // A plain navigation: the router's click handler (in the stopped module) must not take it.
+        let _ = a.set_attribute("rel", "external");
+        let _ = a.set_attribute("target", "_self");
         a.set_class_name("panic-reload");
         let _ = a.set_attribute("data-testid", "panic-reload");
     }
