@@ -45,7 +45,7 @@ fn main() {
     }
     let config = Config::new(LOCALES[0])
         .and_then(|c| c.add_locale(LOCALES[1]))
-        .and_then(|c| c.add_namespaces(&NAMESPACES))
+        .and_then(|c| c.add_namespaces(NAMESPACES))
         .expect("locale and namespace names are valid")
         // Strings with values in them are built as plain `String`s too (for titles, attributes).
         .parse_options(ParseOptions::default().interpolate_display(true));

@@ -1,4 +1,4 @@
-//! The city as CSV or GeoJSON, marked synthetic, with the settings that reproduce it. Used by the
+//! The city as CSV or `GeoJSON`, marked synthetic, with the settings that reproduce it. Used by the
 //! CLI's `generate` and the app's downloads.
 
 use std::io::Write;
@@ -58,7 +58,7 @@ pub fn csv(city: &City, out: &mut impl Write) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Writes a GeoJSON FeatureCollection of homes, one feature per person.
+/// Writes a `GeoJSON` `FeatureCollection` of homes, one feature per person.
 ///
 /// # Errors
 /// Whatever writing to `out` fails with.

@@ -51,6 +51,9 @@ pub struct LabRequest {
     pub serial: u32,
 }
 
+/// Moves the app to a state through the URL (`true` replaces the history entry).
+type Navigate = Rc<dyn Fn(&AppState, bool)>;
+
 /// Shared state, provided as context: a small `Copy` struct of signals.
 #[derive(Clone, Copy)]
 pub struct Ctx {
@@ -82,7 +85,7 @@ pub struct Ctx {
     pub lab_request: RwSignal<Option<LabRequest>>,
     /// Questions asked since the exercise started (each drop of the marker is one).
     pub questions: RwSignal<u32>,
-    go: StoredValue<Rc<dyn Fn(&AppState, bool)>, LocalStorage>,
+    go: StoredValue<Navigate, LocalStorage>,
 }
 
 impl Ctx {
@@ -148,7 +151,7 @@ fn Main() -> impl IntoView {
     let url_errors = Memo::new(move |_| parsed.get().1);
     let navigate = use_navigate();
     let pathname = location.pathname;
-    let go: Rc<dyn Fn(&AppState, bool)> = Rc::new(move |s: &AppState, replace: bool| {
+    let go: Navigate = Rc::new(move |s: &AppState, replace: bool| {
         let path = pathname.get_untracked();
         navigate(&format!("{path}?{}", s.to_query()), NavigateOptions { replace, scroll: false, ..Default::default() });
     });
@@ -180,7 +183,7 @@ fn Main() -> impl IntoView {
             if let Some(html) = doc.document_element() {
                 let _ = html.set_attribute("lang", if s.lang == Lang::Zh { "zh-Hans" } else { "en" });
             }
-            doc.set_title(&td_string!(l, ui.doc_title).to_string());
+            doc.set_title(td_string!(l, ui.doc_title));
             if let Some(body) = doc.body() {
                 let class = [
                     Some(format!("mode-{}", s.mode.slug())),

@@ -23,10 +23,12 @@ fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
         el.append_child(&node).ok()?;
         Some(node)
     };
-    add("p", &td_string!(l, ui.panic.message).to_string());
+    add("p", td_string!(l, ui.panic.message));
     add("p", &td_string!(l, ui.panic.report, seed = state.city.seed, settings = state.to_query()).to_string());
-    add("p", &info.to_string()).map(|p| p.set_class_name("panic-detail"));
-    if let Some(a) = add("a", &td_string!(l, ui.panic.reload).to_string()) {
+    if let Some(p) = add("p", &info.to_string()) {
+        p.set_class_name("panic-detail");
+    }
+    if let Some(a) = add("a", td_string!(l, ui.panic.reload)) {
         let _ = a.set_attribute("href", &href);
         // A plain navigation: the router's click handler (in the stopped module) must not take it.
         let _ = a.set_attribute("rel", "external");

@@ -83,7 +83,7 @@ pub fn Header() -> impl IntoView {
                 <a href=move || link(Mode::Story) aria-current=move || current(Mode::Story) data-testid="nav-story">{td_string!(l, ui.nav.story)}</a>
                 <a href=move || link(Mode::Exercise) aria-current=move || current(Mode::Exercise) data-testid="nav-exercises">{td_string!(l, ui.nav.exercises)}</a>
                 <a href=move || link(Mode::Teacher) aria-current=move || current(Mode::Teacher) data-testid="nav-teacher">{td_string!(l, ui.nav.teacher)}</a>
-                <a href=move || presenter_link() data-testid="presenter-toggle" data-on=move || c.state.with(|s| s.presenter).to_string()>
+                <a href=presenter_link data-testid="presenter-toggle" data-on=move || c.state.with(|s| s.presenter).to_string()>
                     {move || if c.state.with(|s| s.presenter) { td_string!(l, ui.nav.presenter_off) } else { td_string!(l, ui.nav.presenter) }}</a>
             </nav>
             <span class="langs" data-testid="lang-switch">
