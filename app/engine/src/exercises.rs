@@ -169,12 +169,21 @@ pub fn district_of(city: &City, p: LatLng) -> u8 {
     StreetPlan::district_at(e, n)
 }
 
-/// The tool exercise 3 gives students: hash every resolution-9 cell of the city and look the
-/// token up. Returns the cell's centre if the token is a plain hash of a city cell.
+/// The tool exercise 3 gives students: hash every resolution-9 cell of the city once and look the
+/// tokens up. For each token, the cell's centre if it is a plain hash of a city cell.
 #[must_use]
-pub fn reverse_plain_token(token: &Token) -> Option<LatLng> {
+pub fn reverse_plain_tokens(tokens: &[Token]) -> Vec<Option<LatLng>> {
     let plain = PrivateProximity::new(CellHash::Plain, 0);
-    crate::attacks::city_cells(PROXIMITY_RESOLUTION).into_iter().find(|&c| &plain.token(c) == token).map(cell_centre)
+    let mut found = vec![None; tokens.len()];
+    for cell in crate::attacks::city_cells(PROXIMITY_RESOLUTION) {
+        let t = plain.token(cell);
+        for (slot, wanted) in found.iter_mut().zip(tokens) {
+            if *wanted == t {
+                *slot = Some(cell_centre(cell));
+            }
+        }
+    }
+    found
 }
 
 /// Checks exercise 3: one district per token, in order. Each entry says whether that one is right.

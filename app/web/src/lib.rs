@@ -137,17 +137,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The state a URL shows: in story mode, the step's scene over the link's city and page flags.
-pub fn shown_state(from_url: &AppState) -> AppState {
-    if from_url.mode == Mode::Story { story_scene(from_url.step, from_url).state } else { from_url.clone() }
-}
-
 #[component]
 #[allow(clippy::too_many_lines)]
 fn Main() -> impl IntoView {
     let location = use_location();
     let parsed = Memo::new(move |_| AppState::from_query_lenient(&location.search.get()));
-    let state = Memo::new(move |_| shown_state(&parsed.get().0));
+    // In story mode the step's scene decides what is shown (over the link's city and page flags);
+    // it is worked out once here for the state, the set-up on entry and the opened page.
+    let scene = Memo::new(move |_| parsed.with(|(s, _)| (s.mode == Mode::Story).then(|| story_scene(s.step, s))));
+    let state = Memo::new(move |_| scene.get().map_or_else(|| parsed.with(|p| p.0.clone()), |sc| sc.state));
     let url_errors = Memo::new(move |_| parsed.get().1);
     let navigate = use_navigate();
     let pathname = location.pathname;
@@ -232,11 +230,7 @@ fn Main() -> impl IntoView {
     // Entering a story step sets up its scene: zoom, open page, ground truth, attack.
     let serial = StoredValue::new(0u32);
     Effect::new(move |_| {
-        let s = parsed.get().0;
-        if s.mode != Mode::Story {
-            return;
-        }
-        let scene = story_scene(s.step, &s);
+        let Some(scene) = scene.get() else { return };
         ctx.viewport.update(|v| {
             v.centre = scene.state.at;
             v.metres_per_px = scene.metres_per_px;
@@ -254,9 +248,8 @@ fn Main() -> impl IntoView {
     });
     // Open the first person's page where the step asks for it, once the answers are in.
     Effect::new(move |_| {
-        let s = parsed.get().0;
         let Some(a) = ctx.answers.get() else { return };
-        if s.mode == Mode::Story && story_scene(s.step, &s).open_first && ctx.selected.get_untracked().is_none() {
+        if scene.with(|sc| sc.as_ref().is_some_and(|sc| sc.open_first)) && ctx.selected.get_untracked().is_none() {
             ctx.selected.set(a.exposed.entries.first().map(|e| e.person));
         }
     });

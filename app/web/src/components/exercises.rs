@@ -273,7 +273,7 @@ pub fn ExercisePanel() -> impl IntoView {
                 view! {
                     <ol class="tokens">{rows}</ol>
                     <button type="button" data-testid="ex-reverse" on:click=move |_| {
-                        reversed.set(Some(tokens.iter().map(exercises::reverse_plain_token).collect()));
+                        reversed.set(Some(exercises::reverse_plain_tokens(&tokens)));
                     }>{td_string!(l, ex.e3.try_every_cell)}</button>
                 }
                 .into_any()
