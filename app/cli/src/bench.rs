@@ -6,7 +6,7 @@ use std::time::Instant;
 use serde_json::json;
 use within500_engine::{
     baseline::{query_points, UniformGrid},
-    brute_force, City, CityConfig, RadiusTest,
+    City, CityConfig, RadiusTest,
 };
 
 /// Brute force is slow at large populations; it is timed on this many of the query points.
@@ -30,7 +30,8 @@ pub fn run(seed: u64, people: u32, queries: u32, radius: f64) -> Result<(), Stri
     let city = City::generate(CityConfig { seed, people, listed_rate: 0.01 }).map_err(|e| e.to_string())?;
     let build_ms = micros(start) / 1e3;
     let points = query_points(&city, queries as usize, seed);
-    let (lat, lng) = city.coordinates();
+    // The grid buckets homes, one per household, like the index.
+    let (lat, lng) = city.household_coordinates();
 
     let start = Instant::now();
     let grid = UniformGrid::build(lat, lng, 250.0, 16_000.0);
@@ -64,7 +65,7 @@ pub fn run(seed: u64, people: u32, queries: u32, radius: f64) -> Result<(), Stri
         let test = RadiusTest::new(*p, radius);
         g.clear();
         let t = Instant::now();
-        grid.query(&test, radius, |j| g.push(j));
+        grid.query(&test, radius, |h| g.extend(city.members(h)));
         grid_us.push(micros(t));
         g.sort_unstable();
         equal &= *a == g;
@@ -72,10 +73,9 @@ pub fn run(seed: u64, people: u32, queries: u32, radius: f64) -> Result<(), Stri
     let mut brute_us = Vec::new();
     let mut b: Vec<u32> = Vec::new();
     for (p, a) in points.iter().zip(&answers).take(BRUTE_QUERIES) {
-        let test = RadiusTest::new(*p, radius);
         b.clear();
         let t = Instant::now();
-        brute_force(&test, lat, lng, |j| b.push(j));
+        city.brute_force_within(*p, radius, |js| b.extend(js));
         brute_us.push(micros(t));
         equal &= *a == b;
     }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use rstar::{primitives::GeomWithData, RTree, AABB};
 use within500_engine::{
     baseline::{query_points, UniformGrid},
-    brute_force, City, CityConfig, LocalFrame, RadiusTest,
+    City, CityConfig, LocalFrame, RadiusTest,
 };
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -38,7 +38,8 @@ fn main() {
     let people: u32 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
     let radius = 500.0;
     let city = City::generate(CityConfig { seed: 7, people, listed_rate: 0.01 }).expect("valid population");
-    let (lat, lng) = city.coordinates();
+    // Every structure holds the homes, one per household, and answers with the members.
+    let (lat, lng) = city.household_coordinates();
     let points = query_points(&city, 500, 7);
 
     let grid = UniformGrid::build(lat, lng, 250.0, 16_000.0);
@@ -51,7 +52,7 @@ fn main() {
     let (h3, reference) = time_all(&points, |p, out| {
         city.people_within_stats(p, radius, |js| out.extend(js));
     });
-    let (grid_us, g) = time_all(&points, |p, out| grid.query(&RadiusTest::new(p, radius), radius, |j| out.push(j)));
+    let (grid_us, g) = time_all(&points, |p, out| grid.query(&RadiusTest::new(p, radius), radius, |h| out.extend(city.members(h))));
     let (rtree_us, r) = time_all(&points, |p, out| {
         // An envelope padded by 1 % around the circle, then the exact test.
         let f = LocalFrame::new(p);
@@ -60,11 +61,11 @@ fn main() {
         for item in tree.locate_in_envelope(&AABB::from_corners([lo.lng, lo.lat], [hi.lng, hi.lat])) {
             let [x, y] = *item.geom();
             if test.contains(y, x) {
-                out.push(item.data);
+                out.extend(city.members(item.data));
             }
         }
     });
-    let (brute_us, b) = time_all(&points[..100], |p, out| brute_force(&RadiusTest::new(p, radius), lat, lng, |j| out.push(j)));
+    let (brute_us, b) = time_all(&points[..100], |p, out| city.brute_force_within(p, radius, |js| out.extend(js)));
     assert!(g == reference && r == reference && b[..] == reference[..100], "answers differ");
     println!(
         "{{\"people\":{people},\"queries\":{},\"h3_median_us\":{h3:.2},\"grid_median_us\":{grid_us:.2},\"rtree_median_us\":{rtree_us:.2},\"brute_median_us\":{brute_us:.1},\"speedup_vs_brute\":{:.0},\"speedup_vs_rtree\":{:.2},\"ratio_to_grid\":{:.2},\"rtree_build_ms\":{rtree_build_ms:.0},\"answers_equal\":true}}",

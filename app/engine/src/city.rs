@@ -4,10 +4,13 @@
 //! every transcendental function comes from `libm`, so a seed gives the same city bit for bit on
 //! every platform. Per-person details that are only needed for display (name, sex, birth date, ID
 //! number) are not stored: they are derived on demand from the seed and the household, from a
-//! separate `ChaCha` stream per household, which keeps memory near 30 bytes a person.
+//! separate `ChaCha` stream per household. Members of a household share a home, so homes are
+//! stored once per household; with a two-byte workplace per person, a city takes about 13 bytes
+//! a person (11 000 000 people in about 150 MB).
 //!
-//! People are stored sorted by the H3 cell of their home (members of a household are adjacent),
-//! so a person's id is their position in that order and the people index needs no id table.
+//! Households are stored sorted by the H3 cell of their home and people by household, so a
+//! person's id is their position in that order, a household's members are a run of ids, and a
+//! run of households in one cell is a run of ids too: the people index needs no id table.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -32,7 +35,6 @@ pub const MAX_LISTED_RATE: f64 = 0.2;
 /// The year the synthetic data describes (the Deadbeat Map launched in January 2019).
 pub const REFERENCE_YEAR: u16 = 2019;
 
-const NOT_LISTED: u32 = u32::MAX;
 
 /// What a city is generated from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -234,11 +236,12 @@ pub struct City {
     config: CityConfig,
     frame: LocalFrame,
     plan: StreetPlan,
+    /// Home latitude of each household, in household order.
     lat: Vec<f64>,
+    /// Home longitude of each household.
     lng: Vec<f64>,
-    household_of: Vec<u32>,
-    workplace_of: Vec<u32>,
-    listing_of: Vec<u32>,
+    /// Workplace of each person (fewer than 65 536 workplaces: one per 200 people).
+    workplace_of: Vec<u16>,
     households: Vec<Household>,
     workplaces: Vec<LatLng>,
     listings: Vec<Listing>,
@@ -323,22 +326,20 @@ impl City {
             })
             .collect();
         // Draws favour the old town: each of its neighbourhoods is chosen as often as two others.
-        let weights: Vec<u32> = (0..hoods.len()).map(|i| if i < 4 { 2 } else { 1 }).collect();
-        let total_weight: u32 = weights.iter().sum();
-        let pick = |u: u32| -> usize {
-            let mut acc = 0;
-            for (i, w) in weights.iter().enumerate() {
-                acc += w;
-                if u < acc {
-                    return i;
-                }
-            }
-            weights.len() - 1
-        };
+        // `cumulative[i]` is the total weight of neighbourhoods 0..=i; a draw below it picks i or
+        // an earlier one (a binary search: a city of 11 million has 4 400 neighbourhoods).
+        let cumulative: Vec<u32> = (0..hoods.len())
+            .scan(0, |acc, i| {
+                *acc += if i < 4 { 2 } else { 1 };
+                Some(*acc)
+            })
+            .collect();
+        let total_weight = cumulative.last().copied().unwrap_or(1);
+        let pick = |u: u32| -> usize { cumulative.partition_point(|&c| c <= u).min(hoods.len() - 1) };
         progress(0.05);
 
-        // Households: positions and sizes, in generation order.
-        let mut raw: Vec<(u64, LatLng, u8, f64, f64)> = Vec::with_capacity(people as usize / 2);
+        // Households: home cells, positions and sizes, in generation order.
+        let mut raw: Vec<(u64, f64, f64, u8)> = Vec::with_capacity(people as usize * 2 / 5);
         let mut placed = 0u32;
         while placed < people {
             let size = household_size(&mut rng).min(people - placed);
@@ -359,7 +360,7 @@ impl City {
             let home = frame.to_latlng(east, north);
             let cell = cell_of(home, INDEX_RESOLUTION).unwrap_or_default();
             #[allow(clippy::cast_possible_truncation)]
-            raw.push((cell, home, size as u8, east, north));
+            raw.push((cell, east, north, size as u8));
             placed += size;
             if placed % 65_536 < size {
                 progress(0.05 + 0.55 * f64::from(placed) / f64::from(people));
@@ -370,22 +371,18 @@ impl City {
         progress(0.65);
 
         let n = people as usize;
-        let mut lat = Vec::with_capacity(n);
-        let mut lng = Vec::with_capacity(n);
-        let mut cells = Vec::with_capacity(n);
-        let mut household_of = Vec::with_capacity(n);
+        let mut lat = Vec::with_capacity(raw.len());
+        let mut lng = Vec::with_capacity(raw.len());
         let mut households = Vec::with_capacity(raw.len());
-        for (h, &(cell, home, size, east, north)) in raw.iter().enumerate() {
-            #[allow(clippy::cast_possible_truncation)]
-            let (h, first) = (h as u32, lat.len() as u32);
+        let mut first = 0u32;
+        for &(_, east, north, size) in &raw {
+            let home = frame.to_latlng(east, north);
+            lat.push(home.lat);
+            lng.push(home.lng);
             households.push(Household { first, size, address: plan.address_at(east, north) });
-            for _ in 0..size {
-                lat.push(home.lat);
-                lng.push(home.lng);
-                cells.push(cell);
-                household_of.push(h);
-            }
+            first += u32::from(size);
         }
+        let cells: Vec<u64> = raw.iter().map(|h| h.0).collect();
         drop(raw);
         progress(0.75);
 
@@ -397,23 +394,19 @@ impl City {
                 frame.to_latlng(h.east + a * 300.0, h.north + b * 300.0)
             })
             .collect();
-        #[allow(clippy::cast_possible_truncation)]
-        let workplace_of: Vec<u32> =
-            (0..n).map(|_| rng.random_range(0..workplaces.len()) as u32).collect();
+        #[allow(clippy::cast_possible_truncation)] // at most MAX_PEOPLE / 200 < 65 536 workplaces
+        let workplace_of: Vec<u16> =
+            (0..n).map(|_| rng.random_range(0..workplaces.len()) as u16).collect();
 
         // Listings: only the first two members of a household, who are adults by construction.
         let adults: u32 = households.iter().map(|h| u32::from(h.size.min(2))).sum();
         let p = (config.listed_rate * f64::from(people) / f64::from(adults.max(1))).min(1.0);
-        let mut listing_of = vec![NOT_LISTED; n];
+        // In household order, hence in person order: a person's listing is found by binary search.
         let mut listings = Vec::new();
         for (h, household) in households.iter().enumerate() {
             for m in 0..u32::from(household.size.min(2)) {
                 if rng.random::<f64>() < p {
                     let person = household.first + m;
-                    #[allow(clippy::cast_possible_truncation)]
-                    {
-                        listing_of[person as usize] = listings.len() as u32;
-                    }
                     #[allow(clippy::cast_sign_loss)] // exp is positive
                     let amount = libm::exp(rng.random_range(8.5f64..14.5)) as u32;
                     let year = rng.random_range(2014u16..=2018);
@@ -442,7 +435,10 @@ impl City {
         let people_index = CellIndex::from_sorted_cells(INDEX_RESOLUTION, &cells);
         drop(cells);
         progress(0.95);
-        let listed = Self::index_listed(&listings, &lat, &lng);
+        let listed = Self::index_listed(&listings, |person| {
+            let h = household_index(&households, person);
+            LatLng::new(lat[h], lng[h])
+        });
         progress(1.0);
         Ok(Self {
             config,
@@ -450,9 +446,7 @@ impl City {
             plan,
             lat,
             lng,
-            household_of,
             workplace_of,
-            listing_of,
             households,
             workplaces,
             listings,
@@ -461,25 +455,25 @@ impl City {
         })
     }
 
-    fn index_listed(listings: &[Listing], lat: &[f64], lng: &[f64]) -> ListedIndex {
+    fn index_listed(listings: &[Listing], home: impl Fn(u32) -> LatLng) -> ListedIndex {
         // Few points per cell keep the grid disk small: coarser cells for fewer listed people.
         let resolution = match listings.len() {
             0..=4_999 => h3o::Resolution::Eight,
             5_000..=49_999 => h3o::Resolution::Nine,
             _ => INDEX_RESOLUTION,
         };
-        let mut rows: Vec<(u64, u32)> = listings
+        let mut rows: Vec<(u64, u32, LatLng)> = listings
             .iter()
             .map(|l| {
-                let p = LatLng::new(lat[l.person as usize], lng[l.person as usize]);
-                (cell_of(p, resolution).unwrap_or_default(), l.person)
+                let p = home(l.person);
+                (cell_of(p, resolution).unwrap_or_default(), l.person, p)
             })
             .collect();
-        rows.sort_unstable();
+        rows.sort_unstable_by_key(|r| (r.0, r.1));
         let cells: Vec<u64> = rows.iter().map(|r| r.0).collect();
         ListedIndex {
-            lat: rows.iter().map(|r| lat[r.1 as usize]).collect(),
-            lng: rows.iter().map(|r| lng[r.1 as usize]).collect(),
+            lat: rows.iter().map(|r| r.2.lat).collect(),
+            lng: rows.iter().map(|r| r.2.lng).collect(),
             ids: rows.iter().map(|r| r.1).collect(),
             index: CellIndex::from_sorted_cells(resolution, &cells),
         }
@@ -527,24 +521,26 @@ impl City {
     /// If `id` is not a person of this city.
     #[must_use]
     pub fn home(&self, id: u32) -> LatLng {
-        LatLng::new(self.lat[id as usize], self.lng[id as usize])
+        let h = self.household_of(id) as usize;
+        LatLng::new(self.lat[h], self.lng[h])
     }
 
-    /// The household id of a person.
+    /// The household id of a person (a binary search over the households).
     ///
     /// # Panics
     /// If `id` is not a person of this city.
     #[must_use]
     pub fn household_of(&self, id: u32) -> u32 {
-        self.household_of[id as usize]
+        assert!(id < self.people(), "person {id} is not in this city of {}", self.people());
+        #[allow(clippy::cast_possible_truncation)] // fewer households than people
+        let h = household_index(&self.households, id) as u32;
+        h
     }
 
-    /// The blacklist entry of a person, if listed.
+    /// The blacklist entry of a person, if listed (a binary search over the listings).
     #[must_use]
     pub fn listing(&self, id: u32) -> Option<&Listing> {
-        self.listing_of
-            .get(id as usize)
-            .and_then(|&i| self.listings.get(i as usize))
+        self.listings.binary_search_by_key(&id, |l| l.person).ok().map(|i| &self.listings[i])
     }
 
     /// Whether a person is listed.
@@ -558,7 +554,10 @@ impl City {
     /// Returns `None` if `id` is not a person of this city.
     #[must_use]
     pub fn person(&self, id: u32) -> Option<Person> {
-        let &household = self.household_of.get(id as usize)?;
+        if id >= self.people() {
+            return None;
+        }
+        let household = self.household_of(id);
         let h = self.households[household as usize];
         let member = id - h.first;
         let mut rng = ChaCha8Rng::seed_from_u64(self.config.seed ^ 0x5DEE_CE66_D1CE_4E5B);
@@ -603,7 +602,7 @@ impl City {
             household,
             home: self.home(id),
             address: h.address,
-            workplace: self.workplaces[self.workplace_of[id as usize] as usize],
+            workplace: self.workplaces[usize::from(self.workplace_of[id as usize])],
             listing: self.listing(id).copied(),
         })
     }
@@ -636,7 +635,24 @@ impl City {
         visit: impl FnMut(std::ops::Range<u32>),
     ) -> QueryStats {
         let test = RadiusTest::new(at, radius_m);
-        self.people_index.query(&test, radius_m, &self.lat, &self.lng, visit)
+        let mut visit = visit;
+        self.people_index.query(&test, radius_m, &self.lat, &self.lng, |hs| visit(self.people_of(hs)))
+    }
+
+    /// The ids of the members of a run of households (contiguous by construction).
+    fn people_of(&self, households: std::ops::Range<u32>) -> std::ops::Range<u32> {
+        if households.is_empty() {
+            return 0..0;
+        }
+        let last = self.households[households.end as usize - 1];
+        self.households[households.start as usize].first..last.first + u32::from(last.size)
+    }
+
+    /// Visits everyone within the radius by testing every home, as ranges of ids in ascending
+    /// order: the reference the index is tested against and the baseline it is timed against.
+    pub fn brute_force_within(&self, at: LatLng, radius_m: f64, mut visit: impl FnMut(std::ops::Range<u32>)) {
+        let test = RadiusTest::new(at, radius_m);
+        crate::index::brute_force(&test, &self.lat, &self.lng, |h| visit(self.people_of(h..h + 1)));
     }
 
     /// Ids of listed people whose home lies within `radius_m` metres of `at`, ascending.
@@ -658,9 +674,10 @@ impl City {
         l.index.query(&test, radius_m, &l.lat, &l.lng, |_| {}).returned
     }
 
-    /// Home latitudes and longitudes of everyone, in id order (for baselines and export).
+    /// Home latitudes and longitudes of every household, in household order (for baselines).
+    /// A household's members are [`City::members`].
     #[must_use]
-    pub fn coordinates(&self) -> (&[f64], &[f64]) {
+    pub fn household_coordinates(&self) -> (&[f64], &[f64]) {
         (&self.lat, &self.lng)
     }
 
@@ -672,7 +689,7 @@ impl City {
 
     /// People per H3 cell at the index resolution, for density maps.
     pub fn density(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.people_index.cell_counts()
+        self.people_index.cell_runs().map(|(cell, hs)| (cell, self.people_of(hs).len() as u32))
     }
 
     /// Bytes the people index and listed index add on top of the home coordinates.
@@ -689,7 +706,7 @@ impl City {
     #[must_use]
     pub fn total_bytes(&self) -> usize {
         8 * (self.lat.capacity() + self.lng.capacity())
-            + 4 * (self.household_of.capacity() + self.workplace_of.capacity() + self.listing_of.capacity())
+            + 2 * self.workplace_of.capacity()
             + std::mem::size_of::<Household>() * self.households.capacity()
             + std::mem::size_of::<LatLng>() * self.workplaces.capacity()
             + std::mem::size_of::<Listing>() * self.listings.capacity()
@@ -703,7 +720,7 @@ impl City {
         for v in self.lat.iter().chain(&self.lng) {
             h.update(v.to_le_bytes());
         }
-        for v in self.household_of.iter().chain(&self.workplace_of).chain(&self.listing_of) {
+        for v in &self.workplace_of {
             h.update(v.to_le_bytes());
         }
         for hh in &self.households {
@@ -725,4 +742,9 @@ impl City {
             out
         })
     }
+}
+
+/// The index of the household holding person `id` (households are in id order).
+fn household_index(households: &[Household], id: u32) -> usize {
+    households.partition_point(|h| h.first <= id).saturating_sub(1)
 }

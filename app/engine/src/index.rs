@@ -137,6 +137,11 @@ impl CellIndex {
         self.runs.iter().map(|r| (r.cell, r.end - r.start))
     }
 
+    /// Populated cells with their members (ranges into the sorted point arrays), in index order.
+    pub fn cell_runs(&self) -> impl Iterator<Item = (u64, Range<u32>)> + '_ {
+        self.runs.iter().map(|r| (r.cell, r.start..r.end))
+    }
+
     /// The members of a cell, as a range into the sorted point arrays (empty when unpopulated).
     #[must_use]
     pub fn members(&self, cell: u64) -> Range<u32> {

@@ -2,17 +2,33 @@
 
 use proptest::prelude::*;
 use within500_engine::{
-    baseline::UniformGrid, brute_force, cell_boundary, cell_centre, cell_of, LatLng, LocalFrame, RadiusTest,
+    baseline::UniformGrid, cell_boundary, cell_centre, cell_of, LatLng, LocalFrame, RadiusTest,
     CITY_CENTRE, INDEX_RESOLUTION,
 };
 
 use crate::shared_city;
 
 fn brute(at: LatLng, r: f64) -> Vec<u32> {
-    let (lat, lng) = shared_city().coordinates();
     let mut out = Vec::new();
-    brute_force(&RadiusTest::new(at, r), lat, lng, |j| out.push(j));
+    shared_city().brute_force_within(at, r, |js| out.extend(js));
     out
+}
+
+#[test]
+fn brute_force_over_homes_equals_a_scan_of_every_person() {
+    // The brute-force reference tests each household's home once; a scan of every person's home
+    // must give the same ids.
+    let city = shared_city();
+    for i in (0..city.people()).step_by(9_973) {
+        let at = city.home(i);
+        let test = RadiusTest::new(at, 400.0);
+        let every: Vec<u32> = (0..city.people()).filter(|&id| {
+            let h = city.home(id);
+            test.contains(h.lat, h.lng)
+        }).collect();
+        assert!(every.len() > 1, "a home's own household is within 400 m");
+        assert_eq!(brute(at, 400.0), every);
+    }
 }
 
 fn check(at: LatLng, r: f64) {
@@ -62,12 +78,12 @@ fn queries_at_and_beyond_the_border() {
 #[test]
 fn uniform_grid_baseline_agrees() {
     let city = shared_city();
-    let (lat, lng) = city.coordinates();
+    let (lat, lng) = city.household_coordinates();
     let grid = UniformGrid::build(lat, lng, 250.0, 16_000.0);
     for i in (0..city.people()).step_by(3_001) {
         let at = city.home(i);
         let mut g = Vec::new();
-        grid.query(&RadiusTest::new(at, 700.0), 700.0, |j| g.push(j));
+        grid.query(&RadiusTest::new(at, 700.0), 700.0, |h| g.extend(city.members(h)));
         g.sort_unstable();
         assert_eq!(g, brute(at, 700.0));
     }
