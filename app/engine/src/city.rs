@@ -17,6 +17,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::cells::CellAssigner;
 use crate::geo::{LatLng, LocalFrame, RadiusTest, CITY_CENTRE};
 use crate::identity::{BirthDate, IdNumber, Name};
 use crate::index::{cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
@@ -338,8 +339,8 @@ impl City {
         let pick = |u: u32| -> usize { cumulative.partition_point(|&c| c <= u).min(hoods.len() - 1) };
         progress(0.05);
 
-        // Households: home cells, positions and sizes, in generation order.
-        let mut raw: Vec<(u64, f64, f64, u8)> = Vec::with_capacity(people as usize * 2 / 5);
+        // Households: positions and sizes, in generation order.
+        let mut raw: Vec<(f64, f64, u8)> = Vec::with_capacity(people as usize * 2 / 5);
         let mut placed = 0u32;
         while placed < people {
             let size = household_size(&mut rng).min(people - placed);
@@ -357,33 +358,49 @@ impl City {
                     break (e, n);
                 }
             };
-            let home = frame.to_latlng(east, north);
-            let cell = cell_of(home, INDEX_RESOLUTION).unwrap_or_default();
             #[allow(clippy::cast_possible_truncation)]
-            raw.push((cell, east, north, size as u8));
+            raw.push((east, north, size as u8));
             placed += size;
             if placed % 65_536 < size {
-                progress(0.05 + 0.55 * f64::from(placed) / f64::from(people));
+                progress(0.05 + 0.25 * f64::from(placed) / f64::from(people));
             }
         }
-        // Stable sort keeps generation order within a cell.
-        raw.sort_by_key(|h| h.0);
-        progress(0.65);
+        progress(0.3);
+
+        // Home cells, assigned tile by tile so that the assigner's tables stay in the cache, then
+        // households sorted by cell, ties in tile order. The cells equal h3o's exactly.
+        let mut assigner = CellAssigner::new(INDEX_RESOLUTION);
+        raw.sort_by_cached_key(|&(e, n, _)| assigner.locality(e, n));
+        progress(0.35);
+        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(raw.len());
+        for (i, &(e, n, _)) in raw.iter().enumerate() {
+            keyed.push((assigner.cell(frame.to_latlng(e, n)).unwrap_or_default(), i as u32));
+            if i % 65_536 == 0 {
+                progress(0.35 + 0.3 * f64::from(i as u32) / f64::from(raw.len() as u32));
+            }
+        }
+        drop(assigner);
+        // Both sorts are stable in effect (the index breaks ties), so the order is the same on
+        // every platform.
+        keyed.sort_unstable();
+        progress(0.7);
 
         let n = people as usize;
         let mut lat = Vec::with_capacity(raw.len());
         let mut lng = Vec::with_capacity(raw.len());
         let mut households = Vec::with_capacity(raw.len());
         let mut first = 0u32;
-        for &(_, east, north, size) in &raw {
+        for &(_, i) in &keyed {
+            let (east, north, size) = raw[i as usize];
             let home = frame.to_latlng(east, north);
             lat.push(home.lat);
             lng.push(home.lng);
             households.push(Household { first, size, address: plan.address_at(east, north) });
             first += u32::from(size);
         }
-        let cells: Vec<u64> = raw.iter().map(|h| h.0).collect();
         drop(raw);
+        let cells: Vec<u64> = keyed.iter().map(|h| h.0).collect();
+        drop(keyed);
         progress(0.75);
 
         // Workplaces near neighbourhood centres; everyone has one.
@@ -685,6 +702,12 @@ impl City {
     pub fn listed_homes(&self) -> impl Iterator<Item = (u32, LatLng)> + '_ {
         let l = &self.listed;
         l.ids.iter().zip(l.lat.iter().zip(&l.lng)).map(|(&id, (&a, &b))| (id, LatLng::new(a, b)))
+    }
+
+    /// Populated H3 cells at the index resolution with their households (a range of household
+    /// ids), in index order.
+    pub fn cell_households(&self) -> impl Iterator<Item = (u64, std::ops::Range<u32>)> + '_ {
+        self.people_index.cell_runs()
     }
 
     /// People per H3 cell at the index resolution, for density maps.

@@ -33,6 +33,7 @@
 #![allow(clippy::many_single_char_names)]
 
 mod attacks;
+pub mod cells;
 pub mod baseline;
 mod city;
 mod designs;

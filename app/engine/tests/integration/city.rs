@@ -75,3 +75,24 @@ fn bad_configurations_are_refused_with_the_field_named() {
     let rate = CityConfig { seed: 1, people: 5_000, listed_rate: f64::NAN };
     assert!(matches!(rate.validate(), Err(ConfigError::ListedRate(_))));
 }
+
+#[test]
+fn every_home_cell_equals_h3o_and_households_are_sorted_by_cell() {
+    // The fast cell assignment (engine::cells) must give h3o's cell for every home.
+    for config in [CityConfig { seed: 5, people: 200_000, listed_rate: 0.01 }, CityConfig { seed: 2019, people: 30_000, listed_rate: 0.03 }] {
+        let city = City::generate(config).expect("valid");
+        let (lat, lng) = city.household_coordinates();
+        let mut previous = 0u64;
+        let mut households = 0usize;
+        for (cell, range) in city.cell_households() {
+            assert!(cell > previous, "cells ascend");
+            previous = cell;
+            for h in range {
+                let home = within500_engine::LatLng::new(lat[h as usize], lng[h as usize]);
+                assert_eq!(within500_engine::cell_of(home, within500_engine::INDEX_RESOLUTION), Some(cell), "household {h}");
+                households += 1;
+            }
+        }
+        assert_eq!(households, city.households().len());
+    }
+}
