@@ -17,19 +17,22 @@ const types = {
   '.png': 'image/png', '.svg': 'image/svg+xml',
 };
 
-/** Serves dist/ on a free port of 127.0.0.1; resolves to { url, close }. */
-export function serve() {
-  if (!fs.existsSync(path.join(dist, 'index.html'))) {
-    throw new Error('dist/index.html is missing: run `cargo xtask dist` first');
+/**
+ * Serves a folder (dist/ unless told) on a free port of 127.0.0.1, adding `headers` to every
+ * response; resolves to { url, close }.
+ */
+export function serve(folder = dist, headers = {}) {
+  if (!fs.existsSync(path.join(folder, 'index.html'))) {
+    throw new Error(folder === dist ? 'dist/index.html is missing: run `cargo xtask dist` first' : `${folder}/index.html is missing`);
   }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    let file = path.normalize(path.join(dist, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    let file = path.normalize(path.join(folder, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(folder)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404).end('not found'); return; }
-      res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { ...headers, 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
       res.end(data);
     });
   });

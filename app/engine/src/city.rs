@@ -704,6 +704,18 @@ impl City {
         l.ids.iter().zip(l.lat.iter().zip(&l.lng)).map(|(&id, (&a, &b))| (id, LatLng::new(a, b)))
     }
 
+    /// The index over homes (points are households, in household order).
+    #[must_use]
+    pub fn people_index(&self) -> &CellIndex {
+        &self.people_index
+    }
+
+    /// The index over listed people's homes (its own resolution, coarser for fewer people).
+    #[must_use]
+    pub fn listed_index(&self) -> &CellIndex {
+        &self.listed.index
+    }
+
     /// Populated H3 cells at the index resolution with their households (a range of household
     /// ids), in index order.
     pub fn cell_households(&self) -> impl Iterator<Item = (u64, std::ops::Range<u32>)> + '_ {

@@ -65,7 +65,7 @@ pub use designs::{
 pub use geo::{haversine_term, LatLng, LocalFrame, RadiusTest, CITY_CENTRE, EARTH_RADIUS_M};
 pub use h3o::Resolution;
 pub use identity::{BirthDate, IdNumber, Name};
-pub use index::{brute_force, cell_boundary, cell_centre, cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
+pub use index::{brute_force, cell_boundary, cell_centre, cell_of, cell_reach_m, CellIndex, QueryStats, INDEX_RESOLUTION};
 pub use plan::{Address, District, Street, StreetAxis, StreetPlan, CITY_RADIUS_M};
 pub use exercises::EXERCISES;
 pub use state::{in_city_bounds, AppState, FieldError, Lang, Mode, Problem, KNOWN_KEYS, MAX_RADIUS_M, MIN_RADIUS_M};

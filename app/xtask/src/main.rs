@@ -4,9 +4,11 @@
 //! npm and apt), so that on a fresh machine `cargo xtask serve` and `cargo xtask test` do all the
 //! set-up themselves. Tools already present at the pinned version are not installed again.
 
+mod benchweb;
 mod serve;
 mod site;
 mod tools;
+mod wasm;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -35,6 +37,20 @@ enum Task {
     Dist,
     /// Measure the radius query natively and the site's size and speed in Chromium; JSON lines.
     Bench,
+    /// Time the engine's index in Chromium against a uniform grid, brute force and h3-js with
+    /// turf, for each population; prints one JSON object.
+    BenchWeb {
+        /// Populations, comma-separated, each 1 000 to 11 000 000.
+        #[arg(long, value_delimiter = ',', default_values_t = [100_000u32, 1_000_000, 11_000_000],
+              value_parser = clap::value_parser!(u32).range(1_000..=11_000_000))]
+        people: Vec<u32>,
+        /// Query points per population.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(10..=100_000))]
+        queries: u32,
+        /// Print the JSON on one line, without progress lines.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The repository root (two levels above this crate).
@@ -106,6 +122,14 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::Dist => tools::ensure_build_tools().and_then(|()| site::build()),
         Task::Bench => bench(),
+        Task::BenchWeb { people, queries, json } => {
+            let list: Vec<String> = people.iter().map(u32::to_string).collect();
+            let mut args = vec!["--people".to_string(), list.join(","), "--queries".into(), queries.to_string()];
+            if json {
+                args.push("--json".into());
+            }
+            benchweb::run_bench(&args)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
