@@ -14,7 +14,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::cells::CellAssigner;
@@ -22,6 +22,9 @@ use crate::geo::{LatLng, LocalFrame, RadiusTest, CITY_CENTRE};
 use crate::identity::{BirthDate, IdNumber, Name};
 use crate::index::{cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
 use crate::plan::{Address, StreetPlan, CITY_RADIUS_M};
+
+/// The tag that begins [`City::to_bytes`]: the format and the engine's version.
+const BYTES_TAG: &str = concat!("within500-city/postcard/", env!("CARGO_PKG_VERSION"), "\n");
 
 /// Fewest people a city may have.
 pub const MIN_PEOPLE: u32 = 1_000;
@@ -38,7 +41,7 @@ pub const REFERENCE_YEAR: u16 = 2019;
 
 
 /// What a city is generated from.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CityConfig {
     /// The seed: same seed and settings, same city.
     pub seed: u64,
@@ -82,7 +85,7 @@ impl CityConfig {
 }
 
 /// A household: people sharing one home.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Household {
     /// Id of the first member; members are `first..first + size`.
     pub first: u32,
@@ -93,7 +96,7 @@ pub struct Household {
 }
 
 /// Why a person is on the blacklist (the six grounds of the Supreme People's Court's rules).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
     /// Able to pay but refused to comply with an effective judgment.
     RefusedToComply,
@@ -147,7 +150,7 @@ impl Reason {
 }
 
 /// A blacklist entry.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Listing {
     /// The listed person's id.
     pub person: u32,
@@ -223,7 +226,7 @@ pub struct Person {
 }
 
 /// Listed people's homes in their own small index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct ListedIndex {
     lat: Vec<f64>,
     lng: Vec<f64>,
@@ -232,7 +235,7 @@ struct ListedIndex {
 }
 
 /// A generated synthetic city. See the module documentation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct City {
     config: CityConfig,
     frame: LocalFrame,
@@ -746,6 +749,37 @@ impl City {
             + std::mem::size_of::<LatLng>() * self.workplaces.capacity()
             + std::mem::size_of::<Listing>() * self.listings.capacity()
             + self.index_bytes()
+    }
+
+    /// The whole city as bytes ([`postcard`]), so that a Web Worker can generate it and hand it
+    /// to the page; [`City::from_bytes`] reads it back. The bytes begin with a tag naming this
+    /// format and the engine's version.
+    ///
+    /// ```
+    /// use within500_engine::{City, CityConfig};
+    /// let city = City::generate(CityConfig { seed: 3, people: 2_000, listed_rate: 0.01 })?;
+    /// let copy = City::from_bytes(&city.to_bytes()).expect("same engine");
+    /// assert_eq!(copy.fingerprint(), city.fingerprint());
+    /// # Ok::<(), within500_engine::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let out = BYTES_TAG.as_bytes().to_vec();
+        // Serialising plain vectors and numbers into memory cannot fail.
+        postcard::to_extend(self, out).unwrap_or_else(|e| unreachable!("a city always serialises: {e}"))
+    }
+
+    /// Reads a city written by [`City::to_bytes`].
+    ///
+    /// # Errors
+    /// A message when the bytes come from another format or engine version, or are damaged.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        let body = bytes
+            .strip_prefix(BYTES_TAG.as_bytes())
+            .ok_or_else(|| format!("not a city from this version of the engine ({BYTES_TAG})"))?;
+        let city: Self = postcard::from_bytes(body).map_err(|e| format!("damaged city bytes: {e}"))?;
+        city.config.validate().map_err(|e| format!("damaged city bytes: {e}"))?;
+        Ok(city)
     }
 
     /// A SHA-256 digest of every stored field, for determinism checks across runs and platforms.

@@ -3,7 +3,7 @@
 //! All transcendental functions come from the `libm` crate rather than the platform's maths
 //! library, so that the same inputs give the same bits natively and in WebAssembly.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Mean Earth radius in metres (the value H3 uses).
 pub const EARTH_RADIUS_M: f64 = 6_371_007.180_918_475;
@@ -12,7 +12,7 @@ pub const EARTH_RADIUS_M: f64 = 6_371_007.180_918_475;
 pub const CITY_CENTRE: LatLng = LatLng { lat: 38.04, lng: 114.51 };
 
 /// A position in degrees (WGS 84 latitude and longitude).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LatLng {
     /// Latitude in degrees, positive north.
     pub lat: f64,
@@ -107,7 +107,7 @@ impl RadiusTest {
 ///
 /// This is an equirectangular projection: exact enough (well under a metre of error at 20 km)
 /// for placing synthetic homes and for drawing, never used to decide a radius query.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct LocalFrame {
     origin: LatLng,
     metres_per_deg_lat: f64,

@@ -10,7 +10,7 @@
 //! rest of the format, including the check character, is kept so that the demonstration of what a
 //! leaked number reveals (birth date, sex) stays honest.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The prefix of every synthetic region code. No real region code starts with `0`.
 pub const SYNTHETIC_REGION_PREFIX: &str = "00";
@@ -172,7 +172,7 @@ fn check_character(body: &str) -> char {
 }
 
 /// A calendar date of birth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BirthDate {
     /// Year, e.g. 1975.
     pub year: u16,

@@ -10,6 +10,7 @@
 //!
 //! The answer is therefore identical to a brute-force scan, which the tests check.
 
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 use h3o::{CellIndex as H3Cell, LatLng as H3LatLng, Resolution};
@@ -56,7 +57,7 @@ const REACH_FACTOR: f64 = 1.02;
 const REACH_SAMPLES: usize = 32;
 
 /// One populated cell: its members are `start..end` in the sorted point arrays.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct CellRun {
     cell: u64,
     start: u32,
@@ -85,7 +86,7 @@ pub struct QueryStats {
 }
 
 /// An H3 index over points sorted by cell. See the module documentation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CellIndex {
     resolution: Resolution,
     runs: Vec<CellRun>,

@@ -4,7 +4,7 @@
 //! [`STREET_SPACING_M`]: roads (路) run north-south, streets (街) east-west. The central disk of
 //! [`CENTRAL_DISTRICT_RADIUS_M`] is one district; the ring around it is cut into seven sectors.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::geo::{LatLng, LocalFrame};
 
@@ -41,7 +41,7 @@ const STREET_SYLLABLES: &[(&str, &str)] = &[
 ];
 
 /// Direction a street runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StreetAxis {
     /// A road (路) running north-south at a fixed east offset.
     NorthSouth,
@@ -50,7 +50,7 @@ pub enum StreetAxis {
 }
 
 /// One straight street of the plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Street {
     /// Name in Chinese, e.g. `和平路`.
     pub name_zh: String,
@@ -95,7 +95,7 @@ pub struct District {
 }
 
 /// A synthetic home address: district, street and building number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     /// District index.
     pub district: u8,
@@ -106,7 +106,7 @@ pub struct Address {
 }
 
 /// The street grid and districts of one synthetic city.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreetPlan {
     streets: Vec<Street>,
     /// Index of the first east-west street; roads come first.

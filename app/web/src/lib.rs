@@ -11,6 +11,7 @@ pub mod components;
 pub mod download;
 pub mod model;
 pub mod sources;
+pub mod worker;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
@@ -20,7 +21,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use within500_engine::{story_scene, Aggregate, AppState, AttackerKind, FieldError, Lang, Mode};
+use within500_engine::{story_scene, Aggregate, AppState, AttackerKind, CityConfig, FieldError, Lang, Mode};
 
 use crate::components::{
     Controls, EmbedFooter, ExercisePanel, ExposedPane, Exports, Footer, Header, LabPanel, LabResult, MapView, Notice,
@@ -71,6 +72,10 @@ pub struct Ctx {
     pub viewport: RwSignal<Viewport>,
     /// Progress message while a city is generated.
     pub status: RwSignal<Option<String>>,
+    /// Share of the city generated so far, while a generation runs.
+    pub progress: RwSignal<Option<f64>>,
+    /// Set by the Cancel button while a city is generated.
+    pub cancel: RwSignal<bool>,
     /// Whether the position marker is being dragged (the DP count waits for the drop).
     pub dragging: RwSignal<bool>,
     /// The person whose detail page is open.
@@ -162,6 +167,8 @@ fn Main() -> impl IntoView {
         answer_ms: RwSignal::new(0.0),
         viewport: RwSignal::new(Viewport::around(initial.at, 800.0, 560.0)),
         status: RwSignal::new(None),
+        progress: RwSignal::new(None),
+        cancel: RwSignal::new(false),
         dragging: RwSignal::new(false),
         selected: RwSignal::new(None),
         truth_overlay: RwSignal::new(false),
@@ -193,38 +200,88 @@ fn Main() -> impl IntoView {
         }
     });
 
-    // Generate the city when its settings change. The message paints first, then the work runs.
+    // Generate the city when its settings change, in a Web Worker: the page stays responsive,
+    // shows progress and can cancel. Without workers (a browser that refuses module workers),
+    // the page generates it itself after the message has painted.
     let config = Memo::new(move |_| {
         let c = state.get().city;
         (c.seed, c.people, c.listed_rate.to_bits())
     });
     let generation = StoredValue::new(0u64);
+    let job: StoredValue<Option<worker::Job>, LocalStorage> = StoredValue::new_local(None);
+    let last_city: StoredValue<Option<CityConfig>> = StoredValue::new(None);
+    let finish = move |this: u64, result: Result<within500_engine::City, String>| {
+        if generation.get_value() != this {
+            return;
+        }
+        // The worker is done; let it go once its message handler has returned.
+        set_timeout(move || if generation.get_value() == this { job.set_value(None) }, std::time::Duration::ZERO);
+        ctx.progress.set(None);
+        match result {
+            Ok(city) => {
+                last_city.set_value(Some(city.config()));
+                ctx.loaded.set(Some(model::Loaded::of(city)));
+                ctx.status.set(None);
+                mark_generated();
+            }
+            Err(e) => {
+                let l = ctx.locale_untracked();
+                ctx.status.set(Some(td_string!(l, ui.cannot_generate, error = e).to_string()));
+            }
+        }
+    };
     Effect::new(move |_| {
         let (seed, people, _) = config.get();
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
         let l = ctx.locale_untracked();
         ctx.status.set(Some(td_string!(l, ui.generating, people = people, seed = seed).to_string()));
-        set_timeout(
-            move || {
-                if generation.get_value() != this {
-                    return;
-                }
-                // Let go of the old city first, so that the new one reuses its memory: the page
-                // holds one city at a time, however often it is regenerated.
-                ctx.answers.set(None);
-                ctx.loaded.set(None);
-                match model::load(&state.get_untracked()) {
-                    Ok(loaded) => {
-                        ctx.loaded.set(Some(loaded));
-                        ctx.status.set(None);
-                        mark_generated();
+        // Let go of the old city and any unfinished generation first, so that the new city
+        // reuses the memory: the page holds one city at a time, however often it regenerates.
+        job.set_value(None);
+        ctx.answers.set(None);
+        ctx.loaded.set(None);
+        let city = state.get_untracked().city;
+        if let Err(e) = city.validate() {
+            ctx.status.set(Some(td_string!(l, ui.cannot_generate, error = e).to_string()));
+            return;
+        }
+        ctx.progress.set(Some(0.0));
+        let progress = move |share: f64| {
+            if generation.get_value() == this {
+                ctx.progress.set(Some(share));
+            }
+        };
+        match worker::spawn(city, progress, move |result| finish(this, result)) {
+            Ok(started) => job.set_value(Some(started)),
+            Err(_) => set_timeout(
+                move || {
+                    if generation.get_value() == this {
+                        finish(this, within500_engine::City::generate(city).map_err(|e| e.to_string()));
                     }
-                    Err(e) => ctx.status.set(Some(td_string!(l, ui.cannot_generate, error = e).to_string())),
-                }
-            },
-            std::time::Duration::from_millis(16),
-        );
+                },
+                std::time::Duration::from_millis(16),
+            ),
+        }
+    });
+    // Cancelling stops the worker and goes back to the last city, if there was one.
+    Effect::new(move |_| {
+        if !ctx.cancel.get() {
+            return;
+        }
+        ctx.cancel.set(false);
+        generation.update_value(|g| *g += 1);
+        job.set_value(None);
+        ctx.progress.set(None);
+        let l = ctx.locale_untracked();
+        match last_city.get_value() {
+            Some(previous) if previous != state.get_untracked().city => {
+                let mut back = parsed.with_untracked(|p| p.0.clone());
+                back.city = previous;
+                ctx.go(&back, true);
+            }
+            _ => ctx.status.set(Some(td_string!(l, ui.generation_cancelled).to_string())),
+        }
     });
 
     // Entering a story step sets up its scene: zoom, open page, ground truth, attack.

@@ -220,8 +220,16 @@ pub struct Loaded {
 /// The engine's message if the configuration is out of range.
 pub fn load(state: &AppState) -> Result<Rc<Loaded>, String> {
     let city = City::generate(state.city).map_err(|e| e.to_string())?;
-    let layers = CityLayers::of(&city);
-    Ok(Rc::new(Loaded { city, layers }))
+    Ok(Loaded::of(city))
+}
+
+impl Loaded {
+    /// A city with its map layers.
+    #[must_use]
+    pub fn of(city: City) -> Rc<Self> {
+        let layers = CityLayers::of(&city);
+        Rc::new(Self { city, layers })
+    }
 }
 
 #[cfg(test)]

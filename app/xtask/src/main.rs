@@ -37,6 +37,9 @@ enum Task {
     Dist,
     /// Measure the radius query natively and the site's size and speed in Chromium; JSON lines.
     Bench,
+    /// Build the city-generating Web Worker into `target/worker/` (Trunk runs this before each
+    /// build, and copies the folder into the site).
+    Worker,
     /// Time the engine's index in Chromium against a uniform grid, brute force and h3-js with
     /// turf, for each population; prints one JSON object.
     BenchWeb {
@@ -122,6 +125,7 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::Dist => tools::ensure_build_tools().and_then(|()| site::build()),
         Task::Bench => bench(),
+        Task::Worker => tools::ensure_build_tools().and_then(|()| site::build_worker()),
         Task::BenchWeb { people, queries, json } => {
             let list: Vec<String> = people.iter().map(u32::to_string).collect();
             let mut args = vec!["--people".to_string(), list.join(","), "--queries".into(), queries.to_string()];

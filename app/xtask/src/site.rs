@@ -11,6 +11,15 @@ pub fn build() -> Result<(), String> {
     externalise_loader()
 }
 
+/// Builds the Web Worker that generates cities (`app/worker`) into `target/worker/`: the
+/// wasm-bindgen module and its small script, which Trunk copies to `dist/worker/`.
+pub fn build_worker() -> Result<(), String> {
+    let out = root().join("target/worker");
+    crate::wasm::build_pkg("within500-worker", "within500_worker", &out)?;
+    let script = root().join("app/worker/js/worker.js");
+    std::fs::copy(&script, out.join("worker.js")).map(|_| ()).map_err(|e| format!("cannot copy {}: {e}", script.display()))
+}
+
 fn externalise_loader() -> Result<(), String> {
     let dist = root().join("dist");
     let index = dist.join("index.html");

@@ -1,4 +1,4 @@
-//! Building a wasm-bindgen library crate outside Trunk: the benchmark page's module.
+//! Building a wasm-bindgen library crate outside Trunk: the Web Worker and the benchmark page.
 
 use std::path::Path;
 use std::process::Command;

@@ -368,7 +368,19 @@ pub fn MapView() -> impl IntoView {
                     on:click=move |_| c.viewport.update(|v| v.centre = c.state.get_untracked().at)>"◎"</button>
             </div>
             <Show when=move || c.status.get().is_some()>
-                <div class="map-status" role="status">{move || c.status.get().unwrap_or_default()}</div>
+                <div class="map-status" role="status">
+                    <span>{move || c.status.get().unwrap_or_default()}</span>
+                    {move || c.progress.get().map(|p| view! {
+                        <span class="map-progress">
+                            <progress max="1" value=p aria-label=td_string!(l, ui.generation_progress).to_string()></progress>
+                            {format!(" {:.0} %", p * 100.0)}
+                            " "
+                            <button type="button" data-testid="cancel-generation" on:click=move |_| c.cancel.set(true)>
+                                {td_string!(l, ui.cancel_generation)}
+                            </button>
+                        </span>
+                    })}
+                </div>
             </Show>
             <Show when=move || c.lab.with(Option::is_some)>
                 <p class="legend">
