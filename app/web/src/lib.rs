@@ -252,16 +252,25 @@ fn Main() -> impl IntoView {
                 ctx.progress.set(Some(share));
             }
         };
-        match worker::spawn(city, progress, move |result| finish(this, result)) {
-            Ok(started) => job.set_value(Some(started)),
-            Err(_) => set_timeout(
+        // Without a worker, the page generates the city itself once the message has painted.
+        let on_page = move || {
+            set_timeout(
                 move || {
                     if generation.get_value() == this {
                         finish(this, within500_engine::City::generate(city).map_err(|e| e.to_string()));
                     }
                 },
                 std::time::Duration::from_millis(16),
-            ),
+            );
+        };
+        let done = move |outcome| match outcome {
+            worker::Outcome::City(c) => finish(this, Ok(c)),
+            worker::Outcome::Failed(e) => finish(this, Err(e)),
+            worker::Outcome::Unavailable(_) => on_page(),
+        };
+        match worker::spawn(city, progress, done) {
+            Ok(started) => job.set_value(Some(started)),
+            Err(_) => on_page(),
         }
     });
     // Cancelling stops the worker and goes back to the last city, if there was one.

@@ -134,8 +134,10 @@ pub enum PrivateAnswer {
 pub struct Sessions {
     dp: DpCount,
     blur: BlurredQuery,
-    key: (u64, u64, u64, u64),
+    key: SessionKey,
 }
+
+type SessionKey = (u64, u32, u64, u64, u64, u64);
 
 impl Sessions {
     /// Fresh sessions for a state.
@@ -149,8 +151,11 @@ impl Sessions {
         }
     }
 
-    fn key_of(state: &AppState) -> (u64, u64, u64, u64) {
-        (state.city.seed, state.epsilon.micros(), state.budget.micros(), state.blur_epsilon.to_bits())
+    /// What the sessions were made for: the city (seed, population and listed share, since a
+    /// cached answer belongs to one city) and the privacy settings.
+    fn key_of(state: &AppState) -> SessionKey {
+        let c = state.city;
+        (c.seed, c.people, c.listed_rate.to_bits(), state.epsilon.micros(), state.budget.micros(), state.blur_epsilon.to_bits())
     }
 
     /// Starts over if the state changed what the sessions were made for.
@@ -239,6 +244,27 @@ mod tests {
 
     #[cfg(target_arch = "wasm32")]
     wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn sessions_start_over_for_another_city() {
+        // A cached DP answer belongs to one city: another population or listed share must not
+        // repeat it.
+        let state = AppState::default();
+        let mut sessions = Sessions::new(&state);
+        let city = City::generate(CityConfig { seed: 7, people: 5_000, listed_rate: 0.01 }).expect("valid");
+        let query = Query { at: city.home(0), radius_m: 500.0 };
+        sessions.dp.answer(&city, query).expect("budget left");
+        assert!(sessions.dp_spent_micros() > 0);
+        for other in [CityConfig { people: 6_000, ..state.city }, CityConfig { listed_rate: 0.05, ..state.city }] {
+            let mut s = Sessions::new(&state);
+            s.dp.answer(&city, query).expect("budget left");
+            s.follow(&AppState { city: other, ..state.clone() });
+            assert_eq!(s.dp_spent_micros(), 0, "a new city starts a new DP session");
+        }
+        sessions.follow(&state);
+        assert!(sessions.dp_spent_micros() > 0, "the same city keeps its session");
+    }
 
     // Plain logic, tested natively with `cargo test` and in the browser by `cargo xtask test`.
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -13,6 +13,17 @@ use within500_engine::{City, CityConfig};
 /// The worker's script, relative to the page.
 const SCRIPT: &str = "./worker/worker.js";
 
+/// How a generation in a worker ended.
+pub enum Outcome {
+    /// The city.
+    City(City),
+    /// The engine refused the settings, or the bytes did not read back: the message.
+    Failed(String),
+    /// The worker could not load or run (no worker script where the page expects it, or a
+    /// browser without module workers): the caller generates on the page instead.
+    Unavailable(String),
+}
+
 /// A generation in progress; dropping it cancels it.
 pub struct Job {
     worker: Worker,
@@ -29,20 +40,15 @@ impl Drop for Job {
 }
 
 /// Starts generating `config` in a new worker. `progress` gets the share done (0 to 1); `done`
-/// gets the city or a message, once. Errors when the browser cannot start the worker, in which
-/// case the caller generates on the page instead.
-pub fn spawn(
-    config: CityConfig,
-    progress: impl Fn(f64) + 'static,
-    done: impl FnOnce(Result<City, String>) + 'static,
-) -> Result<Job, String> {
+/// gets the [`Outcome`], once. Errors when the browser cannot even create the worker.
+pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl FnOnce(Outcome) + 'static) -> Result<Job, String> {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = Worker::new_with_options(SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
     let done = Rc::new(RefCell::new(Some(done)));
     let finish = {
         let done = Rc::clone(&done);
-        move |result: Result<City, String>| {
+        move |result: Outcome| {
             if let Some(f) = done.borrow_mut().take() {
                 f(result);
             }
@@ -57,15 +63,15 @@ pub fn spawn(
                 progress(share);
             } else if let Ok(buffer) = get("city").dyn_into::<js_sys::ArrayBuffer>() {
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                finish(City::from_bytes(&bytes));
+                finish(City::from_bytes(&bytes).map_or_else(Outcome::Failed, Outcome::City));
             } else {
-                finish(Err(get("error").as_string().unwrap_or_else(|| "the worker sent an unknown message".into())));
+                finish(Outcome::Failed(get("error").as_string().unwrap_or_else(|| "the worker sent an unknown message".into())));
             }
         })
     };
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         let message = event.dyn_ref::<web_sys::ErrorEvent>().map_or_else(|| "the worker could not start".to_string(), web_sys::ErrorEvent::message);
-        finish(Err(message));
+        finish(Outcome::Unavailable(message));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
