@@ -120,3 +120,19 @@ fn every_populated_cell_lies_within_its_index_reach_bound() {
         }
     }
 }
+
+#[test]
+fn a_city_reads_back_from_its_bytes_and_damaged_bytes_are_refused() {
+    let city = shared_city();
+    let bytes = city.to_bytes();
+    let copy = City::from_bytes(&bytes).expect("the same engine reads its own bytes");
+    assert_eq!(copy.fingerprint(), city.fingerprint());
+    assert_eq!(copy.people_within(city.home(17), 500.0), city.people_within(city.home(17), 500.0));
+    assert_eq!(copy.person(123), city.person(123));
+    // Anything else is a message, never a panic.
+    assert!(City::from_bytes(&[]).unwrap_err().contains("not a city from this version"));
+    assert!(City::from_bytes(&bytes[..bytes.len() / 2]).unwrap_err().contains("damaged"));
+    let mut other = bytes.clone();
+    other[0] ^= 1;
+    assert!(City::from_bytes(&other).is_err());
+}
