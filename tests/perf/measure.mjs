@@ -9,14 +9,16 @@ import { serve, launch, dist } from '../e2e/harness.mjs';
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 
-const gz = (ext) => fs.readdirSync(dist).filter((f) => f.endsWith(ext))
-  .reduce((n, f) => n + zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length, 0);
+const gz = (ext, folder = dist) => fs.readdirSync(folder).filter((f) => f.endsWith(ext))
+  .reduce((n, f) => n + zlib.gzipSync(fs.readFileSync(path.join(folder, f)), { level: 9 }).length, 0);
 fs.writeFileSync(path.join(dist, 'perf-empty.html'), '<!DOCTYPE html><title>empty</title><p>empty</p>');
 
 const server = await serve();
 const browser = await launch();
 const result = { wasm_gzip_bytes: gz('.wasm'), js_gzip_bytes: gz('.js'), css_gzip_bytes: gz('.css') };
 result.wasm_js_gzip_kb = (result.wasm_gzip_bytes + result.js_gzip_bytes) / 1000;
+// The city-generating worker's module and scripts, fetched when the first city is generated.
+result.worker_gzip_kb = (gz('.wasm', path.join(dist, 'worker')) + gz('.js', path.join(dist, 'worker'))) / 1000;
 
 try {
   const loads = [];

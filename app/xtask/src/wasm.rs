@@ -5,12 +5,12 @@ use std::process::Command;
 
 use crate::{cargo, root, run};
 
-/// Builds `package` for wasm32 with the app's release profile, runs wasm-bindgen (ES module
-/// output) into `out`, then wasm-opt at the app's level, so that it measures the code the app
-/// ships. `lib` is the crate's library name (`within500_bench_web`).
+/// Builds `package` for wasm32 with the worker's profile (the app's, with the engine at full
+/// speed), runs wasm-bindgen (ES module output) into `out`, then wasm-opt. The benchmark uses
+/// this too, so it measures the worker's generation. `lib` is the crate's library name.
 pub fn build_pkg(package: &str, lib: &str, out: &Path) -> Result<(), String> {
-    run(cargo().args(["build", "-p", package, "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]))?;
-    let wasm = root().join("target/wasm32-unknown-unknown/wasm-release").join(format!("{lib}.wasm"));
+    run(cargo().args(["build", "-p", package, "--target", "wasm32-unknown-unknown", "--profile", "wasm-worker"]))?;
+    let wasm = root().join("target/wasm32-unknown-unknown/wasm-worker").join(format!("{lib}.wasm"));
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(out)
