@@ -48,6 +48,12 @@ test('a city of 11 000 000 people is generated, drawn by density and answered, i
   assert.ok(bytes / FULL_CITY <= 40, `WebAssembly memory ${bytes} B is ${(bytes / FULL_CITY).toFixed(1)} B a person`);
   const listed = Number((await page.textContent('[data-testid=level]')).match(/(\d+) listed/)[1]);
   assert.ok(listed > 100, `the dense centre lists many people within 500 m (${listed})`);
+  // The list draws a page of 100 at a time, with a button for the next page.
+  const rows = () => page.$$eval('[data-testid=exposed-list] li', (els) => els.length);
+  assert.equal(await rows(), 100);
+  assert.match(await page.textContent('[data-testid=show-more]'), new RegExp(`Show 100 more \\(100 of ${listed} shown\\)`));
+  await page.click('[data-testid=show-more]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=exposed-list] li').length === 200);
   await page.screenshot({ path: path.join(shots, 'city-11m.png') });
   assert.deepEqual(errors, []);
   assert.deepEqual(requests.filter((r) => !r.startsWith(env.server.url)), []);

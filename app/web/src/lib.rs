@@ -264,7 +264,7 @@ fn Main() -> impl IntoView {
             );
         };
         let done = move |outcome| match outcome {
-            worker::Outcome::City(c) => finish(this, Ok(c)),
+            worker::Outcome::City(c) => finish(this, Ok(*c)),
             worker::Outcome::Failed(e) => finish(this, Err(e)),
             worker::Outcome::Unavailable(_) => on_page(),
         };

@@ -15,8 +15,8 @@ const SCRIPT: &str = "./worker/worker.js";
 
 /// How a generation in a worker ended.
 pub enum Outcome {
-    /// The city.
-    City(City),
+    /// The city (boxed: it is large and moves once).
+    City(Box<City>),
     /// The engine refused the settings, or the bytes did not read back: the message.
     Failed(String),
     /// The worker could not load or run (no worker script where the page expects it, or a
@@ -63,7 +63,7 @@ pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl Fn
                 progress(share);
             } else if let Ok(buffer) = get("city").dyn_into::<js_sys::ArrayBuffer>() {
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                finish(City::from_bytes(&bytes).map_or_else(Outcome::Failed, Outcome::City));
+                finish(City::from_bytes(&bytes).map_or_else(Outcome::Failed, |c| Outcome::City(Box::new(c))));
             } else {
                 finish(Outcome::Failed(get("error").as_string().unwrap_or_else(|| "the worker sent an unknown message".into())));
             }

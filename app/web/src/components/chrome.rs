@@ -203,6 +203,7 @@ pub fn TextAlternative() -> impl IntoView {
     let c = use_ctx();
     let l = c.locale_untracked();
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
+    let shown = RwSignal::new(crate::components::LIST_PAGE);
     view! {
         <details class="text-alt">
             <summary>{td_string!(l, ui.table.summary)}</summary>
@@ -218,12 +219,21 @@ pub fn TextAlternative() -> impl IntoView {
                     <th scope="col">{td_string!(l, ui.table.case)}</th>
                 </tr></thead>
                 <tbody>
-                    {move || c.answers.get().map(|a| a.exposed.entries.into_iter().map(|e| {
+                    {move || c.answers.get().map(|a| a.exposed.entries.into_iter().take(shown.get()).map(|e| {
                         let (name, addr) = if zh() { (e.name_zh, e.address_zh) } else { (e.name_en, e.address_en) };
                         view! { <tr><td>{name}</td><td>{addr}</td><td>{e.case_number}</td></tr> }
                     }).collect_view())}
                 </tbody>
             </table>
+            {move || {
+                let t = c.answers.with(|a| a.as_ref().map_or(0, |a| a.exposed.entries.len()));
+                let n = shown.get();
+                (t > n).then(|| view! {
+                    <button type="button" class="show-more" on:click=move |_| shown.update(|s| *s += crate::components::LIST_PAGE)>
+                        {td_string!(l, ui.show_more, n = crate::components::LIST_PAGE.min(t - n), shown = n, total = t).to_string()}
+                    </button>
+                })
+            }}
             {move || c.lab.get().and_then(|r| r.exposed.ok().map(|m| (m, r.complete))).map(|(m, complete)| view! {
                 <p data-testid="text-alt-lab">{td_string!(l, ui.table.lab,
                     attacker = within500_engine::AttackerKind::from_slug(m.attacker).map_or_else(|| m.attacker.to_owned(), |a| crate::components::attacker_label(l, a)),

@@ -8,6 +8,10 @@ mod map;
 mod panes;
 pub mod story;
 
+/// People drawn per page of a long list (the deployed pane and the map's table); a dense city
+/// lists thousands within 500 m, and drawing them all would slow every move.
+pub const LIST_PAGE: usize = 100;
+
 pub use chrome::{
     field_error_text, href, post_height_to_parent, Controls, EmbedFooter, Footer, Header, Notice, StateField, TextAlternative,
 };

@@ -41,6 +41,13 @@ pub fn ExposedPane() -> impl IntoView {
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     let sent = RwSignal::new(None::<String>);
     let entries = move || c.answers.get().map(|a| a.exposed.entries).unwrap_or_default();
+    // A dense city lists thousands within 500 m; the page draws them a page at a time.
+    let shown = RwSignal::new(crate::components::LIST_PAGE);
+    let total = move || c.answers.with(|a| a.as_ref().map_or(0, |a| a.exposed.entries.len()));
+    let page = move || {
+        let n = shown.get();
+        c.answers.get().map(|a| a.exposed.entries.into_iter().take(n).collect::<Vec<_>>()).unwrap_or_default()
+    };
     let set_fidelity = move |slug: String| {
         if let Some(f) = Fidelity::from_slug(&slug) {
             let mut s = c.state.get_untracked();
@@ -76,7 +83,7 @@ pub fn ExposedPane() -> impl IntoView {
                 </select>
             </span>
             <ul class="people" data-testid="exposed-list">
-                <For each=entries key=|e| (e.person, e.distance_m.map(f64::to_bits)) let:e>
+                <For each=page key=|e| (e.person, e.distance_m.map(f64::to_bits)) let:e>
                     {
                         let id = e.person;
                         let e2 = e.clone();
@@ -95,6 +102,15 @@ pub fn ExposedPane() -> impl IntoView {
                     }
                 </For>
             </ul>
+            {move || (total() > shown.get()).then(|| {
+                let (n, t) = (shown.get(), total());
+                view! {
+                    <button type="button" class="show-more" data-testid="show-more"
+                        on:click=move |_| shown.update(|s| *s += crate::components::LIST_PAGE)>
+                        {td_string!(l, ui.show_more, n = crate::components::LIST_PAGE.min(t - n), shown = n, total = t).to_string()}
+                    </button>
+                }
+            })}
             {move || {
                 let id = c.selected.get()?;
                 let e = entries().into_iter().find(|e| e.person == id)?;
