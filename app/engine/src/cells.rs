@@ -13,7 +13,8 @@
 //!    tile's corners measure the model's error (about 10 cm); a tile's **margin** is
 //!    [`MARGIN_M`] plus twice that.
 //! 2. A point's fractional `IJ` coordinates, rounded to the nearest lattice position, name the
-//!    candidate cell; its cell index comes from `h3o`'s local `IJ` coordinates, once per cell.
+//!    candidate cell; its cell index comes from `h3o`'s local `IJ` coordinates, once per cell,
+//!    and `h3o`'s centre of that cell must lie where the model puts it.
 //! 3. The candidate's model hexagon is the **proof**: the point must lie inside every edge by at
 //!    least the margin, so no error of the model can put it in another cell. Points near an edge
 //!    (about 4 % of homes) and anything unusual (pentagons, face edges, points beyond the tiles)
@@ -275,17 +276,25 @@ impl CellAssigner {
             slot => return Slot::Hex(slot),
         }
         let coord = CoordIJ::new(tile.anchor_ij.0 + i, tile.anchor_ij.1 + j);
-        let found = H3Cell::try_from(LocalIJ::new(tile.anchor, coord)).ok().map(|cell| {
+        let frame = self.frame;
+        let found = H3Cell::try_from(LocalIJ::new(tile.anchor, coord)).ok().and_then(|cell| {
             let raw = u64::from(cell);
             let [b1, b2] = tile.basis;
             let fi = f64::from(i);
             let fj = f64::from(j);
             let centre = (tile.origin.0 + fi * b1.0 + fj * b2.0, tile.origin.1 + fi * b1.1 + fj * b2.1);
+            // The cell h3o names for these coordinates must sit where the model puts it: local
+            // IJ coordinates can turn at a base cell's edge, which no affine model follows.
+            let ll = H3LatLng::from(cell);
+            let truth = frame.to_local(LatLng::new(ll.lat(), ll.lng()));
+            if (truth.0 - centre.0).hypot(truth.1 - centre.1) > tile.margin_m {
+                return None;
+            }
             let hex = Hex::from_model(raw, centre, &tile.neighbours, tile.margin_m);
             tile.table[k] = self.hexes.len() as u32;
             self.hexes.push(hex);
             self.stats.hexes += 1;
-            tile.table[k]
+            Some(tile.table[k])
         });
         if found.is_none() {
             tile.table[k] = NONE;
