@@ -94,6 +94,22 @@ try {
     gaps.push(r.longest);
     await lab.waitForFunction(() => !document.querySelector('[data-testid=lab-run]').disabled);
   }
+  // The whole city: 11 000 000 people, generated in the worker, from navigation to the drawn map
+  // (three runs), with the page's WebAssembly memory after it.
+  const whole = [];
+  let bytes = 0;
+  for (let i = 0; i < 3; i += 1) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(server.url + '?seed=7&people=11000000');
+    await page.waitForSelector('body[data-map-drawn-ms]', { timeout: 180000 });
+    whole.push(Number(await page.getAttribute('body', 'data-map-drawn-ms')));
+    bytes = Number(await page.getAttribute('body', 'data-wasm-bytes'));
+    await ctx.close();
+  }
+  result.whole_city_people = 11000000;
+  result.whole_city_map_median_ms = median(whole);
+  result.whole_city_wasm_bytes_per_person = bytes / 11000000;
   result.lab_targets = Number(await lab.evaluate(() => JSON.parse(document.querySelector('[data-testid=lab-json]').textContent).exposed.targets));
   result.lab_run_median_ms = median(runs);
   result.lab_longest_frame_median_ms = median(gaps);
