@@ -20,8 +20,9 @@
 //!    (about 4 % of homes) and anything unusual (pentagons, face edges, points beyond the tiles)
 //!    go to `h3o`.
 //!
-//! The tests compare the assigner with `h3o` for every home of generated cities and for dense
-//! lines of points across the city, on and next to cell edges and vertices.
+//! The tests compare the assigner with `h3o` for every home of generated cities, for dense lines
+//! of points across the city, on and next to cell edges and vertices, and on both sides of the
+//! acceptance margin (where they also check that clear points are decided without `h3o`).
 //!
 //! ```
 //! use within500_engine::{cells::CellAssigner, cell_of, LatLng, INDEX_RESOLUTION};
@@ -411,6 +412,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn equals_h3o_across_the_margin_and_decides_clear_points_itself() {
+        // Points on the line from each edge's midpoint to the cell's centre, from 2 m outside to
+        // 5 m inside, straddling the acceptance margin (about 0.2 m): every answer equals h3o's,
+        // and the points well inside are decided by the planar proof.
+        let frame = LocalFrame::new(CITY_CENTRE);
+        let mut assigner = CellAssigner::new(INDEX_RESOLUTION);
+        let mut inside_well = 0u64;
+        for k in 0..200 {
+            let at = frame.to_latlng(f64::from(k) * 131.0 - 13_000.0, f64::from(k % 23) * 1_013.0 - 11_000.0);
+            let cell = cell_of(at, INDEX_RESOLUTION).unwrap();
+            let centre = frame.to_local(crate::index::cell_centre(cell));
+            let vs: Vec<(f64, f64)> = cell_boundary(cell).iter().map(|&v| frame.to_local(v)).collect();
+            for (i, &a) in vs.iter().enumerate() {
+                let b = vs[(i + 1) % vs.len()];
+                let mid = (f64::midpoint(a.0, b.0), f64::midpoint(a.1, b.1));
+                let (dx, dy) = (centre.0 - mid.0, centre.1 - mid.1);
+                let len = dx.hypot(dy);
+                for d in [-2.0, -0.5, -0.25, -0.1, -0.02, 0.02, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0, 5.0] {
+                    let p = frame.to_latlng(mid.0 + dx / len * d, mid.1 + dy / len * d);
+                    assert_eq!(assigner.cell(p), cell_of(p, INDEX_RESOLUTION), "{d} m inside an edge of {cell:x}");
+                    inside_well += u64::from(d >= 1.0);
+                }
+            }
+        }
+        let s = assigner.stats();
+        assert!(s.fast >= inside_well, "points a metre or more inside are proven without h3o: {s:?}");
     }
 
     #[test]

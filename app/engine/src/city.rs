@@ -24,7 +24,9 @@ use crate::index::{cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
 use crate::plan::{Address, StreetPlan, CITY_RADIUS_M};
 
 /// The tag that begins [`City::to_bytes`]: the format and the engine's version.
-const BYTES_TAG: &str = concat!("within500-city/postcard/", env!("CARGO_PKG_VERSION"), "\n");
+/// Raise `BYTES_FORMAT` whenever the stored fields change: a cached worker from an older build
+/// then gets a clear refusal rather than a city read with the wrong layout.
+const BYTES_TAG: &str = concat!("within500-city/postcard/format-2/", env!("CARGO_PKG_VERSION"), "\n");
 
 /// Fewest people a city may have.
 pub const MIN_PEOPLE: u32 = 1_000;
@@ -779,7 +781,46 @@ impl City {
             .ok_or_else(|| format!("not a city from this version of the engine ({BYTES_TAG})"))?;
         let city: Self = postcard::from_bytes(body).map_err(|e| format!("damaged city bytes: {e}"))?;
         city.config.validate().map_err(|e| format!("damaged city bytes: {e}"))?;
+        city.check_tables().map_err(|e| format!("damaged city bytes: {e}"))?;
         Ok(city)
+    }
+
+    /// Checks that the tables fit together, so that a city read from bytes cannot index out of
+    /// bounds later: one home per household, households covering every id in order, workplaces
+    /// and listings in range, and both indexes covering exactly their points.
+    fn check_tables(&self) -> Result<(), &'static str> {
+        let households = self.households.len();
+        if self.lat.len() != households || self.lng.len() != households {
+            return Err("homes and households differ in number");
+        }
+        let mut next = 0u32;
+        for h in &self.households {
+            if h.first != next || h.size == 0 {
+                return Err("households do not follow each other");
+            }
+            next = next.checked_add(u32::from(h.size)).ok_or("too many people")?;
+        }
+        if next != self.people() || self.workplace_of.len() != self.people() as usize {
+            return Err("the households do not hold the city's population");
+        }
+        if self.workplace_of.iter().any(|&w| usize::from(w) >= self.workplaces.len()) {
+            return Err("a workplace is out of range");
+        }
+        let districts = StreetPlan::districts().len();
+        if !self.listings.windows(2).all(|w| w[0].person < w[1].person)
+            || self.listings.last().is_some_and(|l| l.person >= self.people())
+            || self.listings.iter().any(|l| usize::from(l.court_district) >= districts)
+        {
+            return Err("the listings are out of order or out of range");
+        }
+        let l = &self.listed;
+        if l.lat.len() != l.ids.len() || l.lng.len() != l.ids.len() || l.ids.iter().any(|&id| id >= self.people()) {
+            return Err("the listed index does not fit the city");
+        }
+        if !self.people_index.covers(households) || !l.index.covers(l.ids.len()) {
+            return Err("an index does not cover its points");
+        }
+        Ok(())
     }
 
     /// A SHA-256 digest of every stored field, for determinism checks across runs and platforms.

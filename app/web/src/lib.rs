@@ -252,8 +252,10 @@ fn Main() -> impl IntoView {
                 ctx.progress.set(Some(share));
             }
         };
-        // Without a worker, the page generates the city itself once the message has painted.
+        // Without a worker, the page generates the city itself once the message has painted; it
+        // cannot show progress or cancel then.
         let on_page = move || {
+            ctx.progress.set(None);
             set_timeout(
                 move || {
                     if generation.get_value() == this {
@@ -279,6 +281,10 @@ fn Main() -> impl IntoView {
             return;
         }
         ctx.cancel.set(false);
+        // The city may have arrived between the click and now: then there is nothing to cancel.
+        if ctx.progress.get_untracked().is_none() {
+            return;
+        }
         generation.update_value(|g| *g += 1);
         job.set_value(None);
         ctx.progress.set(None);

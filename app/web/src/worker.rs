@@ -49,7 +49,8 @@ pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl Fn
     let finish = {
         let done = Rc::clone(&done);
         move |result: Outcome| {
-            if let Some(f) = done.borrow_mut().take() {
+            let f = done.borrow_mut().take();
+            if let Some(f) = f {
                 f(result);
             }
         }
@@ -61,6 +62,8 @@ pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl Fn
             let get = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
             if let Some(share) = get("progress").as_f64() {
                 progress(share);
+            } else if let Some(why) = get("unavailable").as_string() {
+                finish(Outcome::Unavailable(why));
             } else if let Ok(buffer) = get("city").dyn_into::<js_sys::ArrayBuffer>() {
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
                 finish(City::from_bytes(&bytes).map_or_else(Outcome::Failed, |c| Outcome::City(Box::new(c))));
@@ -75,6 +78,9 @@ pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl Fn
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // From here on the job owns the handlers: if posting fails, dropping it detaches them and
+    // terminates the worker.
+    let job = Job { worker, _on_message: on_message, _on_error: on_error };
     let message = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&message, &JsValue::from_str(k), &v).map(|_| ());
     set("id", JsValue::from_f64(1.0))
@@ -82,6 +88,6 @@ pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl Fn
         .and_then(|()| set("people", JsValue::from_f64(f64::from(config.people))))
         .and_then(|()| set("listedRate", JsValue::from_f64(config.listed_rate)))
         .map_err(|e| format!("{e:?}"))?;
-    worker.post_message(&message).map_err(|e| format!("{e:?}"))?;
-    Ok(Job { worker, _on_message: on_message, _on_error: on_error })
+    job.worker.post_message(&message).map_err(|e| format!("{e:?}"))?;
+    Ok(job)
 }

@@ -104,10 +104,10 @@ async function run() {
     queries,
     radius_m: radius,
     build_ms: city.build_ms,
-    build_phases_ms: Object.fromEntries(Array.from({ length: city.phases().length / 2 }, (_, i) => {
+    build_phases_ms: (() => {
       const ph = city.phases();
-      return [ph[2 * i].toFixed(2), Math.round(ph[2 * i + 1])];
-    })),
+      return Object.fromEntries(Array.from({ length: ph.length / 2 }, (_, i) => [ph[2 * i].toFixed(2), Math.round(ph[2 * i + 1])]));
+    })(),
     cell_assignment: {
       homes: city.households,
       h3o_ms: cellsH3oMs,

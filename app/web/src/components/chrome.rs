@@ -204,6 +204,10 @@ pub fn TextAlternative() -> impl IntoView {
     let l = c.locale_untracked();
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     let shown = RwSignal::new(crate::components::LIST_PAGE);
+    Effect::new(move |_| {
+        c.answers.track();
+        shown.set(crate::components::LIST_PAGE);
+    });
     view! {
         <details class="text-alt">
             <summary>{td_string!(l, ui.table.summary)}</summary>

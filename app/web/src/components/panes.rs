@@ -43,6 +43,11 @@ pub fn ExposedPane() -> impl IntoView {
     let entries = move || c.answers.get().map(|a| a.exposed.entries).unwrap_or_default();
     // A dense city lists thousands within 500 m; the page draws them a page at a time.
     let shown = RwSignal::new(crate::components::LIST_PAGE);
+    // Each new answer starts again from the first page.
+    Effect::new(move |_| {
+        c.answers.track();
+        shown.set(crate::components::LIST_PAGE);
+    });
     let total = move || c.answers.with(|a| a.as_ref().map_or(0, |a| a.exposed.entries.len()));
     let page = move || {
         let n = shown.get();
