@@ -167,11 +167,6 @@ impl CellIndex {
         self.runs.len()
     }
 
-    /// Populated cells with the number of points in each, in index order.
-    pub fn cell_counts(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.runs.iter().map(|r| (r.cell, r.end - r.start))
-    }
-
     /// Populated cells with their members (ranges into the sorted point arrays), in index order.
     pub fn cell_runs(&self) -> impl Iterator<Item = (u64, Range<u32>)> + '_ {
         self.runs.iter().map(|r| (r.cell, r.start..r.end))
@@ -350,7 +345,7 @@ mod tests {
     fn members_are_contiguous_runs() {
         let (_, _, cells) = grid_points();
         let index = CellIndex::from_sorted_cells(INDEX_RESOLUTION, &cells);
-        let total: u32 = index.cell_counts().map(|(_, n)| n).sum();
+        let total: u32 = index.cell_runs().map(|(_, run)| run.len() as u32).sum();
         assert_eq!(total as usize, cells.len());
         let r = index.members(cells[0]);
         assert!(r.start == 0 && r.end > 0);

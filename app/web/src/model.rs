@@ -219,15 +219,6 @@ pub struct Loaded {
     pub layers: CityLayers,
 }
 
-/// Generates a city and its layers.
-///
-/// # Errors
-/// The engine's message if the configuration is out of range.
-pub fn load(state: &AppState) -> Result<Rc<Loaded>, String> {
-    let city = City::generate(state.city).map_err(|e| e.to_string())?;
-    Ok(Loaded::of(city))
-}
-
 impl Loaded {
     /// A city with its map layers.
     #[must_use]
@@ -288,7 +279,7 @@ mod tests {
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn both_panes_answer_the_same_query() {
         let state = AppState { city: CityConfig { seed: 3, people: 10_000, listed_rate: 0.02 }, ..AppState::default() };
-        let loaded = load(&state).expect("valid");
+        let loaded = Loaded::of(City::generate(state.city).expect("valid"));
         let agg = aggregate_for(&loaded.city, state.k);
         let mut sessions = Sessions::new(&state);
         let a = answer(&loaded.city, &state, &agg, &mut sessions, false);

@@ -203,11 +203,7 @@ pub fn TextAlternative() -> impl IntoView {
     let c = use_ctx();
     let l = c.locale_untracked();
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
-    let shown = RwSignal::new(crate::components::LIST_PAGE);
-    Effect::new(move |_| {
-        c.answers.track();
-        shown.set(crate::components::LIST_PAGE);
-    });
+    let shown = crate::components::list_pages();
     view! {
         <details class="text-alt">
             <summary>{td_string!(l, ui.table.summary)}</summary>
@@ -229,15 +225,7 @@ pub fn TextAlternative() -> impl IntoView {
                     }).collect_view())}
                 </tbody>
             </table>
-            {move || {
-                let t = c.answers.with(|a| a.as_ref().map_or(0, |a| a.exposed.entries.len()));
-                let n = shown.get();
-                (t > n).then(|| view! {
-                    <button type="button" class="show-more" on:click=move |_| shown.update(|s| *s += crate::components::LIST_PAGE)>
-                        {td_string!(l, ui.show_more, n = crate::components::LIST_PAGE.min(t - n), shown = n, total = t).to_string()}
-                    </button>
-                })
-            }}
+            <crate::components::ShowMore shown=shown />
             {move || c.lab.get().and_then(|r| r.exposed.ok().map(|m| (m, r.complete))).map(|(m, complete)| view! {
                 <p data-testid="text-alt-lab">{td_string!(l, ui.table.lab,
                     attacker = within500_engine::AttackerKind::from_slug(m.attacker).map_or_else(|| m.attacker.to_owned(), |a| crate::components::attacker_label(l, a)),

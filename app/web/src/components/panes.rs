@@ -42,13 +42,7 @@ pub fn ExposedPane() -> impl IntoView {
     let sent = RwSignal::new(None::<String>);
     let entries = move || c.answers.get().map(|a| a.exposed.entries).unwrap_or_default();
     // A dense city lists thousands within 500 m; the page draws them a page at a time.
-    let shown = RwSignal::new(crate::components::LIST_PAGE);
-    // Each new answer starts again from the first page.
-    Effect::new(move |_| {
-        c.answers.track();
-        shown.set(crate::components::LIST_PAGE);
-    });
-    let total = move || c.answers.with(|a| a.as_ref().map_or(0, |a| a.exposed.entries.len()));
+    let shown = crate::components::list_pages();
     let page = move || {
         let n = shown.get();
         c.answers.get().map(|a| a.exposed.entries.into_iter().take(n).collect::<Vec<_>>()).unwrap_or_default()
@@ -107,15 +101,7 @@ pub fn ExposedPane() -> impl IntoView {
                     }
                 </For>
             </ul>
-            {move || (total() > shown.get()).then(|| {
-                let (n, t) = (shown.get(), total());
-                view! {
-                    <button type="button" class="show-more" data-testid="show-more"
-                        on:click=move |_| shown.update(|s| *s += crate::components::LIST_PAGE)>
-                        {td_string!(l, ui.show_more, n = crate::components::LIST_PAGE.min(t - n), shown = n, total = t).to_string()}
-                    </button>
-                }
-            })}
+            <crate::components::ShowMore shown=shown testid="show-more" />
             {move || {
                 let id = c.selected.get()?;
                 let e = entries().into_iter().find(|e| e.person == id)?;
