@@ -5,17 +5,17 @@
 //! `wasm32-unknown-unknown`, and the same seed gives the same city on both.
 //!
 //! ```
-//! use within500_engine::{City, CityConfig, DpCount, Epsilon, Exposed, Query};
+//! use within500_engine::{City, CityConfig, DpRelease, Epsilon, Exposed, Query};
 //!
 //! let city = City::generate(CityConfig { seed: 7, people: 10_000, listed_rate: 0.01 })?;
 //! let here = city.home(0);
 //! let query = Query { at: here, radius_m: 500.0 };
 //!
-//! // The deployed map lists names; a DP count answers a noisy number and spends ε.
+//! // The deployed map lists names; the DP release answers from noisy cell counts published once.
 //! let listed = Exposed::default().answer(&city, query);
-//! let mut dp = DpCount::new(Epsilon::from_micros(1_000_000), Epsilon::from_micros(2_000_000), 1);
-//! let noisy = dp.answer(&city, query).expect("budget left");
-//! assert_eq!(noisy.spent_micros, 1_000_000);
+//! let release = DpRelease::publish(&city, Epsilon::from_micros(1_000_000));
+//! let noisy = release.answer(query);
+//! assert_eq!(noisy, release.answer(query));
 //! assert_eq!(listed.entries.len(), city.listed_within(here, 500.0).len());
 //! # Ok::<(), within500_engine::ConfigError>(())
 //! ```
@@ -48,9 +48,8 @@ mod state;
 mod story;
 
 pub use attacks::{
-    dictionary_attack, run_lab, AttackerKind, Directory, Displayed, LabConfig, LabRun, Metrics, Outcome, Probe, Reply,
-    Sighting,
-    Target,
+    dictionary_attack, run_lab, sample_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed,
+    LabConfig, LabRun, Metrics, NotApplicable, Outcome, Probe, Reply, Sighting, Target, REGION_M,
 };
 pub use city::{
     City, CityConfig, ConfigError, Household, Listing, Person, Reason, Sex, DEFAULT_LISTED_RATE,
@@ -58,7 +57,8 @@ pub use city::{
 };
 pub use designs::{
     covering_cells, key_seed, noise_seed, sample_discrete_laplace, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount,
-    CellHash, DesignKind, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError, Exposed,
+    CellHash, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Epsilon, EpsilonError, Exposed, ReleasedCell,
+    BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S, RELEASE_RESOLUTION,
     ExposedAnswer, ExposedEntry, Fidelity, PrivateProximity, ProximityAnswer, ProximityError, Query,
     Token, WarningLevel, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
 };

@@ -115,9 +115,9 @@ pub struct AppState {
     pub design: DesignKind,
     /// Aggregate: suppression threshold.
     pub k: u32,
-    /// DP count: ε per query.
+    /// DP: the release's total ε per person (`dp`), or ε per question (`dp-session`).
     pub epsilon: Epsilon,
-    /// DP count: ε budget per session.
+    /// Per-question DP count: ε budget per session.
     pub budget: Epsilon,
     /// Blur: ε per metre.
     pub blur_epsilon: f64,
@@ -146,7 +146,7 @@ impl Default for AppState {
             at: CITY_CENTRE,
             radius_m: 500.0,
             fidelity: Fidelity::Reported,
-            design: DesignKind::DpCount,
+            design: DesignKind::DpRelease,
             k: 5,
             epsilon: Epsilon::from_micros(1_000_000),
             budget: Epsilon::from_micros(10_000_000),
@@ -313,11 +313,11 @@ impl AppState {
             "design" => {
                 self.design = DesignKind::from_slug(v)
                     .filter(|d| *d != DesignKind::Exposed)
-                    .ok_or_else(|| bad(key, v, "choose aggregate, dp, blur or psi"))?;
+                    .ok_or_else(|| bad(key, v, "choose aggregate, dp, dp-session, blur or psi"))?;
             }
             "k" => self.k = parse_u32(key, v, 2, 50, "a threshold from 2 to 50")?,
             "eps" => {
-                self.epsilon = parse_epsilon(key, v, 0.01, 10.0)?;
+                self.epsilon = parse_epsilon(key, v, 0.01, 100.0)?;
             }
             "budget" => {
                 self.budget = parse_epsilon(key, v, 0.01, 100.0)?;

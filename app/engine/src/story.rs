@@ -29,6 +29,8 @@ pub struct SceneLab {
     pub budget: u32,
     /// Whether the DP cache and budget (and the blur's memory) are on.
     pub protected: bool,
+    /// Listed people attacked (a sample; 0 for every one).
+    pub targets: u32,
 }
 
 /// One step of the story.
@@ -66,7 +68,11 @@ pub fn story_scene(step: u8, base: &AppState) -> Scene {
         at: busy_corner(),
         ..AppState::default()
     };
-    let lab = |attacker, budget, protected| Some(SceneLab { attacker, budget, protected });
+    let lab = |attacker: AttackerKind, budget, protected| {
+        // Rebuilding every home near a start is long work: a sample of 100 listed people.
+        let targets = if attacker == AttackerKind::Reconstruct { 100 } else { 0 };
+        Some(SceneLab { attacker, budget, protected, targets })
+    };
     let mut scene = Scene { state: AppState::default(), lab: None, open_first: false, truth: false, metres_per_px: 6.0 };
     match step {
         1 => {
@@ -91,18 +97,20 @@ pub fn story_scene(step: u8, base: &AppState) -> Scene {
         }
         7 => {
             state.design = DesignKind::Aggregate;
-            scene.lab = lab(AttackerKind::Oracle, 40, true);
+            scene.lab = lab(AttackerKind::Reconstruct, AttackerKind::Reconstruct.default_budget(), true);
             scene.metres_per_px = 12.0;
         }
         8 => {
-            state.design = DesignKind::DpCount;
-            scene.lab = lab(AttackerKind::Averaging, 40, true);
+            // A budget per session limits nothing when sessions are free.
+            state.design = DesignKind::DpSession;
+            scene.lab = lab(AttackerKind::Reconstruct, AttackerKind::Reconstruct.default_budget(), true);
+            scene.truth = true;
             scene.metres_per_px = 12.0;
         }
         9 => {
-            state.design = DesignKind::DpCount;
-            state.epsilon = Epsilon::from_micros(500_000);
-            scene.lab = lab(AttackerKind::Oracle, 40, true);
+            state.design = DesignKind::DpRelease;
+            state.epsilon = Epsilon::from_micros(1_000_000);
+            scene.lab = lab(AttackerKind::Reconstruct, AttackerKind::Reconstruct.default_budget(), true);
             scene.truth = true;
             scene.metres_per_px = 12.0;
         }

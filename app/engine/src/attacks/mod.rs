@@ -7,23 +7,26 @@
 //! sighting on the deployed map would) and the target's handle; the scorer alone compares
 //! estimates with true homes.
 //!
-//! Each target gets a fresh [`Probe`] session, as if the attacker opened a new account per target:
-//! the favourable case for the attacker, so the figures for privacy-preserving designs are
-//! conservative.
+//! Each target gets a fresh [`Probe`], and an attacker may open as many new sessions as it likes
+//! (a new account, a reload, another process): nothing in the interface stops it. Every figure
+//! stands beside two reference lines from the same run: the start point alone (no question
+//! asked) and the ideal (every listed home near the start known exactly).
 //!
 //! ```
 //! use within500_engine::{run_lab, AttackerKind, City, CityConfig, LabConfig, Target, Fidelity};
 //! let city = City::generate(CityConfig { seed: 7, people: 5_000, listed_rate: 0.01 })?;
-//! let config = LabConfig { attacker: AttackerKind::Oracle, budget: 40, radius_m: 500.0, seed: 7 };
+//! let config = LabConfig { attacker: AttackerKind::Oracle, budget: 40, radius_m: 500.0, seed: 7, targets: 0 };
 //! let m = run_lab(&city, &config, &Target::Exposed(Fidelity::Reported));
 //! assert!(m.located_50m > 0.9);
 //! # Ok::<(), within500_engine::ConfigError>(())
 //! ```
 
 mod probe;
+mod reconstruct;
 mod strategies;
 
-pub use probe::{Displayed, Probe, Reply, Sighting, Target};
+pub use probe::{CellReply, Displayed, Probe, Reply, Sighting, Target};
+pub use reconstruct::{DensityMap, REGION_M};
 pub use strategies::Directory;
 pub(crate) use strategies::city_cells;
 
@@ -32,7 +35,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::city::City;
-use crate::designs::{CellHash, PrivateProximity};
+use crate::designs::{CellHash, DesignKind, PrivateProximity};
 use crate::geo::{LatLng, LocalFrame};
 
 /// The attackers.
@@ -50,11 +53,31 @@ pub enum AttackerKind {
     Dictionary,
     /// Joins what was released with a public directory; finds household members.
     Linkage,
+    /// Rebuilds every listed home near the start from counts over many circles (after Dinur and
+    /// Nissim), averaging fresh noise over as many sessions as it takes.
+    Reconstruct,
+    /// Small circles: one 50 m circle per grid point over the region, each asked once.
+    Scan,
+    /// Calibrates a session's noise once where nobody lives, then subtracts it in new sessions.
+    Replay,
+    /// The most likely home given what is public (start, density map) and any released cells.
+    Bayes,
 }
 
 impl AttackerKind {
     /// Every attacker.
-    pub const ALL: [Self; 6] = [Self::Walker, Self::Trilateration, Self::Oracle, Self::Averaging, Self::Dictionary, Self::Linkage];
+    pub const ALL: [Self; 10] = [
+        Self::Walker,
+        Self::Trilateration,
+        Self::Oracle,
+        Self::Averaging,
+        Self::Dictionary,
+        Self::Linkage,
+        Self::Reconstruct,
+        Self::Scan,
+        Self::Replay,
+        Self::Bayes,
+    ];
 
     /// The name used on the command line and in URLs.
     #[must_use]
@@ -66,6 +89,10 @@ impl AttackerKind {
             Self::Averaging => "averaging",
             Self::Dictionary => "dictionary",
             Self::Linkage => "linkage",
+            Self::Reconstruct => "reconstruct",
+            Self::Scan => "scan",
+            Self::Replay => "replay",
+            Self::Bayes => "bayes",
         }
     }
 
@@ -78,7 +105,59 @@ impl AttackerKind {
     /// Whether the budget counts questions per target (else in total, for a route).
     #[must_use]
     pub fn budget_per_target(self) -> bool {
-        matches!(self, Self::Trilateration | Self::Oracle | Self::Averaging)
+        !matches!(self, Self::Walker | Self::Linkage | Self::Dictionary)
+    }
+
+    /// The budget an attacker gets unless told otherwise: questions per target, or in total for
+    /// the routes.
+    #[must_use]
+    pub fn default_budget(self) -> u32 {
+        match self {
+            Self::Reconstruct => 30_000,
+            Self::Replay => 2_000,
+            Self::Scan => 200,
+            Self::Walker | Self::Linkage => 400,
+            _ => 40,
+        }
+    }
+
+    /// Whether the attacker applies to a design: the one table the CLI and the app read.
+    /// The dictionary attacker reverses the proximity test's tokens and nothing else; the
+    /// proximity test answers one creditor about one debtor, so no position attacker applies to
+    /// it; replay needs a design with sessions whose noise could repeat.
+    #[must_use]
+    pub fn applies_to(self, design: DesignKind) -> Result<(), NotApplicable> {
+        match (self, design) {
+            (Self::Dictionary, DesignKind::PrivateProximity) => Ok(()),
+            (Self::Dictionary, _) => Err(NotApplicable::NeedsProximity),
+            (_, DesignKind::PrivateProximity) => Err(NotApplicable::OnlyDictionary),
+            (Self::Replay, DesignKind::DpSession) => Ok(()),
+            (Self::Replay, _) => Err(NotApplicable::NoSessionNoise),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why an attacker does not apply to a design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NotApplicable {
+    /// The dictionary attacker needs the private proximity test's hashed cells.
+    NeedsProximity,
+    /// The proximity test answers one creditor: only the dictionary attacker applies.
+    OnlyDictionary,
+    /// Replay needs noise drawn per session (the per-question DP count).
+    NoSessionNoise,
+}
+
+impl NotApplicable {
+    /// Said in English (the CLI's message).
+    #[must_use]
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::NeedsProximity => "the dictionary attacker reverses hashed cells, which only the proximity test (psi) uses",
+            Self::OnlyDictionary => "the proximity test answers one creditor about their own debtor: only the dictionary attacker applies",
+            Self::NoSessionNoise => "replay calibrates noise drawn per session, which only dp-session has",
+        }
     }
 }
 
@@ -94,6 +173,9 @@ pub struct LabConfig {
     pub radius_m: f64,
     /// Seed of the scenario (starting points, routes, noise).
     pub seed: u64,
+    /// Listed people attacked: a sample of this many spread over the listings, or every one
+    /// for 0.
+    pub targets: u32,
 }
 
 /// One target's outcome, for drawing estimates against the truth.
@@ -107,21 +189,39 @@ pub struct Outcome {
     pub truth: LatLng,
 }
 
-/// What an attack achieved against one design.
+/// What an attack achieved against one design, beside the two reference lines of the same run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Metrics {
     /// The design attacked.
-    pub design: &'static str,
+    pub design: DesignKind,
     /// The attacker.
-    pub attacker: &'static str,
-    /// Listed people in the city (the targets).
+    pub attacker: AttackerKind,
+    /// Listed people attacked (the targets).
     pub targets: u32,
-    /// Share of listed people whose home was estimated within 50 m.
+    /// Share of targets whose home was estimated within 50 m.
     pub located_50m: f64,
     /// Share within 200 m.
     pub located_200m: f64,
-    /// Median error in metres over the people with an estimate; `None` if nobody has one.
+    /// Median error in metres over the targets with an estimate; `None` if nobody has one.
     pub median_error_m: Option<f64>,
+    /// Reference line, no question asked: what the start point and the public density map give
+    /// (the most populous H3 cell within 400 m of the start), within 50 m.
+    pub baseline_located_50m: f64,
+    /// Reference line: the no-question estimate's median error.
+    pub baseline_median_error_m: Option<f64>,
+    /// Reference line: every listed home near the start known exactly (the one nearest the start
+    /// taken as the target's), within 50 m.
+    pub ideal_located_50m: f64,
+    /// Reference line: the ideal's median error.
+    pub ideal_median_error_m: Option<f64>,
+    /// Share of the listed homes within 400 m of the targets' start points that the attacker's
+    /// estimated homes rebuild within 1 m (one-to-one matching; divided by the larger of the
+    /// true and the estimated number, so guessing many homes does not pay).
+    pub homes_recovered_1m: f64,
+    /// The same within 10 m.
+    pub homes_recovered_10m: f64,
+    /// The same within 50 m.
+    pub homes_recovered_50m: f64,
     /// Share of listed people whose name and ID number the attacker obtained and tied to a home.
     pub reidentified_share: f64,
     /// Other household members exposed through exposed addresses.
@@ -130,14 +230,25 @@ pub struct Metrics {
     pub queries_used: u64,
     /// Most questions asked about one target (target-centred attackers).
     pub max_queries_per_target: u32,
-    /// ε spent in total (DP design).
+    /// Sessions opened in total (a new account, a reload, another process).
+    pub sessions_used: u64,
+    /// Simulated days the questions took (the blurred design gives one fake position per
+    /// 30-minute window, so waiting is its cost).
+    pub days_used: f64,
+    /// ε spent in total (per-question DP count).
     pub epsilon_spent: f64,
+    /// Total ε per person: the release's stated ε, or (per-question design) the median over the
+    /// targets of the ε spent by questions whose circle contained their home; `None` where the
+    /// design has no ε.
+    pub epsilon_per_person: Option<f64>,
     /// The legitimate user's mean absolute error of the count; `None` where the design gives no
     /// count (the deployed list is exact: 0).
     pub count_error: Option<f64>,
     /// Share of hashed cells reversed (dictionary attacker); `None` for other attackers.
     pub reversed_share: Option<f64>,
-    /// Median error (m) after 1, 2, … questions per target: the chart's curve.
+    /// Questions per target at which [`Metrics::error_curve`] is given.
+    pub curve_at: Vec<u32>,
+    /// Median error (m) after `curve_at[i]` questions per target: the chart's curve.
     pub error_curve: Vec<Option<f64>>,
     /// Per-target outcomes.
     pub outcomes: Vec<Outcome>,
@@ -145,9 +256,10 @@ pub struct Metrics {
     pub recent_queries: Vec<LatLng>,
 }
 
-/// The starting point for a target: within 400 m of the home (0.8 of a 500 m radius).
-fn hint(home: LatLng, radius_m: f64, rng: &mut ChaCha8Rng) -> LatLng {
-    let r = 0.8 * radius_m * libm::sqrt(rng.random::<f64>());
+/// The starting point for a target: within [`REGION_M`] (400 m) of the home, as a first
+/// sighting on the deployed map would give.
+fn hint(home: LatLng, rng: &mut ChaCha8Rng) -> LatLng {
+    let r = REGION_M * libm::sqrt(rng.random::<f64>());
     let a = std::f64::consts::TAU * rng.random::<f64>();
     LocalFrame::new(home).to_latlng(r * libm::cos(a), r * libm::sin(a))
 }
@@ -172,6 +284,64 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     Some(if n % 2 == 1 { v[n / 2] } else { f64::midpoint(v[n / 2 - 1], v[n / 2]) })
 }
 
+/// One-to-one matches within `limit` metres between true and estimated homes (closest pairs
+/// first).
+fn matches_within(truth: &[LatLng], estimates: &[LatLng], limit: f64) -> u32 {
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, t) in truth.iter().enumerate() {
+        for (j, e) in estimates.iter().enumerate() {
+            let d = t.distance_m(*e);
+            if d <= limit {
+                pairs.push((d, i, j));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (mut used_t, mut used_e) = (vec![false; truth.len()], vec![false; estimates.len()]);
+    let mut n = 0;
+    for (_, i, j) in pairs {
+        if !used_t[i] && !used_e[j] {
+            used_t[i] = true;
+            used_e[j] = true;
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Set-level tallies: matched homes within 1, 10 and 50 m, and the divisor.
+#[derive(Debug, Clone, Copy, Default)]
+struct SetScore {
+    matched: [u32; 3],
+    divisor: u32,
+}
+
+impl SetScore {
+    fn add(&mut self, truth: &[LatLng], estimates: &[LatLng]) {
+        for (k, limit) in [1.0, 10.0, 50.0].into_iter().enumerate() {
+            self.matched[k] += matches_within(truth, estimates, limit);
+        }
+        self.divisor += u32::try_from(truth.len().max(estimates.len())).unwrap_or(u32::MAX);
+    }
+
+    fn share(&self, k: usize) -> f64 {
+        if self.divisor == 0 { 0.0 } else { f64::from(self.matched[k]) / f64::from(self.divisor) }
+    }
+}
+
+/// The questions-per-target axis of the error curve: every count up to 40, then steps of
+/// about 1.5 times up to the longest attack.
+fn curve_axis(longest: u32) -> Vec<u32> {
+    let mut xs: Vec<u32> = (1..=longest.min(40)).collect();
+    let mut x = 40.0f64;
+    while (x as u32) < longest {
+        x *= 1.5;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        xs.push((x as u32).min(longest));
+    }
+    xs
+}
+
 /// An attack in progress, run a batch of targets at a time so a page can show progress.
 ///
 /// It owns only its own progress; the city and the design are lent to each [`LabRun::step`], so
@@ -181,11 +351,18 @@ pub struct LabRun {
     targets: Vec<u32>,
     next: usize,
     rng: ChaCha8Rng,
+    density: Option<DensityMap>,
     outcomes: Vec<Outcome>,
-    histories: Vec<Vec<Option<LatLng>>>,
+    baseline: Vec<Outcome>,
+    ideal: Vec<Outcome>,
+    histories: Vec<Vec<(u32, Option<LatLng>)>>,
+    set_score: SetScore,
     queries: u64,
     max_per_target: u32,
+    sessions: u64,
+    elapsed_s: u64,
     spent_micros: u64,
+    epsilon_on_targets: Vec<f64>,
     count_error: (f64, u32),
     reidentified: u32,
     households_exposed: u32,
@@ -196,13 +373,14 @@ pub struct LabRun {
 const RECENT_QUERIES: usize = 4_000;
 
 impl LabRun {
-    /// Prepares an attack on every listed person of the city.
+    /// Prepares an attack on the listed people the configuration names ([`LabConfig::targets`]:
+    /// a sample, or every one).
     #[must_use]
     pub fn new(city: &City, config: LabConfig) -> Self {
-        Self::on_targets(config, city.listings().iter().map(|l| l.person).collect())
+        Self::on_targets(config, sample_targets(city, config.targets as usize))
     }
 
-    /// Prepares an attack on some listed people only (for quick parameter sweeps).
+    /// Prepares an attack on some listed people only.
     #[must_use]
     pub fn on_targets(config: LabConfig, targets: Vec<u32>) -> Self {
         Self {
@@ -210,11 +388,18 @@ impl LabRun {
             targets,
             next: 0,
             rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x00A7_7AC4),
+            density: None,
             outcomes: Vec::new(),
+            baseline: Vec::new(),
+            ideal: Vec::new(),
             histories: Vec::new(),
+            set_score: SetScore::default(),
             queries: 0,
             max_per_target: 0,
+            sessions: 0,
+            elapsed_s: 0,
             spent_micros: 0,
+            epsilon_on_targets: Vec::new(),
             count_error: (0.0, 0),
             reidentified: 0,
             households_exposed: 0,
@@ -247,6 +432,17 @@ impl LabRun {
         self.progress() >= 1.0
     }
 
+    /// The reference lines for one target: what is known before any question (the start point
+    /// and the public density map: the most populous cell near the start), and the true listed
+    /// home nearest the start; returns the true listed homes of the region for set-level scoring.
+    fn references(&mut self, city: &City, density: &DensityMap, person: u32, start: LatLng) -> Vec<LatLng> {
+        let truth = city.home(person);
+        let region: Vec<LatLng> = city.listed_within(start, REGION_M).into_iter().map(|p| city.home(p)).collect();
+        self.baseline.push(Outcome { person, estimate: Some(reconstruct::prior_estimate(density, start)), truth });
+        self.ideal.push(Outcome { person, estimate: reconstruct::nearest(&region, start), truth });
+        region
+    }
+
     /// Attacks up to `n` more targets (route attackers do all their work in one step).
     /// `city` and `target` must be the same at every step of a run.
     pub fn step(&mut self, city: &City, target: &Target, n: usize) {
@@ -258,33 +454,50 @@ impl LabRun {
             self.next = self.targets.len().max(1);
             return;
         }
+        let density = self.density.take().unwrap_or_else(|| DensityMap::publish(city));
         let end = (self.next + n).min(self.targets.len());
         for i in self.next..end {
             let person = self.targets[i];
             let truth = city.home(person);
-            let start = hint(truth, self.config.radius_m, &mut self.rng);
-            let noise_seed = self.config.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ u64::from(person);
-            let mut probe = Probe::new(city, target, self.config.radius_m, noise_seed);
-            let history = match self.config.attacker {
-                AttackerKind::Oracle => strategies::oracle_search(&mut probe, person, start, self.config.budget, 1, self.config.radius_m),
-                AttackerKind::Averaging => strategies::oracle_search(&mut probe, person, start, self.config.budget, 3, self.config.radius_m),
-                _ => strategies::trilaterate(&mut probe, person, start, self.config.budget),
+            let start = hint(truth, &mut self.rng);
+            let region = self.references(city, &density, person, start);
+            let operator_seed = self.config.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ u64::from(person);
+            let mut probe = Probe::new(city, target, self.config.radius_m, operator_seed);
+            let budget = self.config.budget;
+            let as_checkpoints =
+                |h: Vec<Option<LatLng>>| h.into_iter().enumerate().map(|(i, e)| (u32::try_from(i + 1).unwrap_or(u32::MAX), e)).collect::<Vec<_>>();
+            let (history, homes) = match self.config.attacker {
+                AttackerKind::Oracle => (as_checkpoints(strategies::oracle_search(&mut probe, person, start, budget, 1, self.config.radius_m)), None),
+                AttackerKind::Averaging => (as_checkpoints(strategies::oracle_search(&mut probe, person, start, budget, 3, self.config.radius_m)), None),
+                AttackerKind::Trilateration => (as_checkpoints(strategies::trilaterate(&mut probe, person, start, budget)), None),
+                AttackerKind::Reconstruct => split(reconstruct::reconstruct(&mut probe, start, budget, &density)),
+                AttackerKind::Scan => split(reconstruct::scan(&mut probe, start, budget, &density)),
+                AttackerKind::Replay => split(reconstruct::replay(&mut probe, start, budget)),
+                AttackerKind::Bayes => split(reconstruct::bayes(&mut probe, start, &density)),
+                AttackerKind::Walker | AttackerKind::Linkage | AttackerKind::Dictionary => unreachable!("route attackers and the dictionary run whole"),
             };
+            let estimate = history.last().and_then(|h| h.1);
+            let homes: Vec<LatLng> = homes.unwrap_or_else(|| estimate.into_iter().collect());
+            let in_region: Vec<LatLng> = homes.into_iter().filter(|h| h.distance_m(start) <= REGION_M).collect();
+            self.set_score.add(&region, &in_region);
             self.keep_queries(probe.asked());
             self.queries += u64::from(probe.queries());
             self.max_per_target = self.max_per_target.max(probe.queries());
+            self.sessions += u64::from(probe.sessions());
+            self.elapsed_s += probe.elapsed_s();
             self.spent_micros += probe.spent_micros();
+            self.epsilon_on_targets.push(probe.epsilon_on(truth));
             let (e, n) = probe.count_error();
             self.count_error.0 += e;
             self.count_error.1 += n;
-            let estimate = history.last().copied().flatten();
-            if estimate.is_some() && matches!(target, Target::Exposed(_)) {
+            if estimate.is_some() && matches!(target, Target::Exposed(_)) && self.config.attacker != AttackerKind::Bayes {
                 // The deployed map showed this person's name and ID number with their handle.
                 self.reidentified += 1;
             }
             self.outcomes.push(Outcome { person, estimate, truth });
             self.histories.push(history);
         }
+        self.density = Some(density);
         self.next = end;
     }
 
@@ -292,17 +505,26 @@ impl LabRun {
     fn route_attack(&mut self, city: &City, target: &Target) {
         let mut probe = Probe::new(city, target, self.config.radius_m, self.config.seed ^ 0x5EED);
         probe.remember_sightings();
-        let seen = strategies::walk(&mut probe, self.config.budget, self.config.radius_m, &mut self.rng);
+        let seen = strategies::walk(&mut probe, self.config.budget, &mut self.rng);
         let linked = (self.config.attacker == AttackerKind::Linkage).then(|| {
             let directory = Directory::publish(city, self.config.seed);
             directory.link(&probe, &seen)
         });
-        for &person in &self.targets {
+        let density = DensityMap::publish(city);
+        let all: Vec<LatLng> = match &linked {
+            Some(l) => l.homes.values().copied().collect(),
+            None => seen.values().map(strategies::Seen::estimate).collect(),
+        };
+        for &person in &self.targets.clone() {
             let truth = city.home(person);
+            let start = hint(truth, &mut self.rng);
+            let region = self.references(city, &density, person, start);
             let estimate = match &linked {
                 Some(l) => l.homes.get(&person).copied(),
                 None => seen.get(&person).map(strategies::Seen::estimate),
             };
+            let near: Vec<LatLng> = all.iter().copied().filter(|h| h.distance_m(start) <= REGION_M).collect();
+            self.set_score.add(&region, &near);
             self.outcomes.push(Outcome { person, estimate, truth });
         }
         match &linked {
@@ -315,6 +537,8 @@ impl LabRun {
         self.keep_queries(probe.asked());
         self.queries = u64::from(probe.queries());
         self.max_per_target = 0;
+        self.sessions = u64::from(probe.sessions());
+        self.elapsed_s = probe.elapsed_s();
         self.spent_micros = probe.spent_micros();
         self.count_error = probe.count_error();
     }
@@ -324,44 +548,84 @@ impl LabRun {
     pub fn metrics(&self, target: &Target) -> Metrics {
         #[allow(clippy::cast_precision_loss)]
         let n = self.targets.len().max(1) as f64;
-        let (located_50m, located_200m, median_error_m) = score(&self.outcomes, self.targets.len());
-        let longest = self.histories.iter().map(Vec::len).max().unwrap_or(0);
-        let error_curve = (0..longest)
-            .map(|q| {
+        let done = self.outcomes.len();
+        let (located_50m, located_200m, median_error_m) = score(&self.outcomes, done);
+        let (baseline_located_50m, _, baseline_median_error_m) = score(&self.baseline, done);
+        let (ideal_located_50m, _, ideal_median_error_m) = score(&self.ideal, done);
+        let longest = self.histories.iter().filter_map(|h| h.last().map(|e| e.0)).max().unwrap_or(0);
+        let curve_at = curve_axis(longest);
+        let error_curve = curve_at
+            .iter()
+            .map(|&x| {
                 median(
                     self.histories
                         .iter()
                         .zip(&self.outcomes)
-                        .filter_map(|(h, o)| h.get(q).or_else(|| h.last()).copied().flatten().map(|e| e.distance_m(o.truth)))
+                        .filter_map(|(h, o)| {
+                            let i = h.partition_point(|e| e.0 <= x);
+                            let e = if i == 0 { None } else { h[i - 1].1 };
+                            e.map(|e| e.distance_m(o.truth))
+                        })
                         .collect(),
                 )
             })
             .collect();
         let kind = target.kind();
+        let epsilon_per_person = match target {
+            Target::DpRelease(_) => target.epsilon_per_person(),
+            Target::DpSession { .. } => median(self.epsilon_on_targets.clone()),
+            _ => None,
+        };
         #[allow(clippy::cast_precision_loss)]
         Metrics {
-            design: kind.slug(),
-            attacker: self.config.attacker.slug(),
+            design: kind,
+            attacker: self.config.attacker,
             targets: u32::try_from(self.targets.len()).unwrap_or(u32::MAX),
             located_50m,
             located_200m,
             median_error_m,
+            baseline_located_50m,
+            baseline_median_error_m,
+            ideal_located_50m,
+            ideal_median_error_m,
+            homes_recovered_1m: self.set_score.share(0),
+            homes_recovered_10m: self.set_score.share(1),
+            homes_recovered_50m: self.set_score.share(2),
             reidentified_share: f64::from(self.reidentified) / n,
             households_exposed: self.households_exposed,
             queries_used: self.queries,
             max_queries_per_target: self.max_per_target,
+            sessions_used: self.sessions,
+            days_used: self.elapsed_s as f64 / 86_400.0,
             epsilon_spent: self.spent_micros as f64 / 1e6,
+            epsilon_per_person,
             count_error: if matches!(target, Target::Exposed(_)) {
                 Some(0.0)
             } else {
                 (self.count_error.1 > 0).then(|| self.count_error.0 / f64::from(self.count_error.1))
             },
             reversed_share: None,
+            curve_at,
             error_curve,
             outcomes: self.outcomes.clone(),
             recent_queries: self.recent_queries.clone(),
         }
     }
+}
+
+fn split(r: reconstruct::Rebuilt) -> (Vec<(u32, Option<LatLng>)>, Option<Vec<LatLng>>) {
+    (r.history, Some(r.homes))
+}
+
+/// A sample of `n` listed people spread over the listings (every `listed / n`-th), so that
+/// every design and attacker with the same seed attack the same people.
+#[must_use]
+pub fn sample_targets(city: &City, n: usize) -> Vec<u32> {
+    let all = city.listings();
+    if n == 0 || n >= all.len() {
+        return all.iter().map(|l| l.person).collect();
+    }
+    (0..n).map(|i| all[i * all.len() / n].person).collect()
 }
 
 /// Runs an attack to the end and returns its metrics.
@@ -374,6 +638,7 @@ pub fn run_lab(city: &City, config: &LabConfig, target: &Target) -> Metrics {
     run.metrics(target)
 }
 
+
 /// The dictionary attack on the private proximity test's cell tokens: hash every H3 cell of the
 /// city without the key and look the debtors' tokens up.
 #[must_use]
@@ -385,19 +650,30 @@ pub fn dictionary_attack(city: &City, hash: CellHash, key_seed: u64) -> Metrics 
     let reversed = result.outcomes.iter().filter(|o| o.estimate.is_some()).count();
     #[allow(clippy::cast_precision_loss)]
     Metrics {
-        design: "psi",
-        attacker: AttackerKind::Dictionary.slug(),
+        design: DesignKind::PrivateProximity,
+        attacker: AttackerKind::Dictionary,
         targets: u32::try_from(targets).unwrap_or(u32::MAX),
         located_50m,
         located_200m,
         median_error_m,
+        baseline_located_50m: 0.0,
+        baseline_median_error_m: None,
+        ideal_located_50m: 0.0,
+        ideal_median_error_m: None,
+        homes_recovered_1m: 0.0,
+        homes_recovered_10m: 0.0,
+        homes_recovered_50m: 0.0,
         reidentified_share: 0.0,
         households_exposed: 0,
         queries_used: 0,
         max_queries_per_target: 0,
+        sessions_used: 0,
+        days_used: 0.0,
         epsilon_spent: 0.0,
+        epsilon_per_person: None,
         count_error: None,
         reversed_share: Some(reversed as f64 / targets.max(1) as f64),
+        curve_at: Vec::new(),
         error_curve: Vec::new(),
         outcomes: result.outcomes,
         recent_queries: Vec::new(),

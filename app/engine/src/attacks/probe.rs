@@ -6,7 +6,10 @@
 //! the fidelity shows them), a count, or per-cell counts.
 
 use crate::city::City;
-use crate::designs::{Aggregate, BlurredQuery, DesignKind, DpCount, Epsilon, Fidelity, Query};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::designs::{Aggregate, BlurredQuery, DesignKind, DpCount, DpRelease, Epsilon, Fidelity, Query, BLUR_WINDOW_S};
 use crate::geo::LatLng;
 use crate::index::cell_centre;
 
@@ -36,15 +39,28 @@ pub struct Displayed {
     pub number_digits: usize,
 }
 
+/// One released cell as an attacker sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellReply {
+    /// The H3 cell.
+    pub cell: u64,
+    /// Its centre.
+    pub centre: LatLng,
+    /// Its released count (noisy for the DP release; never a suppressed one).
+    pub count: f64,
+    /// Share of the cell inside the question's circle.
+    pub overlap: f64,
+}
+
 /// A design's answer as an attacker sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     /// The deployed map's list.
     Listed(Vec<Sighting>),
-    /// A count (noisy for the DP design, around a moved position for the blurred one).
+    /// A count (noisy for the per-question DP count, around a moved position for the blurred one).
     Count(f64),
-    /// Released per-cell counts: cell centre, count and the share of the cell in the circle.
-    Cells(Vec<(LatLng, u32, f64)>),
+    /// Released per-cell counts (aggregate table, DP release) for the cells the circle touches.
+    Cells(Vec<CellReply>),
     /// The design refused (privacy budget spent).
     Refused,
 }
@@ -56,8 +72,11 @@ pub enum Target {
     Exposed(Fidelity),
     /// Aggregate counts with threshold k.
     Aggregate(Aggregate),
-    /// DP count: ε per question, budget, and whether its cache and budget are on.
-    Dp {
+    /// The DP release, published once.
+    DpRelease(DpRelease),
+    /// Per-question DP count: ε per question, budget per session, and whether its cache and
+    /// budget are on.
+    DpSession {
         /// ε per question.
         epsilon: Epsilon,
         /// Budget per session.
@@ -65,11 +84,11 @@ pub enum Target {
         /// Cache and budget on (the design as specified) or off (to show what they prevent).
         protected: bool,
     },
-    /// Blurred position with ε per metre; `protected` keeps the remembered fake position.
+    /// Blurred position with ε per metre; `protected` keeps one fake position per window.
     Blur {
         /// ε per metre.
         epsilon_per_m: f64,
-        /// Whether the blurred position is remembered per true position.
+        /// Whether one fake position is kept per time window (Location Guard's cache).
         protected: bool,
     },
 }
@@ -81,20 +100,39 @@ impl Target {
         match self {
             Self::Exposed(_) => DesignKind::Exposed,
             Self::Aggregate(_) => DesignKind::Aggregate,
-            Self::Dp { .. } => DesignKind::DpCount,
+            Self::DpRelease(_) => DesignKind::DpRelease,
+            Self::DpSession { .. } => DesignKind::DpSession,
             Self::Blur { .. } => DesignKind::Blur,
+        }
+    }
+
+    /// The total ε per person the design states, where it states one: the release's total.
+    #[must_use]
+    pub fn epsilon_per_person(&self) -> Option<f64> {
+        match self {
+            Self::DpRelease(r) => r.epsilon_total().map(Epsilon::as_f64),
+            _ => None,
         }
     }
 }
 
-/// A session of questions to one design, counting queries and ε.
+/// Seconds of the simulated clock each question takes.
+const SECONDS_PER_QUESTION: u64 = 1;
+
+/// A session of questions to one design, counting queries, sessions, ε and simulated time.
+///
+/// The probe also plays the design's operator: it draws each new session's noise secret from
+/// its own stream, which attackers cannot read.
 pub struct Probe<'a> {
     city: &'a City,
     target: &'a Target,
     radius_m: f64,
     dp: Option<DpCount>,
     blur: Option<BlurredQuery>,
-    noise_seed: u64,
+    /// The simulated operator's (or device's) secret stream: one secret per session.
+    operator: ChaCha8Rng,
+    sessions: u32,
+    now_s: u64,
     queries: u32,
     spent_micros: u64,
     /// Sum of |answer − truth| and the number of count answers, for the utility metric.
@@ -103,21 +141,95 @@ pub struct Probe<'a> {
     shown: Option<rustc_hash::FxHashSet<u32>>,
     /// Every position asked about, in order, for drawing.
     asked: Vec<LatLng>,
+    /// Circles that spent ε (centre, radius, ε in millionths), for the scorer's ε per person.
+    charged: Vec<(LatLng, f64, u64)>,
 }
 
 impl<'a> Probe<'a> {
-    /// A fresh session (a new account, from the design's point of view).
+    /// A fresh session (a new account, from the design's point of view); `operator_seed` seeds
+    /// the simulated operator's secrets.
     #[must_use]
-    pub fn new(city: &'a City, target: &'a Target, radius_m: f64, noise_seed: u64) -> Self {
-        let (dp, blur) = match target {
-            Target::Dp { epsilon, budget, protected } => {
-                let budget = if *protected { *budget } else { Epsilon::from_micros(u64::MAX / 4) };
-                (Some(DpCount::new(*epsilon, budget, noise_seed)), None)
-            }
-            Target::Blur { epsilon_per_m, .. } => (None, Some(BlurredQuery::new(*epsilon_per_m, noise_seed))),
-            _ => (None, None),
+    pub fn new(city: &'a City, target: &'a Target, radius_m: f64, operator_seed: u64) -> Self {
+        let mut probe = Self {
+            city,
+            target,
+            radius_m,
+            dp: None,
+            blur: None,
+            operator: ChaCha8Rng::seed_from_u64(operator_seed),
+            sessions: 0,
+            now_s: 0,
+            queries: 0,
+            spent_micros: 0,
+            count_error: (0.0, 0),
+            shown: None,
+            asked: Vec::new(),
+            charged: Vec::new(),
         };
-        Self { city, target, radius_m, dp, blur, noise_seed, queries: 0, spent_micros: 0, count_error: (0.0, 0), shown: None, asked: Vec::new() }
+        probe.new_session();
+        probe
+    }
+
+    /// Opens a new session with the design (a new account, a reload, another process): a fresh
+    /// budget and fresh noise. Designs without sessions (the deployed map, the aggregate table and
+    /// the DP release) answer exactly as before.
+    pub fn new_session(&mut self) {
+        self.sessions += 1;
+        let secret: u64 = self.operator.random();
+        match self.target {
+            Target::DpSession { epsilon, budget, protected } => {
+                let budget = if *protected { *budget } else { Epsilon::from_micros(u64::MAX / 4) };
+                self.dp = Some(DpCount::new(*epsilon, budget, secret));
+            }
+            Target::Blur { epsilon_per_m, protected } => {
+                self.blur = Some(if *protected {
+                    BlurredQuery::new(*epsilon_per_m, secret)
+                } else {
+                    BlurredQuery::without_cache(*epsilon_per_m, secret)
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Waits until the next time window of the simulated clock begins (the blurred design draws
+    /// a new fake position per window).
+    pub fn next_window(&mut self) {
+        self.now_s = (self.now_s / BLUR_WINDOW_S + 1) * BLUR_WINDOW_S;
+    }
+
+    /// The design's public description: its kind and, for the per-question DP count, its ε per
+    /// question (which the design states).
+    #[must_use]
+    pub fn public_epsilon(&self) -> Option<Epsilon> {
+        match self.target {
+            Target::DpSession { epsilon, .. } => Some(*epsilon),
+            _ => None,
+        }
+    }
+
+    /// The design's kind (public).
+    #[must_use]
+    pub fn design(&self) -> DesignKind {
+        self.target.kind()
+    }
+
+    /// The default question radius.
+    #[must_use]
+    pub fn radius_m(&self) -> f64 {
+        self.radius_m
+    }
+
+    /// Sessions opened so far (at least 1).
+    #[must_use]
+    pub fn sessions(&self) -> u32 {
+        self.sessions
+    }
+
+    /// Simulated seconds elapsed.
+    #[must_use]
+    pub fn elapsed_s(&self) -> u64 {
+        self.now_s
     }
 
     /// Remembers who the deployed map shows, so that [`Probe::displayed`] can give back what it
@@ -168,14 +280,32 @@ impl<'a> Probe<'a> {
         &self.asked
     }
 
-    /// Asks the design about a position.
+    /// For the scorer: ε spent by the questions whose circle contains `home` (the privacy loss of
+    /// a person living there, by sequential composition), plus the design's stated total ε per
+    /// person where it has one.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn epsilon_on(&self, home: LatLng) -> f64 {
+        let spent: u64 = self.charged.iter().filter(|(c, r, _)| c.distance_m(home) <= *r).map(|(_, _, e)| e).sum();
+        spent as f64 / 1e6 + self.target.epsilon_per_person().unwrap_or(0.0)
+    }
+
+    /// Asks the design about a position, with the lab's radius.
     pub fn ask(&mut self, at: LatLng) -> Reply {
+        self.ask_within(at, self.radius_m)
+    }
+
+    /// Asks the design about a position with a radius of the asker's choice (the app and the CLI
+    /// accept 50 to 5 000 m; smaller radii are raised to 50 m).
+    pub fn ask_within(&mut self, at: LatLng, radius_m: f64) -> Reply {
+        let radius_m = radius_m.clamp(crate::state::MIN_RADIUS_M, crate::state::MAX_RADIUS_M);
         self.queries += 1;
+        self.now_s += SECONDS_PER_QUESTION;
         self.asked.push(at);
-        let query = Query { at, radius_m: self.radius_m };
-        let reply = match self.target {
+        let query = Query { at, radius_m };
+        match self.target {
             Target::Exposed(fidelity) => {
-                let ids = self.city.listed_within(at, self.radius_m);
+                let ids = self.city.listed_within(at, radius_m);
                 if let Some(shown) = self.shown.as_mut() {
                     shown.extend(ids.iter().copied());
                 }
@@ -194,53 +324,70 @@ impl<'a> Probe<'a> {
             }
             Target::Aggregate(agg) => {
                 let a = agg.answer(query);
-                self.record_count(a.estimate, at);
+                self.record_count(a.estimate, query);
                 Reply::Cells(
                     a.cells
                         .iter()
-                        .filter_map(|c| c.count.map(|n| (cell_centre(c.cell), n, f64::from(c.overlap_permille) / 1000.0)))
+                        .filter_map(|c| {
+                            c.count.map(|n| CellReply {
+                                cell: c.cell,
+                                centre: cell_centre(c.cell),
+                                count: f64::from(n),
+                                overlap: f64::from(c.overlap_permille) / 1000.0,
+                            })
+                        })
                         .collect(),
                 )
             }
-            Target::Dp { protected, .. } => {
+            Target::DpRelease(release) => {
+                let a = release.answer(query);
+                self.record_count(a.estimate, query);
+                Reply::Cells(
+                    a.cells
+                        .iter()
+                        .map(|c| CellReply {
+                            cell: c.cell,
+                            centre: cell_centre(c.cell),
+                            #[allow(clippy::cast_precision_loss)]
+                            count: c.noisy_count as f64,
+                            overlap: f64::from(c.overlap_permille) / 1000.0,
+                        })
+                        .collect(),
+                )
+            }
+            Target::DpSession { protected, .. } => {
+                if !*protected {
+                    // Without the cache and budget every question draws fresh noise.
+                    self.new_session();
+                    self.sessions -= 1;
+                }
                 let dp = self.dp.as_mut().unwrap_or_else(|| unreachable!("made in new"));
-                let answer = if *protected {
-                    dp.answer(self.city, query)
-                } else {
-                    // Without the cache every repeat draws fresh noise: a new session each time,
-                    // which is what the cache and the budget exist to prevent.
-                    self.noise_seed = self.noise_seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                    DpCount::new(dp.epsilon(), Epsilon::from_micros(u64::MAX / 4), self.noise_seed).answer(self.city, query)
-                };
-                match answer {
+                match dp.answer(self.city, query) {
                     Ok(a) => {
                         if !a.cached {
-                            self.spent_micros += dp.epsilon().micros();
+                            let e = dp.epsilon().micros();
+                            self.spent_micros += e;
+                            self.charged.push((at, radius_m, e));
                         }
                         #[allow(clippy::cast_precision_loss)]
                         let v = a.noisy_count as f64;
-                        self.record_count(v, at);
+                        self.record_count(v, query);
                         Reply::Count(v)
                     }
                     Err(_) => Reply::Refused,
                 }
             }
-            Target::Blur { protected, epsilon_per_m } => {
+            Target::Blur { .. } => {
                 let blur = self.blur.as_mut().unwrap_or_else(|| unreachable!("made in new"));
-                if !*protected {
-                    self.noise_seed = self.noise_seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                    *blur = BlurredQuery::new(*epsilon_per_m, self.noise_seed);
-                }
-                let v = f64::from(blur.answer(self.city, query).count);
-                self.record_count(v, at);
+                let v = f64::from(blur.answer(self.city, query, self.now_s).count);
+                self.record_count(v, query);
                 Reply::Count(v)
             }
-        };
-        reply
+        }
     }
 
-    fn record_count(&mut self, answer: f64, at: LatLng) {
-        let truth = f64::from(self.city.listed_count_within(at, self.radius_m));
+    fn record_count(&mut self, answer: f64, query: Query) {
+        let truth = f64::from(self.city.listed_count_within(query.at, query.radius_m));
         self.count_error.0 += (answer - truth).abs();
         self.count_error.1 += 1;
     }

@@ -51,7 +51,12 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
                 break;
             }
             *used += 1;
-            let r = probe.ask(at);
+            let mut r = probe.ask(at);
+            if r == Reply::Refused {
+                // A refused session is no obstacle: open another (a new account, a reload).
+                probe.new_session();
+                r = probe.ask(at);
+            }
             history.push(current);
             if let Reply::Count(v) = r {
                 sum += v;
@@ -70,9 +75,9 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
             // Whole-cell counts do not change as the circle moves inside the cells: the best
             // estimate is the count-weighted centre of the released cells the circle touches.
             let (mut w, mut e, mut n) = (0.0, 0.0, 0.0);
-            for &(c, count, overlap) in cells {
-                let (x, y) = frame.to_local(c);
-                let weight = f64::from(count) * overlap;
+            for c in cells {
+                let (x, y) = frame.to_local(c.centre);
+                let weight = c.count.max(0.0) * c.overlap;
                 w += weight;
                 e += weight * x;
                 n += weight * y;
@@ -179,7 +184,6 @@ pub fn trilaterate(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: u3
 #[derive(Debug, Clone, Default)]
 pub struct Seen {
     positions: Vec<LatLng>,
-    distances: Vec<Option<f64>>,
     home: Option<LatLng>,
 }
 
@@ -200,7 +204,7 @@ impl Seen {
 }
 
 /// A walk along the street grid, one question every 300 m, recording every listed person seen.
-pub fn walk(probe: &mut Probe<'_>, budget: u32, _radius_m: f64, rng: &mut ChaCha8Rng) -> BTreeMap<u32, Seen> {
+pub fn walk(probe: &mut Probe<'_>, budget: u32, rng: &mut ChaCha8Rng) -> BTreeMap<u32, Seen> {
     let frame = LocalFrame::new(CITY_CENTRE);
     let (mut e, mut n) = (0.0f64, 0.0f64);
     let mut dir = 0usize;
@@ -212,7 +216,6 @@ pub fn walk(probe: &mut Probe<'_>, budget: u32, _radius_m: f64, rng: &mut ChaCha
             for s in s {
                 let entry = seen.entry(s.person).or_default();
                 entry.positions.push(at);
-                entry.distances.push(s.distance_m);
                 entry.home = entry.home.or(s.home);
             }
         }

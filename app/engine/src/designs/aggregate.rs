@@ -91,7 +91,7 @@ pub fn covering_cells(query: Query, resolution: Resolution) -> Vec<u64> {
 }
 
 /// The cells the circle touches, sorted, each with its outline in metres around the query point.
-fn touching_cells(query: Query, resolution: Resolution) -> Vec<(u64, Vec<(f64, f64)>)> {
+pub(crate) fn touching_cells(query: Query, resolution: Resolution) -> Vec<(u64, Vec<(f64, f64)>)> {
     let frame = LocalFrame::new(query.at);
     let Ok(origin) = H3LatLng::new(query.at.lat, query.at.lng).map(|ll| ll.to_cell(resolution)) else {
         return Vec::new();
@@ -139,7 +139,7 @@ fn segment_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// Share of the polygon's area within `radius` of the origin, from a 24 × 24 sample grid.
-fn overlap_share(poly: &[(f64, f64)], radius: f64) -> f64 {
+pub(crate) fn overlap_share(poly: &[(f64, f64)], radius: f64) -> f64 {
     const N: u32 = 24;
     let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
     for &(x, y) in poly {

@@ -1,4 +1,6 @@
-//! A differentially private count with exact integer noise, a budget and a cache.
+//! A differentially private count per question with exact integer noise, a budget per session
+//! and a cache (the `dp-session` design, kept to show why a budget per querier fails), and the
+//! exact discrete Laplace sampler the release uses too.
 //!
 //! The noise is two-sided geometric (discrete Laplace): `P(y) ∝ exp(-ε·|y|)`, the right law for
 //! a count whose sensitivity is 1. It is sampled exactly with integer arithmetic only, following
@@ -175,10 +177,13 @@ pub struct DpCount {
 }
 
 impl DpCount {
-    /// A new session; `noise_seed` seeds the noise so that runs are reproducible.
+    /// A new session. `session_secret` seeds the session's noise and must be fresh for every
+    /// session: the app and the CLI draw it from the operating system, the lab from its simulated
+    /// operator's stream. A secret used twice would replay the same noise, and an attacker who
+    /// calibrated it once would read every later count exactly.
     #[must_use]
-    pub fn new(epsilon: Epsilon, budget: Epsilon, noise_seed: u64) -> Self {
-        Self { epsilon, budget, spent: 0, cache: FxHashMap::default(), rng: ChaCha8Rng::seed_from_u64(noise_seed) }
+    pub fn new(epsilon: Epsilon, budget: Epsilon, session_secret: u64) -> Self {
+        Self { epsilon, budget, spent: 0, cache: FxHashMap::default(), rng: ChaCha8Rng::seed_from_u64(session_secret) }
     }
 
     /// ε per query.

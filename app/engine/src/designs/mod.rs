@@ -2,7 +2,7 @@
 //! same "who is listed within R metres of here" query with its own answer type.
 //!
 //! **Architecture invariant:** the answer types of the privacy-preserving designs
-//! ([`AggregateAnswer`], [`DpAnswer`], [`BlurredAnswer`], [`ProximityAnswer`]) have no field that
+//! ([`AggregateAnswer`], [`DpReleaseAnswer`], [`DpAnswer`], [`BlurredAnswer`], [`ProximityAnswer`]) have no field that
 //! can carry a name, an ID number, a person id or a home position. Only [`ExposedAnswer`] does.
 
 mod aggregate;
@@ -10,9 +10,11 @@ mod blur;
 mod dp;
 mod exposed;
 mod proximity;
+mod release;
 
 pub use aggregate::{covering_cells, Aggregate, AggregateAnswer, CellCount, DEFAULT_AGGREGATE_RESOLUTION};
-pub use blur::{BlurredAnswer, BlurredQuery};
+pub use blur::{BlurredAnswer, BlurredQuery, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S};
+pub use release::{DpRelease, DpReleaseAnswer, ReleasedCell, RELEASE_RESOLUTION};
 pub use dp::{sample_discrete_laplace, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError};
 pub use exposed::{Exposed, ExposedAnswer, ExposedEntry, Fidelity, WarningLevel};
 pub use proximity::{PROXIMITY_RESOLUTION, CellHash, PrivateProximity, ProximityAnswer, ProximityError, Token};
@@ -21,8 +23,9 @@ use serde::Serialize;
 
 use crate::geo::LatLng;
 
-/// The seed of a design's noise (DP count, blur) for a city seed, kept apart from the city's own
-/// random stream. The app and the CLI both use it, so they print the same answers.
+/// The seed of the lab's simulated operator and devices (the noise of each session it opens) for
+/// a scenario seed, kept apart from the city's own random stream. Attackers never read it; the app
+/// and the CLI draw real sessions' secrets from the operating system instead.
 #[must_use]
 pub fn noise_seed(city_seed: u64) -> u64 {
     city_seed ^ 0xD1B5_4A32_D192_ED03
@@ -50,8 +53,10 @@ pub enum DesignKind {
     Exposed,
     /// Counts per coarse cell, small counts suppressed.
     Aggregate,
-    /// A differentially private count.
-    DpCount,
+    /// A differentially private release: noisy counts per cell, published once.
+    DpRelease,
+    /// The per-question DP count with a budget per session (to show why that fails).
+    DpSession,
     /// A count around a blurred position.
     Blur,
     /// A private proximity test for one creditor and their own debtor.
@@ -60,8 +65,11 @@ pub enum DesignKind {
 
 impl DesignKind {
     /// Every design, deployed first.
-    pub const ALL: [Self; 5] =
-        [Self::Exposed, Self::Aggregate, Self::DpCount, Self::Blur, Self::PrivateProximity];
+    pub const ALL: [Self; 6] =
+        [Self::Exposed, Self::Aggregate, Self::DpRelease, Self::DpSession, Self::Blur, Self::PrivateProximity];
+
+    /// The privacy-preserving designs, as the second pane offers them.
+    pub const PRIVATE: [Self; 5] = [Self::Aggregate, Self::DpRelease, Self::DpSession, Self::Blur, Self::PrivateProximity];
 
     /// The name used in URLs and on the command line.
     #[must_use]
@@ -69,7 +77,8 @@ impl DesignKind {
         match self {
             Self::Exposed => "exposed",
             Self::Aggregate => "aggregate",
-            Self::DpCount => "dp",
+            Self::DpRelease => "dp",
+            Self::DpSession => "dp-session",
             Self::Blur => "blur",
             Self::PrivateProximity => "psi",
         }
@@ -86,9 +95,10 @@ impl DesignKind {
     pub fn discloses_en(self) -> &'static str {
         match self {
             Self::Exposed => "Discloses the name, ID number, partial address and case of every listed person near any position anyone chooses; keeps nothing.",
-            Self::Aggregate => "Discloses how many listed people live in each coarse cell (about 0.7 km²), hiding counts below k; keeps who they are and where in the cell.",
-            Self::DpCount => "Discloses a noisy count of listed people nearby, ε per question up to a budget; keeps whether any one person is among them.",
-            Self::Blur => "Discloses a count around a randomly moved position; keeps the querier's exact position and the exact place of the count.",
+            Self::Aggregate => "Publishes one table of listed people per coarse cell (about 0.7 km²), hiding counts below k; asking again shows the same table. Keeps who they are and where in the cell; another table (other k, other cells, district totals) can reveal hidden counts by differencing.",
+            Self::DpRelease => "Publishes noisy counts per 0.1 km² cell once: ε in total per person for the whole release, however often anyone asks, since every answer is computed from it. Keeps whether any one person is listed, up to that ε.",
+            Self::DpSession => "For comparison: a fresh noisy count for every question, ε each up to a budget per session. Sessions are free, so the total ε per person has no bound: the lab rebuilds listed homes from it.",
+            Self::Blur => "Protects the asker: one fake position per 30-minute window (ε per metre each, 48 windows a day). The count around it is exact, so it protects no one on the list.",
             Self::PrivateProximity => "Discloses to a creditor only whether their own debtor lives in their neighbourhood; keeps everyone else and the debtor's address.",
         }
     }
@@ -98,9 +108,10 @@ impl DesignKind {
     pub fn discloses_zh(self) -> &'static str {
         match self {
             Self::Exposed => "任何人选任意位置，都能看到附近每个失信被执行人的姓名、身份证号、部分住址和案号；什么都不保护。",
-            Self::Aggregate => "只公开每个粗网格（约0.7平方公里）内的人数，少于k的数字隐藏；不公开是谁、住在格内何处。",
-            Self::DpCount => "公开附近人数的加噪结果，每次查询消耗ε，直到预算用完；无法判断某个人是否在其中。",
-            Self::Blur => "公开随机移动后位置附近的人数；保护查询者的精确位置和计数的精确地点。",
+            Self::Aggregate => "只公开一张表：每个粗网格（约0.7平方公里）内的人数，少于k的数字隐藏；再问也是同一张表。不公开是谁、住在格内何处；但另一张表（别的k、别的网格、区县总数）相减可能揭示被隐藏的数字。",
+            Self::DpRelease => "一次性公开每个0.1平方公里网格的加噪人数：整份发布对每个人合计消耗ε，无论谁问多少次，答案都由它算出。在该ε范围内，无法判断某个人是否在名单上。",
+            Self::DpSession => "对照用：每次查询重新加噪，每次消耗ε，每个会话有预算。会话可以随意新开，每人的总ε没有上限：实验室可据此重建名单上的住址。",
+            Self::Blur => "保护查询者：每30分钟一个虚假位置（每次ε/米，一天48个）。其周围的人数是准确的，所以不保护名单上的任何人。",
             Self::PrivateProximity => "只告诉债权人自己的债务人是否住在附近；不公开其他任何人，也不公开债务人的住址。",
         }
     }

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use proptest::prelude::*;
 use within500_engine::{
-    cell_of, Aggregate, BlurredQuery, CellHash, DpCount, DpRefusal, Epsilon, Exposed, Fidelity, LocalFrame,
+    cell_of, Aggregate, BlurredQuery, CellHash, DpCount, DpRelease, DpRefusal, Epsilon, Exposed, Fidelity, LocalFrame,
     PrivateProximity, ProximityError, Query, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
@@ -134,7 +134,8 @@ fn privacy_preserving_answers_carry_no_identity() {
     let answers = [
         serde_json::to_value(Aggregate::new(city, 2, DEFAULT_AGGREGATE_RESOLUTION).answer(q)),
         serde_json::to_value(DpCount::new(Epsilon::from_micros(1_000_000), Epsilon::from_micros(1_000_000), 3).answer(city, q).expect("budget")),
-        serde_json::to_value(BlurredQuery::new(0.004, 3).answer(city, q)),
+        serde_json::to_value(BlurredQuery::new(0.004, 3).answer(city, q, 0)),
+        serde_json::to_value(DpRelease::publish(city, Epsilon::from_micros(1_000_000)).answer(q)),
         serde_json::to_value(PrivateProximity::new(CellHash::Keyed, 3).answer(city, q.at, l).expect("listed")),
     ];
     let exposed = serde_json::to_string(&Exposed::default().answer(city, q)).expect("json");

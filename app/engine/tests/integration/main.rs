@@ -4,6 +4,7 @@ mod attacks;
 mod city;
 mod designs;
 mod fuzz_corpus;
+mod honesty;
 mod radius;
 mod state;
 mod workshop;
