@@ -1,58 +1,63 @@
-//! `within500 attack`: one attacker against one design, metrics as one JSON object.
+//! `within500 attack`: one attacker against one design, metrics as one JSON object beside the
+//! reference lines of the same run.
 
-use serde_json::json;
+use serde_json::Value;
 use within500_engine::{
-    dictionary_attack, key_seed, run_lab, Aggregate, AttackerKind, LabConfig, Target, DEFAULT_AGGREGATE_RESOLUTION,
+    dictionary_attack, key_seed, run_lab, Aggregate, AttackerKind, City, DpRelease, LabConfig, Metrics, Target,
+    DEFAULT_AGGREGATE_RESOLUTION,
 };
 
-use crate::{AttackArgs, DesignArg};
+use crate::{AttackArgs, DesignArg, DesignArgs};
+
+/// The lab's target for a design's parameters.
+fn target(city: &City, q: &DesignArgs, protected: bool) -> Target {
+    match q.design {
+        DesignArg::Exposed | DesignArg::Psi => Target::Exposed(q.fidelity.into()),
+        DesignArg::Aggregate => Target::Aggregate(Aggregate::new(city, q.k, DEFAULT_AGGREGATE_RESOLUTION)),
+        DesignArg::Dp => Target::DpRelease(DpRelease::publish(city, q.epsilon_total)),
+        DesignArg::DpSession => Target::DpSession { epsilon: q.epsilon, budget: q.epsilon_budget, protected },
+        DesignArg::Blur => Target::Blur { epsilon_per_m: q.blur_epsilon, protected },
+    }
+}
+
+/// Metrics as JSON with the designs' and attackers' slugs; per-target detail only on request.
+fn metrics_json(m: &Metrics, outcomes: bool) -> Result<Value, String> {
+    let mut v = serde_json::to_value(m).map_err(|e| e.to_string())?;
+    v["design"] = m.design.slug().into();
+    v["attacker"] = m.attacker.slug().into();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("recent_queries");
+        if !outcomes {
+            o.remove("outcomes");
+        }
+    }
+    Ok(v)
+}
 
 pub fn run(args: &AttackArgs) -> Result<(), String> {
     let attacker = args.attacker;
-    let city = args.city.generate()?;
     let q = &args.design;
-    let metrics = match (q.design, attacker) {
-        (DesignArg::Psi, AttackerKind::Dictionary) => dictionary_attack(&city, q.psi_hash.into(), key_seed(args.city.seed)),
-        (DesignArg::Psi, _) => {
-            return Err("--design psi answers only a creditor's question about their own debtor: use --attacker dictionary".into())
-        }
-        (_, AttackerKind::Dictionary) => {
-            return Err("--attacker dictionary reverses hashed cells, which only --design psi uses".into())
-        }
-        (design, _) => {
-            let target = match design {
-                DesignArg::Exposed => Target::Exposed(q.fidelity.into()),
-                DesignArg::Aggregate => Target::Aggregate(Aggregate::new(&city, q.k, DEFAULT_AGGREGATE_RESOLUTION)),
-                DesignArg::Dp => Target::Dp { epsilon: q.epsilon, budget: q.epsilon_budget, protected: !args.unprotected },
-                DesignArg::Blur => Target::Blur { epsilon_per_m: q.blur_epsilon, protected: !args.unprotected },
-                DesignArg::Psi => unreachable!("handled above"),
-            };
-            let config = LabConfig { attacker, budget: args.budget, radius_m: q.radius, seed: args.city.seed };
-            run_lab(&city, &config, &target)
-        }
+    attacker.applies_to(q.design.kind()).map_err(|why| format!("--attacker {} --design {}: {}", attacker.slug(), q.design.kind().slug(), why.en()))?;
+    let city = args.city.generate()?;
+    let budget = args.budget.unwrap_or_else(|| attacker.default_budget());
+    let config = LabConfig { attacker, budget, radius_m: q.radius, seed: args.city.seed, targets: args.targets };
+    let (metrics, noiseless) = if attacker == AttackerKind::Dictionary {
+        (dictionary_attack(&city, q.psi_hash.into(), key_seed(args.city.seed)), None)
+    } else {
+        let m = run_lab(&city, &config, &target(&city, q, !args.unprotected));
+        // The release computed without noise: how close the noisy one lets the attacker come.
+        let exact = (q.design == DesignArg::Dp).then(|| run_lab(&city, &config, &Target::DpRelease(DpRelease::noiseless(&city))));
+        (m, exact)
     };
-    let mut out = json!({
-        "synthetic": true,
-        "seed": args.city.seed,
-        "people": args.city.people,
-        "design": metrics.design,
-        "attacker": metrics.attacker,
-        "budget": args.budget,
-        "targets": metrics.targets,
-        "located_50m": metrics.located_50m,
-        "located_200m": metrics.located_200m,
-        "median_error_m": metrics.median_error_m,
-        "reidentified_share": metrics.reidentified_share,
-        "households_exposed": metrics.households_exposed,
-        "queries_used": metrics.queries_used,
-        "max_queries_per_target": metrics.max_queries_per_target,
-        "epsilon_spent": metrics.epsilon_spent,
-        "count_error": metrics.count_error,
-        "reversed_share": metrics.reversed_share,
-        "error_curve": metrics.error_curve,
-    });
-    if args.outcomes {
-        out["outcomes"] = serde_json::to_value(&metrics.outcomes).map_err(|e| e.to_string())?;
+    let mut out = metrics_json(&metrics, args.outcomes)?;
+    out["synthetic"] = true.into();
+    out["seed"] = args.city.seed.into();
+    out["people"] = args.city.people.into();
+    out["budget"] = budget.into();
+    out["radius_m"] = q.radius.into();
+    if let Some(exact) = noiseless {
+        out["noiseless_located_50m"] = exact.located_50m.into();
+        out["noiseless_homes_recovered_50m"] = exact.homes_recovered_50m.into();
     }
     println!("{}", serde_json::to_string(&out).map_err(|e| e.to_string())?);
     Ok(())

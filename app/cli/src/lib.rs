@@ -7,6 +7,7 @@
 //! The argument parsing is a library function, [`parse`], so that it can be fuzzed and its
 //! corpus replayed by the tests (see [`fuzzing`]).
 
+mod ask;
 mod attack;
 mod bench;
 mod query;
@@ -67,8 +68,10 @@ pub enum DesignArg {
     Exposed,
     /// Counts per coarse cell, small counts suppressed.
     Aggregate,
-    /// Differentially private count.
+    /// Differentially private release: noisy counts per cell published once (--epsilon-total).
     Dp,
+    /// Per-question DP count with a budget per session (--epsilon, --epsilon-budget).
+    DpSession,
     /// Count around a blurred position.
     Blur,
     /// Private proximity test for one creditor's debtor.
@@ -80,7 +83,8 @@ impl DesignArg {
         match self {
             Self::Exposed => DesignKind::Exposed,
             Self::Aggregate => DesignKind::Aggregate,
-            Self::Dp => DesignKind::DpCount,
+            Self::Dp => DesignKind::DpRelease,
+            Self::DpSession => DesignKind::DpSession,
             Self::Blur => DesignKind::Blur,
             Self::Psi => DesignKind::PrivateProximity,
         }
@@ -157,13 +161,21 @@ pub struct AttackArgs {
     /// The attacker: walker (asks every 300 m along the streets), trilateration (distances from
     /// three positions; needs --fidelity distance or pins), oracle (binary search on yes/no
     /// answers), averaging (oracle search averaging repeated answers), dictionary (reverses
-    /// hashed cells; --design psi), linkage (walker sightings joined with a public directory).
+    /// hashed cells; --design psi), linkage (walker sightings joined with a public directory),
+    /// reconstruct (rebuilds every listed home near the start from counts over many circles,
+    /// opening sessions as needed), scan (one 50 m circle per grid point), replay (calibrates a
+    /// session's noise; --design dp-session), bayes (the most likely home from public data and
+    /// released cells).
     #[arg(long, value_parser = parse_attacker)]
     attacker: within500_engine::AttackerKind,
-    /// Questions allowed: per target (trilateration, oracle, averaging) or in total (walker, linkage).
-    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    budget: u32,
-    /// Switch off the DP cache and budget (and the blur's remembered position) to show what they prevent.
+    /// Questions allowed: per target, or in total for walker and linkage (default: the
+    /// attacker's own, 40 for oracle, 30000 for reconstruct).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    budget: Option<u32>,
+    /// Listed people attacked: a sample of this many spread over the listings (0: every one).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=11_000_000))]
+    targets: u32,
+    /// Switch off the dp-session cache and budget (and the blur's fake position per window) to show what they prevent.
     #[arg(long)]
     unprotected: bool,
     /// Include every target's estimate and true home.
@@ -174,7 +186,19 @@ pub struct AttackArgs {
     json: bool,
 }
 
-/// A design and its parameters, shared by `query` and `attack`.
+/// Arguments of `ask`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AskArgs {
+    #[command(flatten)]
+    city: CityArgs,
+    #[command(flatten)]
+    design: DesignArgs,
+    /// Proximity test: the creditor's debtor, as a person id (required with --design psi).
+    #[arg(long)]
+    debtor: Option<u32>,
+}
+
+/// A design and its parameters, shared by `query`, `attack` and `ask`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DesignArgs {
     /// Radius in metres, 50 to 5000.
@@ -189,10 +213,13 @@ pub struct DesignArgs {
     /// Aggregate: counts below k are suppressed (2 to 50).
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=50))]
     k: u32,
-    /// DP: ε per query (0.01 to 10).
+    /// dp: the release's total ε per person (0.01 to 100).
+    #[arg(long, allow_hyphen_values = true, default_value = "1", value_parser = parse_budget)]
+    epsilon_total: Epsilon,
+    /// dp-session: ε per question (0.01 to 10).
     #[arg(long, allow_hyphen_values = true, default_value = "1", value_parser = parse_epsilon)]
     epsilon: Epsilon,
-    /// DP: ε budget of the session (0.01 to 100).
+    /// dp-session: ε budget of a session (0.01 to 100).
     #[arg(long, allow_hyphen_values = true, default_value = "10", value_parser = parse_budget)]
     epsilon_budget: Epsilon,
     /// Blur: ε per metre (0.0001 to 1; 0.004 moves the position about 500 m on average).
@@ -216,8 +243,13 @@ pub enum Command {
     },
     /// Answer one query through one design and print the answer as JSON.
     Query(Box<QueryArgs>),
-    /// Run one attacker against one design on every listed person; print the metrics as JSON.
+    /// Run one attacker against one design on every listed person (or --targets of them); print
+    /// the metrics as JSON, beside the no-question and ideal reference lines of the same run.
     Attack(Box<AttackArgs>),
+    /// Bring your own attacker: read JSON lines on stdin, answer each with exactly the design's
+    /// public answer. {"lat":..,"lng":..,"radius":..} asks; {"new_session":true} starts a new
+    /// session; {"wait_s":N} moves the simulated clock (blur); a bad line gets {"error":".."}.
+    Ask(Box<AskArgs>),
     /// Print the SHA-256 fingerprint of a city: equal fingerprints mean identical cities.
     Fingerprint {
         #[command(flatten)]
@@ -314,6 +346,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Query(args) => query::run(&args),
         Command::Attack(args) => attack::run(&args),
+        Command::Ask(args) => ask::run(&args),
         Command::Fingerprint { city } => {
             println!("{}", city.generate()?.fingerprint());
             Ok(())

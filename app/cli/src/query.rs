@@ -1,78 +1,166 @@
-//! `within500 query`: one query through one design, as JSON.
+//! `within500 query`: one query through one design, as JSON; and the designs' public answers,
+//! which `ask` gives too.
 
+use rand::TryRngCore;
 use serde_json::{json, Value};
 use within500_engine::{
-    in_city_bounds, key_seed, noise_seed, Aggregate, BlurredQuery, DpCount, Exposed, LatLng, PrivateProximity, Query,
-    DEFAULT_AGGREGATE_RESOLUTION,
+    in_city_bounds, key_seed, Aggregate, BlurredQuery, City, DpCount, DpRelease, Exposed, LatLng, PrivateProximity,
+    Query, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
-use crate::{DesignArg, QueryArgs};
+use crate::{DesignArg, DesignArgs, QueryArgs};
 
-pub fn run(args: &QueryArgs) -> Result<(), String> {
-    let at = LatLng::new(args.lat, args.lng);
+/// A fresh secret from the operating system for a new session's noise: never replayed.
+///
+/// # Errors
+/// When the operating system has no randomness to give.
+pub fn session_secret() -> Result<u64, String> {
+    rand::rngs::OsRng.try_next_u64().map_err(|e| format!("cannot draw a session's noise from the operating system: {e}"))
+}
+
+/// Checks a position the way the app does, naming the arguments.
+pub fn check_position(at: LatLng, lat_name: &str, lng_name: &str) -> Result<(), String> {
     if !(-90.0..=90.0).contains(&at.lat) || !(-180.0..=180.0).contains(&at.lng) {
-        return Err(format!("--lat {} --lng {} is not a position in degrees", at.lat, at.lng));
+        return Err(format!("{lat_name} {} {lng_name} {} is not a position in degrees", at.lat, at.lng));
     }
     if !in_city_bounds(at) {
         return Err(format!(
-            "--lat {} --lng {} is outside the synthetic city: stay within 20 km of 38.04 N 114.51 E",
+            "{lat_name} {} {lng_name} {} is outside the synthetic city: stay within 20 km of 38.04 N 114.51 E",
             at.lat, at.lng
         ));
     }
+    Ok(())
+}
+
+/// One design with the state its sessions keep: what `query` asks once and `ask` many times.
+pub struct Session<'c> {
+    city: &'c City,
+    args: DesignArgs,
+    debtor: Option<u32>,
+    release: Option<DpRelease>,
+    aggregate: Option<Aggregate>,
+    dp: Option<DpCount>,
+    blur: Option<BlurredQuery>,
+    /// Simulated seconds (the blur's time windows).
+    pub now_s: u64,
+}
+
+impl<'c> Session<'c> {
+    /// Prepares a design for a city.
+    ///
+    /// # Errors
+    /// A parameter combination no question could be answered with.
+    pub fn new(city: &'c City, args: &DesignArgs, debtor: Option<u32>) -> Result<Self, String> {
+        if args.design == DesignArg::DpSession && args.epsilon > args.epsilon_budget {
+            return Err(format!(
+                "--epsilon {} exceeds --epsilon-budget {}: no query could be answered",
+                args.epsilon.as_f64(),
+                args.epsilon_budget.as_f64()
+            ));
+        }
+        if args.design == DesignArg::Psi && debtor.is_none() {
+            return Err("--design psi needs --debtor ID (a listed person's id, see `generate`)".into());
+        }
+        let mut s = Self { city, args: args.clone(), debtor, release: None, aggregate: None, dp: None, blur: None, now_s: 0 };
+        match args.design {
+            DesignArg::Dp => s.release = Some(DpRelease::publish(city, args.epsilon_total)),
+            DesignArg::Aggregate => s.aggregate = Some(Aggregate::new(city, args.k, DEFAULT_AGGREGATE_RESOLUTION)),
+            _ => {}
+        }
+        s.new_session()?;
+        Ok(s)
+    }
+
+    /// Starts a new session: a fresh budget and fresh noise where the design has sessions.
+    ///
+    /// # Errors
+    /// When the operating system has no randomness to give.
+    pub fn new_session(&mut self) -> Result<(), String> {
+        match self.args.design {
+            DesignArg::DpSession => self.dp = Some(DpCount::new(self.args.epsilon, self.args.epsilon_budget, session_secret()?)),
+            DesignArg::Blur => self.blur = Some(BlurredQuery::new(self.args.blur_epsilon, session_secret()?)),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Whether the design has sessions at all.
+    #[must_use]
+    pub fn has_sessions(&self) -> bool {
+        matches!(self.args.design, DesignArg::DpSession | DesignArg::Blur)
+    }
+
+    /// The design's public answer to one question, as JSON.
+    ///
+    /// # Errors
+    /// A refusal (budget spent, proximity test refused), as one line.
+    pub fn answer(&mut self, query: Query) -> Result<Value, String> {
+        self.now_s += 1;
+        let d = &self.args;
+        Ok(match d.design {
+            DesignArg::Exposed => {
+                let a = Exposed { fidelity: d.fidelity.into() }.answer(self.city, query);
+                json!({ "level": a.level.slug(), "count": a.entries.len(), "people": a.entries })
+            }
+            DesignArg::Aggregate => {
+                let a = self.aggregate.as_ref().map(|g| g.answer(query)).ok_or("no table")?;
+                let cells: Vec<Value> = a
+                    .cells
+                    .iter()
+                    .map(|c| json!({ "cell": format!("{:x}", c.cell), "count": c.count, "overlap_permille": c.overlap_permille }))
+                    .collect();
+                json!({ "k": a.k, "cells": cells, "estimate": a.estimate })
+            }
+            DesignArg::Dp => {
+                let a = self.release.as_ref().map(|r| r.answer(query)).ok_or("no release")?;
+                let cells: Vec<Value> = a
+                    .cells
+                    .iter()
+                    .map(|c| json!({ "cell": format!("{:x}", c.cell), "noisy_count": c.noisy_count, "overlap_permille": c.overlap_permille }))
+                    .collect();
+                json!({ "estimate": a.estimate, "cells": cells, "epsilon_total": d.epsilon_total.as_f64() })
+            }
+            DesignArg::DpSession => {
+                let dp = self.dp.as_mut().ok_or("no session")?;
+                let a = dp.answer(self.city, query).map_err(|e| e.to_string())?;
+                json!({
+                    "noisy_count": a.noisy_count,
+                    "cached": a.cached,
+                    "epsilon": d.epsilon.as_f64(),
+                    "epsilon_spent": a.spent_micros as f64 / 1e6,
+                    "epsilon_left": a.left_micros as f64 / 1e6,
+                })
+            }
+            DesignArg::Blur => {
+                let blur = self.blur.as_mut().ok_or("no session")?;
+                let a = blur.answer(self.city, query, self.now_s);
+                json!({ "count": a.count, "blur_epsilon_per_m": d.blur_epsilon, "epsilon_per_day": blur.epsilon_per_day() })
+            }
+            DesignArg::Psi => {
+                let debtor = self.debtor.unwrap_or_default();
+                let psi = PrivateProximity::new(d.psi_hash.into(), key_seed(self.city.config().seed));
+                let a = psi.answer(self.city, query.at, debtor).map_err(|e| format!("--debtor {debtor}: {e}"))?;
+                json!({ "near": a.near, "hash": psi.hash().slug() })
+            }
+        })
+    }
+}
+
+pub fn run(args: &QueryArgs) -> Result<(), String> {
+    let at = LatLng::new(args.lat, args.lng);
+    check_position(at, "--lat", "--lng")?;
     if args.design.design == DesignArg::Psi && args.debtor.is_none() {
         return Err("--design psi needs --debtor ID (a listed person's id, see `generate`)".into());
     }
     let city = args.city.generate()?;
-    let seed = args.city.seed;
     let d = &args.design;
-    let query = Query { at, radius_m: d.radius };
+    let mut session = Session::new(&city, d, args.debtor)?;
+    let answer = session.answer(Query { at, radius_m: d.radius })?;
     let kind = d.design.kind();
-    let answer: Value = match d.design {
-        DesignArg::Exposed => {
-            let a = Exposed { fidelity: d.fidelity.into() }.answer(&city, query);
-            json!({ "level": a.level.slug(), "count": a.entries.len(), "people": a.entries })
-        }
-        DesignArg::Aggregate => {
-            let a = Aggregate::new(&city, d.k, DEFAULT_AGGREGATE_RESOLUTION).answer(query);
-            let cells: Vec<Value> = a
-                .cells
-                .iter()
-                .map(|c| json!({ "cell": format!("{:x}", c.cell), "count": c.count, "overlap_permille": c.overlap_permille }))
-                .collect();
-            json!({ "k": a.k, "cells": cells, "estimate": a.estimate })
-        }
-        DesignArg::Dp => {
-            if d.epsilon > d.epsilon_budget {
-                return Err(format!(
-                    "--epsilon {} exceeds --epsilon-budget {}: no query could be answered",
-                    d.epsilon.as_f64(),
-                    d.epsilon_budget.as_f64()
-                ));
-            }
-            let mut dp = DpCount::new(d.epsilon, d.epsilon_budget, noise_seed(seed));
-            let a = dp.answer(&city, query).map_err(|e| e.to_string())?;
-            json!({
-                "noisy_count": a.noisy_count,
-                "epsilon": d.epsilon.as_f64(),
-                "epsilon_spent": a.spent_micros as f64 / 1e6,
-                "epsilon_left": a.left_micros as f64 / 1e6,
-            })
-        }
-        DesignArg::Blur => {
-            let a = BlurredQuery::new(d.blur_epsilon, noise_seed(seed)).answer(&city, query);
-            json!({ "count": a.count, "blur_epsilon_per_m": d.blur_epsilon })
-        }
-        DesignArg::Psi => {
-            let debtor = args.debtor.unwrap_or_default();
-            let psi = PrivateProximity::new(d.psi_hash.into(), key_seed(seed));
-            let a = psi.answer(&city, at, debtor).map_err(|e| format!("--debtor {debtor}: {e}"))?;
-            json!({ "near": a.near, "hash": psi.hash().slug() })
-        }
-    };
     let out = json!({
         "synthetic": true,
         "note": "Synthetic data from Within 500 m: no real person.",
-        "city": { "seed": seed, "people": args.city.people, "listed_rate": args.city.listed_rate },
+        "city": { "seed": args.city.seed, "people": args.city.people, "listed_rate": args.city.listed_rate },
         "query": { "lat": at.lat, "lng": at.lng, "radius_m": d.radius },
         "design": kind.slug(),
         "discloses": kind.discloses_en(),

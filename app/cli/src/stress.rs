@@ -8,7 +8,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 use within500_engine::{
-    dictionary_attack, key_seed, noise_seed, Aggregate, AttackerKind, BlurredQuery, CellHash, DpCount, Epsilon, Exposed,
+    dictionary_attack, key_seed, noise_seed, Aggregate, AttackerKind, BlurredQuery, CellHash, DpCount, DpRelease, Epsilon, Exposed,
     Fidelity, LabConfig, LabRun, LocalFrame, PrivateProximity, Query, Target, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
@@ -55,9 +55,10 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
     let people = city.people();
     let proximity = [PrivateProximity::new(CellHash::Keyed, key_seed(seed)), PrivateProximity::new(CellHash::Plain, key_seed(seed))];
     let (mut panics, mut first) = (0u64, None);
-    let mut by_design = [0u64; 5];
+    let mut by_design = [0u64; 6];
     let mut dp = DpCount::new(Epsilon::from_micros(1_000_000), Epsilon::from_micros(10_000_000), noise_seed(seed));
     let mut blur = BlurredQuery::new(0.004, noise_seed(seed));
+    let release = DpRelease::publish(&city, Epsilon::from_micros(1_000_000));
     for q in 0..args.queries {
         // Positions across the whole city and a little beyond its edge; any radius the app allows.
         let r = 25_000.0 * rng.random::<f64>().sqrt();
@@ -70,7 +71,7 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
             dp = DpCount::new(eps, budget, rng.random());
             blur = BlurredQuery::new(rng.random_range(0.0001..=1.0), rng.random());
         }
-        let design = rng.random_range(0..5usize);
+        let design = rng.random_range(0..6usize);
         by_design[design] += 1;
         let fidelity = Fidelity::ALL[rng.random_range(0..3usize)];
         let agg = &aggregates[rng.random_range(0..aggregates.len())];
@@ -80,7 +81,8 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
             0 => drop(Exposed { fidelity }.answer(&city, query)),
             1 => drop(agg.answer(query)),
             2 => drop(dp.answer(&city, query)),
-            3 => drop(blur.answer(&city, query)),
+            3 => drop(blur.answer(&city, query, q)),
+            4 => drop(release.answer(query)),
             _ => drop(psi.answer(&city, query.at, debtor)),
         });
     }
@@ -90,8 +92,9 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
         Target::Exposed(Fidelity::Reported),
         Target::Exposed(Fidelity::Distance),
         Target::Aggregate(aggregates[1].clone()),
-        Target::Dp { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true },
-        Target::Dp { epsilon: Epsilon::from_micros(500_000), budget: Epsilon::from_micros(2_000_000), protected: false },
+        Target::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true },
+        Target::DpSession { epsilon: Epsilon::from_micros(500_000), budget: Epsilon::from_micros(2_000_000), protected: false },
+        Target::DpRelease(release.clone()),
         Target::Blur { epsilon_per_m: 0.004, protected: true },
         Target::Blur { epsilon_per_m: 0.01, protected: false },
     ];
@@ -100,7 +103,7 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
         for target in &designs {
             for budget in [1, 7, 40] {
                 attacker_runs += 1;
-                let config = LabConfig { attacker, budget, radius_m: 500.0, seed };
+                let config = LabConfig { attacker, budget, radius_m: 500.0, seed, targets: 0 };
                 guarded(&mut panics, &mut first, attacker.slug(), || {
                     let mut run = LabRun::on_targets(config, targets.clone());
                     run.step(&city, target, usize::MAX);
@@ -120,7 +123,7 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
         "seed": seed,
         "people": people,
         "queries": args.queries,
-        "queries_by_design": { "exposed": by_design[0], "aggregate": by_design[1], "dp": by_design[2], "blur": by_design[3], "psi": by_design[4] },
+        "queries_by_design": { "exposed": by_design[0], "aggregate": by_design[1], "dp-session": by_design[2], "blur": by_design[3], "dp": by_design[4], "psi": by_design[5] },
         "attacker_runs": attacker_runs,
         "panics": panics,
         "first_panic": first,

@@ -60,9 +60,18 @@ fn query_exposed_at_each_fidelity() {
 #[test]
 fn query_privacy_preserving_designs() {
     let base = ["query", "--seed", "5", "--people", "20000", "--lat", "38.04", "--lng", "114.51"];
-    let dp = json(&[&base[..], &["--design", "dp", "--epsilon", "0.5", "--epsilon-budget", "2"]].concat());
+    let dp = json(&[&base[..], &["--design", "dp-session", "--epsilon", "0.5", "--epsilon-budget", "2"]].concat());
     assert!(dp["answer"]["noisy_count"].is_i64());
     assert_eq!(dp["answer"]["epsilon_spent"], 0.5);
+    // The release: the same answer from another process.
+    let release = |e: &str| json(&[&base[..], &["--design", "dp", "--epsilon-total", e]].concat())["answer"].clone();
+    assert!(release("1")["estimate"].is_f64());
+    assert_eq!(release("1"), release("1"));
+    // dp-session draws fresh noise in every process: some of ten differ.
+    let counts: std::collections::BTreeSet<i64> = (0..10)
+        .map(|_| json(&[&base[..], &["--design", "dp-session", "--epsilon", "0.5", "--epsilon-budget", "2"]].concat())["answer"]["noisy_count"].as_i64().expect("count"))
+        .collect();
+    assert!(counts.len() > 1, "ten processes, one noisy count: {counts:?}");
     let agg = json(&[&base[..], &["--design", "aggregate", "--k", "3"]].concat());
     assert!(!agg["answer"]["cells"].as_array().expect("cells").is_empty());
     let blur = json(&[&base[..], &["--design", "blur", "--blur-epsilon", "0.01"]].concat());
@@ -94,7 +103,7 @@ fn bad_arguments_get_one_clear_line() {
     refused(&["query", "--lat", "40", "--lng", "116.4"], "outside the synthetic city");
     refused(&["query", "--lat", "38.04"], "--lng");
     refused(&["query", "--lat", "38.04", "--lng", "114.51", "--radius", "9"], "50 to 5000");
-    refused(&["query", "--lat", "38.04", "--lng", "114.51", "--design", "dp", "--epsilon", "5", "--epsilon-budget", "1"], "exceeds");
+    refused(&["query", "--lat", "38.04", "--lng", "114.51", "--design", "dp-session", "--epsilon", "5", "--epsilon-budget", "1"], "exceeds");
     refused(&["query", "--lat", "38.04", "--lng", "114.51", "--epsilon", "-1"], "--epsilon");
     refused(&["frobnicate"], "frobnicate");
     refused(&["bench", "--queries", "0"], "--queries");
@@ -134,8 +143,15 @@ fn attack_prints_the_metrics_and_the_lab_holds_for_another_seed() {
     assert!(oracle["max_queries_per_target"].as_u64().expect("count") <= 40);
     let agg = json(&[&base[..], &["--design", "aggregate", "--k", "5", "--attacker", "oracle"]].concat());
     assert!(agg["median_error_m"].as_f64().expect("estimated") > 200.0);
-    let dp = json(&[&base[..], &["--design", "dp", "--epsilon", "1", "--epsilon-budget", "10", "--attacker", "averaging"]].concat());
-    assert!(dp["median_error_m"].as_f64().expect("estimated") > 200.0);
+    let dp = json(&[&base[..], &["--design", "dp", "--epsilon-total", "1", "--attacker", "reconstruct", "--targets", "40"]].concat());
+    // The release, relative to the same run's no-question line, and its noiseless self reported.
+    assert!(dp["located_50m"].as_f64().unwrap() <= dp["baseline_located_50m"].as_f64().unwrap() + 0.05, "{dp}");
+    assert!(dp["noiseless_homes_recovered_50m"].as_f64().unwrap() >= dp["homes_recovered_50m"].as_f64().unwrap() - 0.05);
+    assert_eq!(dp["epsilon_per_person"], 1.0);
+    for key in ["baseline_median_error_m", "ideal_located_50m", "ideal_median_error_m", "homes_recovered_1m", "homes_recovered_10m", "sessions_used"] {
+        assert!(!dp[key].is_null(), "{key} in {dp}");
+    }
+    refused(&[&base[..], &["--design", "dp", "--attacker", "replay"]].concat(), "dp-session");
     let plain = json(&[&base[..], &["--design", "psi", "--psi-hash", "plain", "--attacker", "dictionary"]].concat());
     assert_eq!(plain["reversed_share"], 1.0);
     let keyed = json(&[&base[..], &["--design", "psi", "--psi-hash", "keyed", "--attacker", "dictionary"]].concat());
@@ -152,9 +168,70 @@ fn stress_asks_every_design_and_runs_every_attacker_without_a_panic() {
     assert_eq!(v["panics"], 0);
     assert_eq!(v["queries"], 3000);
     let by = &v["queries_by_design"];
-    let total: u64 = ["exposed", "aggregate", "dp", "blur", "psi"].iter().map(|d| by[d].as_u64().unwrap()).sum();
+    let total: u64 = ["exposed", "aggregate", "dp", "dp-session", "blur", "psi"].iter().map(|d| by[d].as_u64().unwrap()).sum();
     assert_eq!(total, 3000);
-    assert!(["exposed", "aggregate", "dp", "blur", "psi"].iter().all(|d| by[d].as_u64().unwrap() > 400));
+    assert!(["exposed", "aggregate", "dp", "dp-session", "blur", "psi"].iter().all(|d| by[d].as_u64().unwrap() > 300));
     assert!(v["attacker_runs"].as_u64().unwrap() >= 6 * 7);
     refused(&["stress", "--queries", "0"], "--queries");
+}
+
+/// Runs `ask` with lines on stdin and returns one JSON value per output line.
+fn ask(args: &[&str], input: &str) -> Vec<serde_json::Value> {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_within500"))
+        .arg("ask")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("written");
+    let out = child.wait_with_output().expect("finishes");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("one JSON object a line")).collect()
+}
+
+#[test]
+fn ask_answers_every_kind_of_line_and_names_what_is_wrong() {
+    let city = ["--seed", "7", "--people", "20000"];
+    let q = r#"{"lat":38.04,"lng":114.51,"radius":500}"#;
+    // The release: the same answer before and after a new session, as `query` gives it.
+    let input = format!("{q}\n{{\"new_session\":true}}\n{q}\n");
+    let out = ask(&[&city[..], &["--design", "dp"]].concat(), &input);
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0]["answer"], out[2]["answer"]);
+    assert!(out[1]["note"].as_str().unwrap().contains("no sessions"));
+    let query = json(&[&["query"][..], &city[..], &["--design", "dp", "--lat", "38.04", "--lng", "114.51"]].concat());
+    assert_eq!(out[0]["answer"], query["answer"]);
+    // dp-session: the budget refuses, a new session goes on with a fresh budget.
+    let input = format!("{q}\n{q}\n{{\"new_session\":true}}\n{q}\n");
+    let out = ask(&[&city[..], &["--design", "dp-session", "--epsilon", "1", "--epsilon-budget", "1"]].concat(), &input.replace(r#""radius":500}"#, r#""radius":500}"#));
+    assert!(out[0]["answer"]["noisy_count"].is_i64());
+    assert!(out[1]["answer"]["cached"].as_bool().unwrap(), "the same question again is cached");
+    assert_eq!(out[2]["new_session"], true);
+    assert_eq!(out[3]["answer"]["epsilon_spent"], 1.0);
+    // Bad lines: each named, and the session goes on.
+    let bad = [
+        ("not json", "JSON"),
+        ("[1,2]", "JSON object"),
+        (r#"{"lat":38.04,"lng":114.51}"#, "\"radius\" is missing"),
+        (r#"{"lat":"north","lng":114.51,"radius":500}"#, "\"lat\" must be a number"),
+        (r#"{"lat":38.04,"lng":114.51,"radius":10}"#, "\"radius\""),
+        (r#"{"lat":10,"lng":114.51,"radius":500}"#, "outside the synthetic city"),
+        (r#"{"lat":38.04,"lng":114.51,"radius":500,"who":1}"#, "\"who\""),
+        (r#"{"new_session":false}"#, "\"new_session\""),
+        (r#"{"wait_s":-3}"#, "\"wait_s\""),
+    ];
+    let input: String = bad.iter().map(|(l, _)| format!("{l}\n")).chain([format!("{q}\n")]).collect();
+    let out = ask(&[&city[..], &["--design", "exposed"]].concat(), &input);
+    assert_eq!(out.len(), bad.len() + 1);
+    for ((line, mentions), reply) in bad.iter().zip(&out) {
+        let e = reply["error"].as_str().unwrap_or_else(|| panic!("{line}: {reply}"));
+        assert!(e.contains(mentions), "{line}: {e}");
+    }
+    assert!(out[bad.len()]["answer"]["count"].is_u64());
+    // Blur: one fake position per window; waiting a window may move it.
+    let out = ask(&[&city[..], &["--design", "blur"]].concat(), &format!("{q}\n{{\"wait_s\":1800}}\n{q}\n"));
+    assert_eq!(out[1]["waited_s"], 1800);
+    assert!(out[2]["answer"]["epsilon_per_day"].as_f64().unwrap() > 0.0);
 }

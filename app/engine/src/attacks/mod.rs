@@ -154,7 +154,7 @@ impl NotApplicable {
     #[must_use]
     pub fn en(self) -> &'static str {
         match self {
-            Self::NeedsProximity => "the dictionary attacker reverses hashed cells, which only the proximity test (psi) uses",
+            Self::NeedsProximity => "the dictionary attacker reverses hashed cells, which only the proximity test uses (--design psi)",
             Self::OnlyDictionary => "the proximity test answers one creditor about their own debtor: only the dictionary attacker applies",
             Self::NoSessionNoise => "replay calibrates noise drawn per session, which only dp-session has",
         }
