@@ -78,10 +78,10 @@ test('choosing a design and its parameters updates the answer and the URL', asyn
   await page.press('[data-testid=param-k]', 'Enter');
   assert.match(await page.textContent('.private .field-error'), /^k=/);
   assert.equal(query(page).get('k'), '3', 'a bad value changes nothing');
-  await page.selectOption('[data-testid=design]', 'dp');
+  await page.selectOption('[data-testid=design]', 'dp-session');
   await page.fill('[data-testid=param-eps]', '0.5');
   await page.press('[data-testid=param-eps]', 'Enter');
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('eps') === '0.5');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('eps') === '0.5' && new URL(location.href).searchParams.get('design') === 'dp-session');
   assert.match(await privateText(page), /ε spent 0\.50 of 10\.00/);
   await page.selectOption('[data-testid=fidelity]', 'distance');
   await page.waitForSelector('.person .dist');

@@ -56,12 +56,12 @@ test('the oracle attacker in the app matches the command line, for both panes', 
   await context.close();
 });
 
-test('averaging against the DP count and the dictionary against hashed cells match the command line', async () => {
-  const { page, context } = await open(env.browser, env.server.url, '?seed=9&people=20000&eps=1&budget=10');
+test('averaging against the per-question DP count and the dictionary against hashed cells match the command line', async () => {
+  const { page, context } = await open(env.browser, env.server.url, '?seed=9&people=20000&design=dp-session&eps=1&budget=10');
   await page.selectOption('[data-testid=attacker]', 'averaging');
   await page.click('[data-testid=lab-run]');
   await page.waitForSelector('[data-testid=lab-table][data-complete=true]', { timeout: 60000 });
-  same(await table(page, 'private'), attack(['--seed', '9', '--people', '20000', '--attacker', 'averaging', '--design', 'dp', '--epsilon', '1', '--epsilon-budget', '10']), 'dp');
+  same(await table(page, 'private'), attack(['--seed', '9', '--people', '20000', '--attacker', 'averaging', '--design', 'dp-session', '--epsilon', '1', '--epsilon-budget', '10']), 'dp-session');
   await page.selectOption('[data-testid=design]', 'psi');
   await page.selectOption('[data-testid=attacker]', 'dictionary');
   await page.selectOption('section.private select >> nth=1', 'plain');

@@ -4,9 +4,9 @@
 use std::rc::Rc;
 
 use within500_engine::{
-    key_seed, noise_seed,
+    key_seed,
     cell_boundary, covering_cells, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, City,
-    DesignKind, DpAnswer, DpCount, DpRefusal, Exposed, ExposedAnswer, LatLng, LocalFrame, PrivateProximity,
+    DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Exposed, ExposedAnswer, LatLng, LocalFrame, PrivateProximity,
     ProximityAnswer, ProximityError, Query, Resolution, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
@@ -118,7 +118,9 @@ impl CityLayers {
 pub enum PrivateAnswer {
     /// Counts per coarse cell.
     Aggregate(AggregateAnswer),
-    /// A noisy count, or a refusal once the budget is spent.
+    /// The DP release's answer, computed from noisy cell counts published once.
+    Release(DpReleaseAnswer),
+    /// A per-question noisy count, or a refusal once the session's budget is spent.
     Dp(Result<DpAnswer, DpRefusal>),
     /// A count around a blurred position.
     Blur(BlurredAnswer),
@@ -130,11 +132,34 @@ pub enum PrivateAnswer {
     Waiting,
 }
 
-/// Sessions that keep state between queries (the DP budget and cache, the blur cache).
+/// Sessions that keep state between queries (the dp-session budget and cache, the blur's fake
+/// position per window), and the DP release, published once per city and total ε.
 pub struct Sessions {
     dp: DpCount,
     blur: BlurredQuery,
+    release: Option<DpRelease>,
     key: SessionKey,
+}
+
+/// A fresh secret for a new session's noise, from the browser's cryptographic generator: a
+/// reload or a new session never replays the last one's noise.
+fn session_secret() -> u64 {
+    let mut bytes = [0u8; 8];
+    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // Only where no crypto exists (a native test): the clock and a counter, never a replay in one run.
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(1);
+        bytes = (js_sys::Date::now().to_bits() ^ N.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)).to_le_bytes();
+    }
+    u64::from_le_bytes(bytes)
+}
+
+/// Seconds on the page's clock, for the blur's time windows.
+fn now_s() -> u64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let s = (js_sys::Date::now() / 1000.0) as u64;
+    s
 }
 
 type SessionKey = (u64, u32, u64, u64, u64, u64);
@@ -143,10 +168,10 @@ impl Sessions {
     /// Fresh sessions for a state.
     #[must_use]
     pub fn new(state: &AppState) -> Self {
-        let seed = noise_seed(state.city.seed);
         Self {
-            dp: DpCount::new(state.epsilon, state.budget, seed),
-            blur: BlurredQuery::new(state.blur_epsilon, seed),
+            dp: DpCount::new(state.epsilon, state.budget, session_secret()),
+            blur: BlurredQuery::new(state.blur_epsilon, session_secret()),
+            release: None,
             key: Self::key_of(state),
         }
     }
@@ -194,9 +219,13 @@ pub fn answer(city: &City, state: &AppState, aggregate: &Aggregate, sessions: &m
     let exposed = Exposed { fidelity: state.fidelity }.answer(city, query);
     let private = match state.design {
         DesignKind::Aggregate | DesignKind::Exposed => PrivateAnswer::Aggregate(aggregate.answer(query)),
-        DesignKind::DpCount if dragging => PrivateAnswer::Waiting,
-        DesignKind::DpCount => PrivateAnswer::Dp(sessions.dp.answer(city, query)),
-        DesignKind::Blur => PrivateAnswer::Blur(sessions.blur.answer(city, query)),
+        DesignKind::DpRelease => {
+            let release = sessions.release.get_or_insert_with(|| DpRelease::publish(city, state.epsilon));
+            PrivateAnswer::Release(release.answer(query))
+        }
+        DesignKind::DpSession if dragging => PrivateAnswer::Waiting,
+        DesignKind::DpSession => PrivateAnswer::Dp(sessions.dp.answer(city, query)),
+        DesignKind::Blur => PrivateAnswer::Blur(sessions.blur.answer(city, query, now_s())),
         DesignKind::PrivateProximity => match state.debtor {
             Some(d) => PrivateAnswer::Proximity(PrivateProximity::new(state.hash, key_seed(state.city.seed)).answer(city, state.at, d)),
             None => PrivateAnswer::NoDebtor,
@@ -278,13 +307,17 @@ mod tests {
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn both_panes_answer_the_same_query() {
-        let state = AppState { city: CityConfig { seed: 3, people: 10_000, listed_rate: 0.02 }, ..AppState::default() };
+        let state = AppState { city: CityConfig { seed: 3, people: 10_000, listed_rate: 0.02 }, design: DesignKind::DpSession, ..AppState::default() };
         let loaded = Loaded::of(City::generate(state.city).expect("valid"));
         let agg = aggregate_for(&loaded.city, state.k);
         let mut sessions = Sessions::new(&state);
         let a = answer(&loaded.city, &state, &agg, &mut sessions, false);
         assert_eq!(a.exposed.entries.len(), loaded.city.listed_within(state.at, 500.0).len());
         assert!(matches!(a.private, PrivateAnswer::Dp(Ok(_))));
+        // The release answers the same whatever the session.
+        let release = AppState { design: DesignKind::DpRelease, ..state.clone() };
+        let first = answer(&loaded.city, &release, &agg, &mut Sessions::new(&release), false).private;
+        assert_eq!(answer(&loaded.city, &release, &agg, &mut Sessions::new(&release), false).private, first);
         assert!(!a.covering.is_empty());
         assert_eq!(sessions.dp_spent_micros(), 1_000_000);
         let total: u32 = loaded.layers.density.iter().map(|c| c.people).sum();

@@ -228,7 +228,7 @@ pub fn TextAlternative() -> impl IntoView {
             <crate::components::ShowMore shown=shown />
             {move || c.lab.get().and_then(|r| r.exposed.ok().map(|m| (m, r.complete))).map(|(m, complete)| view! {
                 <p data-testid="text-alt-lab">{td_string!(l, ui.table.lab,
-                    attacker = within500_engine::AttackerKind::from_slug(m.attacker).map_or_else(|| m.attacker.to_owned(), |a| crate::components::attacker_label(l, a)),
+                    attacker = crate::components::attacker_label(l, m.attacker),
                     located = format!("{:.0}", m.located_50m * 100.0),
                     targets = m.targets,
                     median = m.median_error_m.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))).to_string()}

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use within500_engine::exercises::{
-    self, EPSILON_MAX_COUNT_ERROR, EPSILON_MAX_LOCATED, FIND_HOME_QUERIES, FIND_HOME_WITHIN_M, HIDDEN_K, HIDDEN_MIN_LISTED,
+    self, EPSILON_MAX_COUNT_ERROR, EPSILON_MAX_RECOVERED, FIND_HOME_QUERIES, FIND_HOME_WITHIN_M, HIDDEN_K, HIDDEN_MIN_LISTED,
 };
 use within500_engine::{AppState, DesignKind, Epsilon, Fidelity, Lang, LatLng, Mode, StreetPlan, EXERCISES};
 
@@ -44,7 +44,7 @@ fn goal(l: Locale, n: u8, loaded: &Loaded, zh: bool) -> String {
             let name = p.as_ref().map_or_else(String::new, |p| if zh { p.name.zh.clone() } else { format!("{} ({})", p.name.pinyin, p.name.zh) });
             td_string!(l, ex.e1.goal, name = name, within = FIND_HOME_WITHIN_M).to_string()
         }
-        2 => td_string!(l, ex.e2.goal, located = format!("{:.0}", EPSILON_MAX_LOCATED * 100.0), error = EPSILON_MAX_COUNT_ERROR).to_string(),
+        2 => td_string!(l, ex.e2.goal, located = format!("{:.0}", EPSILON_MAX_RECOVERED * 100.0), error = EPSILON_MAX_COUNT_ERROR).to_string(),
         3 => td_string!(l, ex.e3.goal).to_string(),
         4 => td_string!(l, ex.e4.goal).to_string(),
         _ => td_string!(l, ex.e5.goal, min = HIDDEN_MIN_LISTED, k = HIDDEN_K).to_string(),
@@ -72,7 +72,7 @@ fn setup(n: u8, loaded: &Loaded, s: &AppState) -> AppState {
             at: exercises::find_home(city).map_or(base.at, |t| t.start),
             ..base
         },
-        2 => AppState { design: DesignKind::DpCount, ..base },
+        2 => AppState { design: DesignKind::DpRelease, ..base },
         3 => AppState { design: DesignKind::PrivateProximity, ..base },
         4 => AppState { fidelity: Fidelity::Reported, at: exercises::household(city).map_or(base.at, |t| t.at), ..base },
         _ => AppState { design: DesignKind::Aggregate, k: HIDDEN_K, fidelity: Fidelity::Reported, ..base },
@@ -179,7 +179,7 @@ pub fn ExercisePanel() -> impl IntoView {
                     move || {
                         let r = exercises::check_epsilon(&loaded.city, eps);
                         checks.update(|k| *k += 1);
-                        let detail = td_string!(l, ex.e2.detail, eps = eps.as_f64(), located = format!("{:.1}", r.located_50m * 100.0),
+                        let detail = td_string!(l, ex.e2.detail, eps = eps.as_f64(), located = format!("{:.1}", r.homes_recovered_50m * 100.0),
                             error = format!("{:.2}", r.count_error)).to_string();
                         outcome.set(judged(l, checks.get_untracked(), EPSILON_CHECKS, r.solved, detail));
                         busy.set(false);
@@ -366,7 +366,7 @@ pub fn TeacherPage() -> impl IntoView {
                 || td_string!(l, ex.computing).to_string(),
                 |runs| {
                     runs.iter()
-                        .map(|r| td_string!(l, ex.answer2, eps = r.epsilon.as_f64(), located = format!("{:.1}", r.located_50m * 100.0),
+                        .map(|r| td_string!(l, ex.answer2, eps = r.epsilon.as_f64(), located = format!("{:.1}", r.homes_recovered_50m * 100.0),
                             error = format!("{:.2}", r.count_error),
                             verdict = if r.solved { td_string!(l, ex.passes).to_string() } else { td_string!(l, ex.fails).to_string() }).to_string())
                         .collect::<Vec<_>>()

@@ -23,8 +23,20 @@ pub enum NotApplicable {
     OnlyDictionary,
     /// The dictionary attacker needs the private proximity test.
     NeedsProximity,
+    /// Replay needs noise drawn per session.
+    NoSessionNoise,
     /// Not run (yet).
     NotRun,
+}
+
+impl From<within500_engine::NotApplicable> for NotApplicable {
+    fn from(why: within500_engine::NotApplicable) -> Self {
+        match why {
+            within500_engine::NotApplicable::NeedsProximity => Self::NeedsProximity,
+            within500_engine::NotApplicable::OnlyDictionary => Self::OnlyDictionary,
+            within500_engine::NotApplicable::NoSessionNoise => Self::NoSessionNoise,
+        }
+    }
 }
 
 impl NotApplicable {
@@ -34,6 +46,7 @@ impl NotApplicable {
             Self::NoHashes => td_string!(l, ui.lab.na_no_hashes),
             Self::OnlyDictionary => td_string!(l, ui.lab.na_only_dictionary),
             Self::NeedsProximity => td_string!(l, ui.lab.na_needs_psi),
+            Self::NoSessionNoise => td_string!(l, ui.lab.na_no_session_noise),
             Self::NotRun => td_string!(l, ui.lab.na_not_run),
         }
         .to_string()
@@ -49,6 +62,10 @@ pub fn attacker_label(l: Locale, a: AttackerKind) -> String {
         AttackerKind::Averaging => td_string!(l, ui.attacker.averaging),
         AttackerKind::Dictionary => td_string!(l, ui.attacker.dictionary),
         AttackerKind::Linkage => td_string!(l, ui.attacker.linkage),
+        AttackerKind::Reconstruct => td_string!(l, ui.attacker.reconstruct),
+        AttackerKind::Scan => td_string!(l, ui.attacker.scan),
+        AttackerKind::Replay => td_string!(l, ui.attacker.replay),
+        AttackerKind::Bayes => td_string!(l, ui.attacker.bayes),
     }
     .to_string()
 }
@@ -76,7 +93,8 @@ const SLICE: usize = 20;
 fn private_target(city: &City, s: &AppState, protected: bool) -> Option<Target> {
     match s.design {
         DesignKind::Aggregate => Some(Target::Aggregate(aggregate_for(city, s.k))),
-        DesignKind::DpCount => Some(Target::Dp { epsilon: s.epsilon, budget: s.budget, protected }),
+        DesignKind::DpRelease => Some(Target::DpRelease(within500_engine::DpRelease::publish(city, s.epsilon))),
+        DesignKind::DpSession => Some(Target::DpSession { epsilon: s.epsilon, budget: s.budget, protected }),
         DesignKind::Blur => Some(Target::Blur { epsilon_per_m: s.blur_epsilon, protected }),
         DesignKind::PrivateProximity | DesignKind::Exposed => None,
     }
@@ -91,7 +109,7 @@ fn tradeoff(city: &City, s: &AppState, config: LabConfig, protected: bool) -> Ve
     let targets: Vec<u32> = city.listings().iter().take(50).map(|l| l.person).collect();
     let variants: Vec<(String, AppState)> = match s.design {
         DesignKind::Aggregate => [2u32, 3, 5, 10, 20].iter().map(|&k| (format!("k={k}"), AppState { k, ..s.clone() })).collect(),
-        DesignKind::DpCount => [100_000u64, 250_000, 500_000, 1_000_000, 2_000_000, 4_000_000]
+        DesignKind::DpRelease | DesignKind::DpSession => [100_000u64, 300_000, 1_000_000, 3_000_000, 10_000_000]
             .iter()
             .map(|&e| (format!("ε={}", e as f64 / 1e6), AppState { epsilon: within500_engine::Epsilon::from_micros(e), ..s.clone() }))
             .collect(),
@@ -126,12 +144,19 @@ fn opt(v: Option<f64>, unit: &str) -> String {
 fn rows(l: Locale) -> Vec<(String, &'static str, fn(&Metrics) -> (String, String))> {
     vec![
         (td_string!(l, ui.lab.row_located_50m).to_string(), "located_50m", |m| (pct(m.located_50m), m.located_50m.to_string())),
+        (td_string!(l, ui.lab.row_baseline_50m).to_string(), "baseline_located_50m", |m| (pct(m.baseline_located_50m), m.baseline_located_50m.to_string())),
+        (td_string!(l, ui.lab.row_ideal_50m).to_string(), "ideal_located_50m", |m| (pct(m.ideal_located_50m), m.ideal_located_50m.to_string())),
+        (td_string!(l, ui.lab.row_recovered_50m).to_string(), "homes_recovered_50m", |m| (pct(m.homes_recovered_50m), m.homes_recovered_50m.to_string())),
+        (td_string!(l, ui.lab.row_recovered_10m).to_string(), "homes_recovered_10m", |m| (pct(m.homes_recovered_10m), m.homes_recovered_10m.to_string())),
+        (td_string!(l, ui.lab.row_recovered_1m).to_string(), "homes_recovered_1m", |m| (pct(m.homes_recovered_1m), m.homes_recovered_1m.to_string())),
         (td_string!(l, ui.lab.row_located_200m).to_string(), "located_200m", |m| (pct(m.located_200m), m.located_200m.to_string())),
         (td_string!(l, ui.lab.row_median).to_string(), "median_error_m", |m| (opt(m.median_error_m, " m"), m.median_error_m.map_or("null".into(), |v| v.to_string()))),
         (td_string!(l, ui.lab.row_reidentified).to_string(), "reidentified_share", |m| (pct(m.reidentified_share), m.reidentified_share.to_string())),
         (td_string!(l, ui.lab.row_households).to_string(), "households_exposed", |m| (m.households_exposed.to_string(), m.households_exposed.to_string())),
         (td_string!(l, ui.lab.row_questions).to_string(), "queries_used", |m| (m.queries_used.to_string(), m.queries_used.to_string())),
+        (td_string!(l, ui.lab.row_sessions).to_string(), "sessions_used", |m| (m.sessions_used.to_string(), m.sessions_used.to_string())),
         (td_string!(l, ui.lab.row_epsilon).to_string(), "epsilon_spent", |m| (format!("{:.1}", m.epsilon_spent), m.epsilon_spent.to_string())),
+        (td_string!(l, ui.lab.row_eps_person).to_string(), "epsilon_per_person", |m| (opt(m.epsilon_per_person, ""), m.epsilon_per_person.map_or("null".into(), |v| v.to_string()))),
         (td_string!(l, ui.lab.row_count_error).to_string(), "count_error", |m| (opt(m.count_error, ""), m.count_error.map_or("null".into(), |v| v.to_string()))),
         (td_string!(l, ui.lab.row_reversed).to_string(), "reversed_share", |m| (m.reversed_share.map_or("—".into(), pct), m.reversed_share.map_or("null".into(), |v| v.to_string()))),
     ]
@@ -168,7 +193,11 @@ pub fn results_json(r: &LabResult, state: &AppState) -> String {
 fn metrics_json(m: &Result<Metrics, NotApplicable>) -> serde_json::Value {
     match m {
         Ok(m) => serde_json::json!({
-            "design": m.design, "attacker": m.attacker, "targets": m.targets,
+            "design": m.design.slug(), "attacker": m.attacker.slug(), "targets": m.targets,
+            "baseline_located_50m": m.baseline_located_50m, "baseline_median_error_m": m.baseline_median_error_m,
+            "ideal_located_50m": m.ideal_located_50m, "ideal_median_error_m": m.ideal_median_error_m,
+            "homes_recovered_1m": m.homes_recovered_1m, "homes_recovered_10m": m.homes_recovered_10m, "homes_recovered_50m": m.homes_recovered_50m,
+            "sessions_used": m.sessions_used, "epsilon_per_person": m.epsilon_per_person, "curve_at": m.curve_at,
             "located_50m": m.located_50m, "located_200m": m.located_200m, "median_error_m": m.median_error_m,
             "reidentified_share": m.reidentified_share, "households_exposed": m.households_exposed,
             "queries_used": m.queries_used, "epsilon_spent": m.epsilon_spent, "count_error": m.count_error,
@@ -270,14 +299,18 @@ pub fn LabPanel() -> impl IntoView {
     let start = move || {
         let Some(loaded) = c.loaded.get_untracked() else { return };
         let s = c.state.get_untracked();
-        let config = LabConfig { attacker: attacker.get_untracked(), budget: budget.get_untracked(), radius_m: s.radius_m, seed: s.city.seed };
+        let chosen = attacker.get_untracked();
+        // Rebuilding every home near a start is long work: a sample of 100 listed people, as
+        // `within500 attack --targets 100` takes.
+        let sample = if matches!(chosen, AttackerKind::Reconstruct | AttackerKind::Replay) { 100 } else { 0 };
+        let config = LabConfig { attacker: chosen, budget: budget.get_untracked(), radius_m: s.radius_m, seed: s.city.seed, targets: sample };
         let protect = protected.get_untracked();
         stop.set_value(false);
         progress.set(Some(0.0));
         c.lab.set(None);
         let t0 = crate::now_ms();
-        let exposed_target = (config.attacker != AttackerKind::Dictionary).then_some(Target::Exposed(s.fidelity));
-        let private = if config.attacker == AttackerKind::Dictionary { None } else { private_target(&loaded.city, &s, protect) };
+        let exposed_target = config.attacker.applies_to(DesignKind::Exposed).ok().map(|()| Target::Exposed(s.fidelity));
+        let private = if config.attacker.applies_to(s.design).is_ok() { private_target(&loaded.city, &s, protect) } else { None };
         let job = Rc::new(RefCell::new((LabRun::new(&loaded.city, config), LabRun::new(&loaded.city, config), t0)));
         #[allow(clippy::too_many_arguments)]
         fn pump(
@@ -328,12 +361,17 @@ pub fn LabPanel() -> impl IntoView {
                 return;
             }
             let j = job.borrow();
-            let exposed = targets.0.as_ref().map(|t| j.0.metrics(t)).ok_or(NotApplicable::NoHashes);
-            let private = match (&targets.1, s.design, config.attacker) {
+            let exposed = match (&targets.0, config.attacker.applies_to(DesignKind::Exposed)) {
+                (Some(t), _) => Ok(j.0.metrics(t)),
+                (None, Err(within500_engine::NotApplicable::NeedsProximity)) => Err(NotApplicable::NoHashes),
+                (None, Err(why)) => Err(why.into()),
+                (None, Ok(())) => Err(NotApplicable::NotRun),
+            };
+            let private = match (&targets.1, s.design, config.attacker.applies_to(s.design)) {
                 (Some(t), _, _) => Ok(j.1.metrics(t)),
-                (None, DesignKind::PrivateProximity, AttackerKind::Dictionary) => Ok(dictionary_attack(&loaded.city, s.hash, key_seed(s.city.seed))),
-                (None, DesignKind::PrivateProximity, _) => Err(NotApplicable::OnlyDictionary),
-                (None, _, _) => Err(NotApplicable::NeedsProximity),
+                (None, DesignKind::PrivateProximity, Ok(())) => Ok(dictionary_attack(&loaded.city, s.hash, key_seed(s.city.seed))),
+                (None, _, Err(why)) => Err(why.into()),
+                (None, _, Ok(())) => Err(NotApplicable::NotRun),
             };
             let tradeoff = tradeoff(&loaded.city, &s, config, protect);
             let result = LabResult { exposed, private, tradeoff, elapsed_ms: crate::now_ms() - t0, complete: true, config };

@@ -143,7 +143,8 @@ pub fn design_label(l: Locale, d: DesignKind) -> String {
     match d {
         DesignKind::Exposed => td_string!(l, ui.design.exposed),
         DesignKind::Aggregate => td_string!(l, ui.design.aggregate),
-        DesignKind::DpCount => td_string!(l, ui.design.dp),
+        DesignKind::DpRelease => td_string!(l, ui.design.dp),
+        DesignKind::DpSession => td_string!(l, ui.design.dp_session),
         DesignKind::Blur => td_string!(l, ui.design.blur),
         DesignKind::PrivateProximity => td_string!(l, ui.design.psi),
     }
@@ -208,6 +209,14 @@ pub fn PrivacyPane() -> impl IntoView {
             )
             .to_string(),
             PrivateAnswer::Dp(Err(e)) => dp_refusal(l, &e),
+            PrivateAnswer::Release(r) => td_string!(
+                l,
+                ui.answer.release,
+                estimate = format!("{:.1}", r.estimate.max(0.0)),
+                cells = r.cells.len(),
+                eps = format!("{}", r.epsilon_total_micros as f64 / 1e6)
+            )
+            .to_string(),
             PrivateAnswer::Blur(b) => td_string!(l, ui.answer.blur, n = b.count, m = format!("{:.0}", 2.0 / c.state.get_untracked().blur_epsilon)).to_string(),
             PrivateAnswer::Proximity(Ok(p)) => if p.near { td_string!(l, ui.answer.near) } else { td_string!(l, ui.answer.not_near) }.to_string(),
             PrivateAnswer::Proximity(Err(e)) => proximity_error(l, &e),
@@ -230,7 +239,10 @@ pub fn PrivacyPane() -> impl IntoView {
             </span>
             {move || match design() {
                 DesignKind::Aggregate => view! { <StateField testid="param" key="k" label=|l| td_string!(l, ui.field.k).to_string() value=Signal::derive(move || c.state.get().k.to_string()) /> }.into_any(),
-                DesignKind::DpCount => view! {
+                DesignKind::DpRelease => view! {
+                    <StateField testid="param" key="eps" label=|l| td_string!(l, ui.field.eps_total).to_string() value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
+                }.into_any(),
+                DesignKind::DpSession => view! {
                     <StateField testid="param" key="eps" label=|l| td_string!(l, ui.field.eps).to_string() value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
                     <StateField testid="param" key="budget" label=|l| td_string!(l, ui.field.budget).to_string() value=Signal::derive(move || c.state.get().budget.as_f64().to_string()) />
                 }.into_any(),
