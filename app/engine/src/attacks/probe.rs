@@ -175,6 +175,12 @@ impl<'a> Probe<'a> {
     /// the DP release) answer exactly as before.
     pub fn new_session(&mut self) {
         self.sessions += 1;
+        self.reseed();
+    }
+
+    /// Fresh noise and a fresh budget from the operator's next secret, without counting a
+    /// session (the unprotected per-question design draws afresh for every question).
+    fn reseed(&mut self) {
         let secret: u64 = self.operator.random();
         match self.target {
             Target::DpSession { epsilon, budget, protected } => {
@@ -358,8 +364,7 @@ impl<'a> Probe<'a> {
             Target::DpSession { protected, .. } => {
                 if !*protected {
                     // Without the cache and budget every question draws fresh noise.
-                    self.new_session();
-                    self.sessions -= 1;
+                    self.reseed();
                 }
                 let dp = self.dp.as_mut().unwrap_or_else(|| unreachable!("made in new"));
                 match dp.answer(self.city, query) {
