@@ -48,8 +48,8 @@ mod state;
 mod story;
 
 pub use attacks::{
-    dictionary_attack, run_lab, sample_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed,
-    LabConfig, LabRun, Metrics, NotApplicable, Outcome, Probe, Reply, Sighting, Target, REGION_M,
+    dictionary_attack, private_target, run_lab, sample_targets, tradeoff_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed, Duel, DuelReport,
+    LabConfig, LabRun, Metrics, NotApplicable, Outcome, Probe, Reply, Sighting, Target, TradeoffPoint, REGION_M,
 };
 pub use city::{
     City, CityConfig, ConfigError, Household, Listing, Person, Reason, Sex, DEFAULT_LISTED_RATE,

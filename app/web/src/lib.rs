@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use within500_engine::{story_scene, Aggregate, AppState, AttackerKind, CityConfig, FieldError, Lang, Mode};
+use within500_engine::{story_scene, Aggregate, AppState, AttackerKind, City, CityConfig, FieldError, Lang, Mode};
 
 use crate::components::{
     Controls, EmbedFooter, ExercisePanel, ExposedPane, Exports, Footer, Header, LabPanel, LabResult, MapView, Notice,
@@ -265,8 +265,8 @@ fn Main() -> impl IntoView {
                 std::time::Duration::from_millis(16),
             );
         };
-        let done = move |outcome| match outcome {
-            worker::Outcome::City(c) => finish(this, Ok(*c)),
+        let done = move |outcome: worker::Outcome<Box<City>>| match outcome {
+            worker::Outcome::Done(c) => finish(this, Ok(*c)),
             worker::Outcome::Failed(e) => finish(this, Err(e)),
             worker::Outcome::Unavailable(_) => on_page(),
         };

@@ -1,6 +1,7 @@
-//! Generating a city in a Web Worker (`dist/worker/worker.js`, built from `app/worker`), so that
-//! the page never freezes, shows progress and can cancel: dropping a [`Job`] terminates its
-//! worker. The city comes back as bytes moved to the page ([`City::from_bytes`]).
+//! Work in a Web Worker (`dist/worker/worker.js`, built from `app/worker`), so that the page
+//! never freezes, shows progress and can cancel: dropping a [`Job`] terminates its worker.
+//! Two kinds of work: generating a city, which comes back as bytes moved to the page
+//! ([`City::from_bytes`]), and a lab run, whose [`DuelReport`] comes back as JSON.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,23 +9,23 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
-use within500_engine::{City, CityConfig};
+use within500_engine::{AppState, City, CityConfig, DuelReport, LabConfig};
 
 /// The worker's script, relative to the page.
 const SCRIPT: &str = "./worker/worker.js";
 
-/// How a generation in a worker ended.
-pub enum Outcome {
-    /// The city (boxed: it is large and moves once).
-    City(Box<City>),
-    /// The engine refused the settings, or the bytes did not read back: the message.
+/// How a piece of work in a worker ended.
+pub enum Outcome<T> {
+    /// The result (a city, boxed: it is large and moves once; or a lab report).
+    Done(T),
+    /// The engine refused the settings, or the result did not read back: the message.
     Failed(String),
     /// The worker could not load or run (no worker script where the page expects it, or a
-    /// browser without module workers): the caller generates on the page instead.
+    /// browser without module workers): the caller does the work on the page instead.
     Unavailable(String),
 }
 
-/// A generation in progress; dropping it cancels it.
+/// Work in progress; dropping it cancels it.
 pub struct Job {
     worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -39,36 +40,41 @@ impl Drop for Job {
     }
 }
 
-/// Starts generating `config` in a new worker. `progress` gets the share done (0 to 1); `done`
-/// gets the [`Outcome`], once. Errors when the browser cannot even create the worker.
-pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl FnOnce(Outcome) + 'static) -> Result<Job, String> {
+fn field(data: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(data, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Starts a worker and posts it `message`. `read` turns each message from the worker into
+/// `Some(outcome)` when the work is over, or `None` for progress (which it reports itself);
+/// `done` gets the outcome once. Errors when the browser cannot even create the worker.
+fn launch<T: 'static>(
+    message: &[(&str, JsValue)],
+    read: impl Fn(&JsValue) -> Option<Outcome<T>> + 'static,
+    done: impl FnOnce(Outcome<T>) + 'static,
+) -> Result<Job, String> {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = Worker::new_with_options(SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
     let done = Rc::new(RefCell::new(Some(done)));
-    let finish = {
-        let done = Rc::clone(&done);
-        move |result: Outcome| {
-            let f = done.borrow_mut().take();
-            if let Some(f) = f {
-                f(result);
-            }
+    let finish = move |result: Outcome<T>| {
+        let f = done.borrow_mut().take();
+        if let Some(f) = f {
+            f(result);
         }
     };
     let on_message = {
         let finish = finish.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
-            let get = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-            if let Some(share) = get("progress").as_f64() {
-                progress(share);
-            } else if let Some(why) = get("unavailable").as_string() {
-                finish(Outcome::Unavailable(why));
-            } else if let Ok(buffer) = get("city").dyn_into::<js_sys::ArrayBuffer>() {
-                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                finish(City::from_bytes(&bytes).map_or_else(Outcome::Failed, |c| Outcome::City(Box::new(c))));
+            let outcome = if let Some(why) = field(&data, "unavailable").as_string() {
+                Some(Outcome::Unavailable(why))
+            } else if let Some(error) = field(&data, "error").as_string() {
+                Some(Outcome::Failed(error))
             } else {
-                finish(Outcome::Failed(get("error").as_string().unwrap_or_else(|| "the worker sent an unknown message".into())));
+                read(&data)
+            };
+            if let Some(o) = outcome {
+                finish(o);
             }
         })
     };
@@ -81,13 +87,69 @@ pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl Fn
     // From here on the job owns the handlers: if posting fails, dropping it detaches them and
     // terminates the worker.
     let job = Job { worker, _on_message: on_message, _on_error: on_error };
-    let message = js_sys::Object::new();
-    let set = |k: &str, v: JsValue| js_sys::Reflect::set(&message, &JsValue::from_str(k), &v).map(|_| ());
-    set("id", JsValue::from_f64(1.0))
-        .and_then(|()| set("seed", JsValue::from_str(&config.seed.to_string())))
-        .and_then(|()| set("people", JsValue::from_f64(f64::from(config.people))))
-        .and_then(|()| set("listedRate", JsValue::from_f64(config.listed_rate)))
-        .map_err(|e| format!("{e:?}"))?;
-    job.worker.post_message(&message).map_err(|e| format!("{e:?}"))?;
+    let object = js_sys::Object::new();
+    for (k, v) in message {
+        js_sys::Reflect::set(&object, &JsValue::from_str(k), v).map_err(|e| format!("{e:?}"))?;
+    }
+    job.worker.post_message(&object).map_err(|e| format!("{e:?}"))?;
     Ok(job)
+}
+
+fn city_fields(config: CityConfig) -> Vec<(&'static str, JsValue)> {
+    vec![
+        ("id", JsValue::from_f64(1.0)),
+        ("seed", JsValue::from_str(&config.seed.to_string())),
+        ("people", JsValue::from_f64(f64::from(config.people))),
+        ("listedRate", JsValue::from_f64(config.listed_rate)),
+    ]
+}
+
+/// Starts generating `config` in a new worker. `progress` gets the share done (0 to 1); `done`
+/// gets the [`Outcome`], once. Errors when the browser cannot even create the worker.
+pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl FnOnce(Outcome<Box<City>>) + 'static) -> Result<Job, String> {
+    let read = move |data: &JsValue| {
+        if let Some(share) = field(data, "progress").as_f64() {
+            progress(share);
+            None
+        } else if let Ok(buffer) = field(data, "city").dyn_into::<js_sys::ArrayBuffer>() {
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            Some(City::from_bytes(&bytes).map_or_else(Outcome::Failed, |c| Outcome::Done(Box::new(c))))
+        } else {
+            Some(Outcome::Failed("the worker sent an unknown message".into()))
+        }
+    };
+    launch(&city_fields(config), read, done)
+}
+
+/// Starts a lab run for `state` (its city, fidelity and design) in a new worker. `progress`
+/// gets the report so far; `done` gets the complete one, once.
+pub fn spawn_lab(
+    state: &AppState,
+    config: LabConfig,
+    protected: bool,
+    progress: impl Fn(DuelReport) + 'static,
+    done: impl FnOnce(Outcome<DuelReport>) + 'static,
+) -> Result<Job, String> {
+    let settings = serde_json::to_string(&config).map_err(|e| e.to_string())?;
+    let mut fields = city_fields(state.city);
+    fields.extend([
+        ("lab", JsValue::TRUE),
+        ("state", JsValue::from_str(&state.to_query())),
+        ("config", JsValue::from_str(&settings)),
+        ("protected", JsValue::from_bool(protected)),
+    ]);
+    let parse = |json: &str| serde_json::from_str::<DuelReport>(json).map_err(|e| format!("the worker's lab report did not read back: {e}"));
+    let read = move |data: &JsValue| {
+        if let Some(json) = field(data, "labProgress").as_string() {
+            if let Ok(report) = parse(&json) {
+                progress(report);
+            }
+            None
+        } else if let Some(json) = field(data, "report").as_string() {
+            Some(parse(&json).map_or_else(Outcome::Failed, Outcome::Done))
+        } else {
+            Some(Outcome::Failed("the worker sent an unknown message".into()))
+        }
+    };
+    launch(&fields, read, done)
 }

@@ -21,10 +21,12 @@
 //! # Ok::<(), within500_engine::ConfigError>(())
 //! ```
 
+mod duel;
 mod probe;
 mod reconstruct;
 mod strategies;
 
+pub use duel::{private_target, tradeoff_targets, Duel, DuelReport, TradeoffPoint};
 pub use probe::{CellReply, Displayed, Probe, Reply, Sighting, Target};
 pub use reconstruct::{DensityMap, REGION_M};
 pub use strategies::Directory;
@@ -32,14 +34,14 @@ pub(crate) use strategies::city_cells;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::city::City;
 use crate::designs::{CellHash, DesignKind, PrivateProximity};
 use crate::geo::{LatLng, LocalFrame};
 
 /// The attackers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AttackerKind {
     /// Walks a route, asking as it goes, and records every answer.
     Walker,
@@ -139,7 +141,7 @@ impl AttackerKind {
 }
 
 /// Why an attacker does not apply to a design.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NotApplicable {
     /// The dictionary attacker needs the private proximity test's hashed cells.
     NeedsProximity,
@@ -162,7 +164,7 @@ impl NotApplicable {
 }
 
 /// How an attack runs.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LabConfig {
     /// The attacker.
     pub attacker: AttackerKind,
@@ -179,7 +181,7 @@ pub struct LabConfig {
 }
 
 /// One target's outcome, for drawing estimates against the truth.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The listed person.
     pub person: u32,
@@ -190,7 +192,7 @@ pub struct Outcome {
 }
 
 /// What an attack achieved against one design, beside the two reference lines of the same run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// The design attacked.
     pub design: DesignKind,

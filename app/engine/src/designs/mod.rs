@@ -19,7 +19,7 @@ pub use dp::{sample_discrete_laplace, DpAnswer, DpCount, DpRefusal, Epsilon, Eps
 pub use exposed::{Exposed, ExposedAnswer, ExposedEntry, Fidelity, WarningLevel};
 pub use proximity::{PROXIMITY_RESOLUTION, CellHash, PrivateProximity, ProximityAnswer, ProximityError, Token};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::geo::LatLng;
 
@@ -47,7 +47,7 @@ pub struct Query {
 }
 
 /// The designs by name, with the one-line statements the app shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DesignKind {
     /// The deployed map.
     Exposed,

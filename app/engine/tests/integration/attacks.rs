@@ -80,3 +80,44 @@ fn lab_runs_are_reproducible() {
     let t = Target::Blur { epsilon_per_m: 0.004, protected: true };
     assert_eq!(run_lab(city, &config(AttackerKind::Oracle, 20, 9), &t), run_lab(city, &config(AttackerKind::Oracle, 20, 9), &t));
 }
+
+/// The lab panel's duel (both panes, then the sweep) gives each side exactly what the command
+/// line's `run_lab` gives for the same design, and its sweep carries the reference lines of
+/// its own runs; the report survives the trip through JSON to the page.
+#[test]
+fn the_duel_gives_what_run_lab_gives_and_reads_back_from_json() {
+    use within500_engine::{private_target, AppState, DesignKind, Duel, DuelReport};
+    let city = shared_city();
+    let state = AppState { design: DesignKind::DpRelease, ..AppState::default() };
+    let mut c = config(AttackerKind::Oracle, 40, 5);
+    c.targets = 40;
+    let mut duel = Duel::new(city, &state, c, true);
+    let mut steps = 0;
+    while !duel.done() {
+        duel.step(city, 7);
+        steps += 1;
+        let p = duel.report(city).progress;
+        assert!((0.0..=1.0).contains(&p), "progress {p}");
+    }
+    assert!(steps > 2, "the duel runs in slices ({steps} steps)");
+    let report = duel.report(city);
+    assert!(report.complete);
+    let exposed = run_lab(city, &c, &Target::Exposed(state.fidelity));
+    let private = run_lab(city, &c, &private_target(city, &state, true).expect("dp has a target"));
+    assert!(report.exposed.clone().expect("ran").expect("applies") == exposed, "the deployed side differs from run_lab");
+    assert!(report.private.clone().expect("ran").expect("applies") == private, "the design's side differs from run_lab");
+    assert_eq!(report.tradeoff.len(), 6, "one point per ε");
+    for p in &report.tradeoff {
+        assert!(p.baseline_located_50m <= p.ideal_located_50m, "{p:?}");
+    }
+    let json = serde_json::to_string(&report).expect("serialises");
+    let back: DuelReport = serde_json::from_str(&json).expect("reads back");
+    assert!(back == report, "the report changes through JSON");
+    // The proximity test: only the dictionary attacker applies, on the private side.
+    let psi = AppState { design: DesignKind::PrivateProximity, ..AppState::default() };
+    let d = Duel::new(city, &psi, config(AttackerKind::Dictionary, 1, 5), true);
+    assert!(d.done(), "the dictionary has no slices: one computation when reported");
+    let r = d.report(city);
+    assert!(r.exposed.expect("known").is_err(), "the deployed map has no hashed cells");
+    assert!(r.private.expect("ran").expect("applies").reversed_share.is_some());
+}

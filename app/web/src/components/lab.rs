@@ -6,13 +6,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use within500_engine::{
-    dictionary_attack, key_seed, AppState, AttackerKind, City, DesignKind, LabConfig, LabRun, Metrics, Target,
-};
+use within500_engine::{AppState, AttackerKind, Duel, DuelReport, LabConfig, Metrics, TradeoffPoint};
 
 use crate::i18n::{td_string, Locale};
-use crate::model::aggregate_for;
 use crate::use_ctx;
+use crate::worker;
 
 /// Why an attacker does not apply to one side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,8 +75,8 @@ pub struct LabResult {
     pub exposed: Result<Metrics, NotApplicable>,
     /// Against the privacy-preserving design, or why it does not apply.
     pub private: Result<Metrics, NotApplicable>,
-    /// Privacy against utility for the chosen design: (parameter, attacker median error, count error).
-    pub tradeoff: Vec<(String, Option<f64>, Option<f64>)>,
+    /// Privacy against utility for the chosen design: one point per parameter value.
+    pub tradeoff: Vec<TradeoffPoint>,
     /// Milliseconds the run took (so far, while running).
     pub elapsed_ms: f64,
     /// Whether the run has finished (the table and map update live while it runs).
@@ -87,48 +85,67 @@ pub struct LabResult {
     pub config: LabConfig,
 }
 
-/// Targets attacked per slice of work between frames.
-const SLICE: usize = 20;
+/// Targets attacked per slice of work between frames, when the lab runs on the page.
+const SLICE: usize = 1;
 
-fn private_target(city: &City, s: &AppState, protected: bool) -> Option<Target> {
-    match s.design {
-        DesignKind::Aggregate => Some(Target::Aggregate(aggregate_for(city, s.k))),
-        DesignKind::DpRelease => Some(Target::DpRelease(within500_engine::DpRelease::publish(city, s.epsilon))),
-        DesignKind::DpSession => Some(Target::DpSession { epsilon: s.epsilon, budget: s.budget, protected }),
-        DesignKind::Blur => Some(Target::Blur { epsilon_per_m: s.blur_epsilon, protected }),
-        DesignKind::PrivateProximity | DesignKind::Exposed => None,
+fn side(m: Option<Result<Metrics, within500_engine::NotApplicable>>, deployed: bool) -> Result<Metrics, NotApplicable> {
+    match m {
+        None => Err(NotApplicable::NotRun),
+        Some(Ok(m)) => Ok(m),
+        Some(Err(within500_engine::NotApplicable::NeedsProximity)) if deployed => Err(NotApplicable::NoHashes),
+        Some(Err(why)) => Err(why.into()),
     }
 }
 
-/// A quick sweep of the design's parameter on the first 50 targets: attacker error and the
-/// legitimate user's count error, side by side.
-fn tradeoff(city: &City, s: &AppState, config: LabConfig, protected: bool) -> Vec<(String, Option<f64>, Option<f64>)> {
-    if !config.attacker.budget_per_target() {
-        return Vec::new();
+impl LabResult {
+    /// The page's view of a lab report, `elapsed_ms` after the run started.
+    #[must_use]
+    pub fn from_report(r: DuelReport, elapsed_ms: f64) -> Self {
+        Self {
+            exposed: side(r.exposed, true),
+            private: side(r.private, false),
+            tradeoff: r.tradeoff,
+            elapsed_ms,
+            complete: r.complete,
+            config: r.config,
+        }
     }
-    let targets: Vec<u32> = city.listings().iter().take(50).map(|l| l.person).collect();
-    let variants: Vec<(String, AppState)> = match s.design {
-        DesignKind::Aggregate => [2u32, 3, 5, 10, 20].iter().map(|&k| (format!("k={k}"), AppState { k, ..s.clone() })).collect(),
-        DesignKind::DpRelease | DesignKind::DpSession => [100_000u64, 300_000, 1_000_000, 3_000_000, 10_000_000]
-            .iter()
-            .map(|&e| (format!("ε={}", e as f64 / 1e6), AppState { epsilon: within500_engine::Epsilon::from_micros(e), ..s.clone() }))
-            .collect(),
-        DesignKind::Blur => [0.001, 0.002, 0.004, 0.01, 0.02]
-            .iter()
-            .map(|&b| (format!("ε={b}/m"), AppState { blur_epsilon: b, ..s.clone() }))
-            .collect(),
-        _ => Vec::new(),
+}
+
+/// Runs the duel on the page, a slice between frames: what the lab does where no worker can
+/// start.
+fn run_on_page(
+    loaded: Rc<crate::model::Loaded>,
+    duel: Rc<RefCell<(Duel, f64)>>,
+    t0: f64,
+    progress: RwSignal<Option<f64>>,
+    stop: StoredValue<bool>,
+    lab: RwSignal<Option<LabResult>, LocalStorage>,
+) {
+    if stop.get_value() {
+        progress.set(None);
+        return;
+    }
+    let done = {
+        let mut j = duel.borrow_mut();
+        let (d, shown) = &mut *j;
+        d.step(&loaded.city, SLICE);
+        progress.set(Some(d.progress()));
+        let now = crate::now_ms();
+        let done = d.done();
+        // Show the estimates so far four times a second: redrawing after every slice would
+        // slow the run down.
+        if done || now - *shown > 250.0 {
+            *shown = now;
+            lab.set(Some(LabResult::from_report(d.report(&loaded.city), now - t0)));
+        }
+        done
     };
-    variants
-        .into_iter()
-        .filter_map(|(label, v)| {
-            let target = private_target(city, &v, protected)?;
-            let mut run = LabRun::on_targets(config, targets.clone());
-            run.step(city, &target, usize::MAX);
-            let m = run.metrics(&target);
-            Some((label, m.median_error_m, m.count_error))
-        })
-        .collect()
+    if done {
+        progress.set(None);
+    } else {
+        set_timeout(move || run_on_page(loaded, duel, t0, progress, stop, lab), Duration::ZERO);
+    }
 }
 
 fn pct(v: f64) -> String {
@@ -207,36 +224,60 @@ fn metrics_json(m: &Result<Metrics, NotApplicable>) -> serde_json::Value {
     }
 }
 
-/// A line chart of median error against questions per target, both designs.
+/// A log-scale position from 0 to 1 of `v` between `lo` and `hi`.
+fn log_share(v: f64, lo: f64, hi: f64) -> f64 {
+    if hi <= lo {
+        return 0.0;
+    }
+    ((v.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln())).clamp(0.0, 1.0)
+}
+
+/// A dashed horizontal reference line across a chart, labelled at its right end.
+fn reference_line(class: &'static str, y: f64, x0: f64, x1: f64, label: String) -> impl IntoView {
+    view! {
+        <line x1=x0 y1=y x2=x1 y2=y class=format!("ref {class}") />
+        <text x=x1 y=y - 3.0 class=format!("tick ref-label {class}") text-anchor="end">{label}</text>
+    }
+}
+
+/// A line chart of median error against questions per target (log axis), both designs, with
+/// the two reference lines of the same run: the start point alone and every nearby listed home
+/// known.
 #[component]
 fn ErrorChart(result: LabResult, l: Locale) -> impl IntoView {
     let (w, h, pad) = (460.0, 200.0, 36.0);
-    let curves: Vec<(&str, Vec<Option<f64>>)> = [("warm", &result.exposed), ("cool", &result.private)]
+    let sides: Vec<(&str, &Metrics)> = [("warm", &result.exposed), ("cool", &result.private)]
         .into_iter()
-        .filter_map(|(class, m)| m.as_ref().ok().map(|m| (class, m.error_curve.clone())))
-        .filter(|(_, c)| !c.is_empty())
+        .filter_map(|(class, m)| m.as_ref().ok().map(|m| (class, m)))
+        .filter(|(_, m)| !m.error_curve.is_empty())
         .collect();
-    let n = curves.iter().map(|c| c.1.len()).max().unwrap_or(0);
-    // An attacker that stops early (one question is all whole-cell counts allow) keeps its last
-    // estimate: extend its curve flat to the end.
-    let curves: Vec<(&str, Vec<Option<f64>>)> = curves
-        .into_iter()
-        .map(|(class, mut c)| {
-            let last = c.last().copied().flatten();
-            c.resize(n, last);
-            (class, c)
-        })
-        .collect();
-    let top = curves.iter().flat_map(|c| c.1.iter().flatten()).fold(10.0f64, |a, &b| a.max(b)).min(2_000.0);
-    let x = move |i: usize| pad + (w - 2.0 * pad) * (i as f64) / ((n.max(2) - 1) as f64);
+    let most = sides.iter().filter_map(|(_, m)| m.curve_at.last().copied()).max().unwrap_or(1).max(2);
+    let top = sides
+        .iter()
+        .flat_map(|(_, m)| m.error_curve.iter().flatten().copied().chain(m.baseline_median_error_m))
+        .fold(10.0f64, f64::max)
+        .min(2_000.0);
+    let x = move |q: u32| pad + (w - 2.0 * pad) * log_share(f64::from(q), 1.0, f64::from(most));
     let y = move |v: f64| h - pad - (h - 2.0 * pad) * (v.min(top) / top);
-    let lines = curves
-        .into_iter()
-        .map(|(class, c)| {
-            let pts: String = c.iter().enumerate().filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1} ", x(i), y(v)))).collect();
+    let lines = sides
+        .iter()
+        .map(|(class, m)| {
+            // An attacker that stops early keeps its last estimate: the curve runs flat to the end.
+            let mut pts: String = m.curve_at.iter().zip(&m.error_curve).filter_map(|(&q, v)| v.map(|v| format!("{:.1},{:.1} ", x(q), y(v)))).collect();
+            if let (Some(&q), Some(Some(v))) = (m.curve_at.last(), m.error_curve.last()) {
+                if q < most {
+                    pts.push_str(&format!("{:.1},{:.1}", x(most), y(*v)));
+                }
+            }
             view! { <polyline class=format!("curve {class}") points=pts fill="none" /> }
         })
         .collect_view();
+    // The reference lines are the same on both sides (the same start points and listed homes).
+    let refs = sides.first().map(|(_, m)| {
+        let base = m.baseline_median_error_m.map(|v| reference_line("grey", y(v), pad, w - pad, td_string!(l, ui.lab.ref_baseline).to_string()));
+        let ideal = m.ideal_median_error_m.map(|v| reference_line("ideal", y(v), pad, w - pad, td_string!(l, ui.lab.ref_ideal).to_string()));
+        view! { {base}{ideal} }
+    });
     view! {
         <figure class="chart" data-testid="error-chart">
             <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=td_string!(l, ui.lab.error_chart_label).to_string()>
@@ -244,7 +285,8 @@ fn ErrorChart(result: LabResult, l: Locale) -> impl IntoView {
                 <line x1=pad y1=pad x2=pad y2=h - pad class="axis" />
                 <text x=pad y=pad - 8.0 class="tick">{format!("{top:.0} m")}</text>
                 <text x=pad y=h - pad + 16.0 class="tick">"1"</text>
-                <text x=w - pad y=h - pad + 16.0 class="tick" text-anchor="end">{td_string!(l, ui.lab.n_questions, n = n).to_string()}</text>
+                <text x=w - pad y=h - pad + 16.0 class="tick" text-anchor="end">{td_string!(l, ui.lab.n_questions, n = most).to_string()}</text>
+                {refs}
                 {lines}
             </svg>
             <figcaption>{td_string!(l, ui.lab.error_chart_caption)}" "
@@ -253,27 +295,45 @@ fn ErrorChart(result: LabResult, l: Locale) -> impl IntoView {
     }
 }
 
-/// The privacy-utility chart: attacker error and the user's count error for each parameter value.
+/// The privacy-utility chart: attacker success (located within 50 m) and the user's count error
+/// for each parameter value, on a log axis of total ε per person where the design has one, with
+/// the reference lines of the same run.
 #[component]
-fn TradeoffChart(points: Vec<(String, Option<f64>, Option<f64>)>, l: Locale) -> impl IntoView {
-    let (w, h, pad) = (460.0, 180.0, 36.0);
+fn TradeoffChart(points: Vec<TradeoffPoint>, l: Locale) -> impl IntoView {
+    let (w, h, pad) = (460.0, 190.0, 36.0);
     let n = points.len();
-    let top_err = points.iter().filter_map(|p| p.1).fold(10.0f64, f64::max);
-    let top_cnt = points.iter().filter_map(|p| p.2).fold(1.0f64, f64::max);
-    let x = move |i: usize| pad + (w - 2.0 * pad) * (i as f64) / ((n.max(2) - 1) as f64);
-    let line = |vals: Vec<Option<f64>>, top: f64| -> String {
-        vals.iter().enumerate().filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1} ", x(i), h - pad - (h - 2.0 * pad) * v / top))).collect()
+    let eps: Vec<f64> = points.iter().filter_map(|p| p.epsilon_per_person).filter(|&e| e > 0.0).collect();
+    let log_axis = eps.len() == n && n >= 2;
+    let (lo, hi) = eps.iter().fold((f64::MAX, 0.0f64), |(a, b), &e| (a.min(e), b.max(e)));
+    let top_cnt = points.iter().filter_map(|p| p.count_error).fold(1.0f64, f64::max);
+    #[allow(clippy::cast_precision_loss)]
+    let x = move |i: usize, p: &TradeoffPoint| {
+        let share = match (log_axis, p.epsilon_per_person) {
+            (true, Some(e)) => log_share(e, lo, hi),
+            _ => i as f64 / (n.max(2) - 1) as f64,
+        };
+        pad + (w - 2.0 * pad) * share
     };
-    let err = line(points.iter().map(|p| p.1).collect(), top_err);
-    let cnt = line(points.iter().map(|p| p.2).collect(), top_cnt);
-    let labels = points.iter().enumerate().map(|(i, p)| view! { <text x=x(i) y=h - pad + 16.0 class="tick" text-anchor="middle">{p.0.clone()}</text> }).collect_view();
+    let y = move |share: f64| h - pad - (h - 2.0 * pad) * share.clamp(0.0, 1.0);
+    let line = |f: &dyn Fn(&TradeoffPoint) -> Option<f64>| -> String {
+        points.iter().enumerate().filter_map(|(i, p)| f(p).map(|v| format!("{:.1},{:.1} ", x(i, p), y(v)))).collect()
+    };
+    let located = line(&|p| Some(p.located_50m));
+    let baseline = line(&|p| Some(p.baseline_located_50m));
+    let ideal = line(&|p| Some(p.ideal_located_50m));
+    let cnt = line(&|p| p.count_error.map(|c| c / top_cnt));
+    let labels = points.iter().enumerate().map(|(i, p)| view! { <text x=x(i, p) y=h - pad + 16.0 class="tick" text-anchor="middle">{p.label.clone()}</text> }).collect_view();
+    let axis = if log_axis { td_string!(l, ui.lab.tradeoff_axis_eps).to_string() } else { String::new() };
     view! {
-        <figure class="chart" data-testid="tradeoff-chart">
+        <figure class="chart" data-testid="tradeoff-chart" data-log-axis=log_axis.to_string()>
             <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=td_string!(l, ui.lab.tradeoff_label).to_string()>
                 <line x1=pad y1=h - pad x2=w - pad y2=h - pad class="axis" />
-                <text x=pad y=pad - 8.0 class="tick cool-text">{td_string!(l, ui.lab.tradeoff_err, m = format!("{top_err:.0}")).to_string()}</text>
+                <text x=pad y=pad - 8.0 class="tick cool-text">{td_string!(l, ui.lab.tradeoff_err).to_string()}</text>
                 <text x=w - pad y=pad - 8.0 class="tick" text-anchor="end">{td_string!(l, ui.lab.tradeoff_count, n = format!("{top_cnt:.1}")).to_string()}</text>
-                <polyline class="curve cool" points=err fill="none" />
+                <text x=w / 2.0 y=h - 4.0 class="tick" text-anchor="middle">{axis}</text>
+                <polyline class="ref grey" points=baseline fill="none" />
+                <polyline class="ref ideal" points=ideal fill="none" />
+                <polyline class="curve cool" points=located fill="none" />
                 <polyline class="curve grey" points=cnt fill="none" />
                 {labels}
             </svg>
@@ -296,6 +356,9 @@ pub fn LabPanel() -> impl IntoView {
     let stop = StoredValue::new(false);
     let export_error = RwSignal::new(None::<String>);
 
+    // The worker running the lab; dropping it (Stop, a new run) terminates it.
+    let job: StoredValue<Option<worker::Job>, LocalStorage> = StoredValue::new_local(None);
+
     let start = move || {
         let Some(loaded) = c.loaded.get_untracked() else { return };
         let s = c.state.get_untracked();
@@ -306,81 +369,41 @@ pub fn LabPanel() -> impl IntoView {
         let config = LabConfig { attacker: chosen, budget: budget.get_untracked(), radius_m: s.radius_m, seed: s.city.seed, targets: sample };
         let protect = protected.get_untracked();
         stop.set_value(false);
+        job.set_value(None);
         progress.set(Some(0.0));
         c.lab.set(None);
         let t0 = crate::now_ms();
-        let exposed_target = config.attacker.applies_to(DesignKind::Exposed).ok().map(|()| Target::Exposed(s.fidelity));
-        let private = if config.attacker.applies_to(s.design).is_ok() { private_target(&loaded.city, &s, protect) } else { None };
-        let job = Rc::new(RefCell::new((LabRun::new(&loaded.city, config), LabRun::new(&loaded.city, config), t0)));
-        #[allow(clippy::too_many_arguments)]
-        fn pump(
-            job: Rc<RefCell<(LabRun, LabRun, f64)>>,
-            loaded: Rc<crate::model::Loaded>,
-            targets: Rc<(Option<Target>, Option<Target>)>,
-            s: AppState,
-            config: LabConfig,
-            protect: bool,
-            t0: f64,
-            progress: RwSignal<Option<f64>>,
-            stop: StoredValue<bool>,
-            lab: RwSignal<Option<LabResult>, LocalStorage>,
-        ) {
-            if stop.get_value() {
-                progress.set(None);
-                return;
-            }
-            let done = {
-                let mut j = job.borrow_mut();
-                let (a, b, shown_at) = &mut *j;
-                if let Some(t) = &targets.0 {
-                    a.step(&loaded.city, t, SLICE);
-                }
-                if let Some(t) = &targets.1 {
-                    b.step(&loaded.city, t, SLICE);
-                }
-                progress.set(Some((a.progress() + b.progress()) / 2.0));
-                let done = (targets.0.is_none() || a.done()) && (targets.1.is_none() || b.done());
-                let now = crate::now_ms();
-                if !done && now - *shown_at > 250.0 {
-                    // Show the estimates so far on the map and in the table while it runs, four
-                    // times a second: redrawing after every slice would slow the run down.
-                    *shown_at = now;
-                    lab.set(Some(LabResult {
-                        exposed: targets.0.as_ref().map(|t| a.metrics(t)).ok_or(NotApplicable::NotRun),
-                        private: targets.1.as_ref().map(|t| b.metrics(t)).ok_or(NotApplicable::NotRun),
-                        tradeoff: Vec::new(),
-                        elapsed_ms: crate::now_ms() - t0,
-                        complete: false,
-                        config,
-                    }));
-                }
-                done
-            };
-            if !done {
-                set_timeout(move || pump(job, loaded, targets, s, config, protect, t0, progress, stop, lab), Duration::ZERO);
-                return;
-            }
-            let j = job.borrow();
-            let exposed = match (&targets.0, config.attacker.applies_to(DesignKind::Exposed)) {
-                (Some(t), _) => Ok(j.0.metrics(t)),
-                (None, Err(within500_engine::NotApplicable::NeedsProximity)) => Err(NotApplicable::NoHashes),
-                (None, Err(why)) => Err(why.into()),
-                (None, Ok(())) => Err(NotApplicable::NotRun),
-            };
-            let private = match (&targets.1, s.design, config.attacker.applies_to(s.design)) {
-                (Some(t), _, _) => Ok(j.1.metrics(t)),
-                (None, DesignKind::PrivateProximity, Ok(())) => Ok(dictionary_attack(&loaded.city, s.hash, key_seed(s.city.seed))),
-                (None, _, Err(why)) => Err(why.into()),
-                (None, _, Ok(())) => Err(NotApplicable::NotRun),
-            };
-            let tradeoff = tradeoff(&loaded.city, &s, config, protect);
-            let result = LabResult { exposed, private, tradeoff, elapsed_ms: crate::now_ms() - t0, complete: true, config };
-            progress.set(None);
-            lab.set(Some(result));
-        }
-        let targets = Rc::new((exposed_target, private));
         let lab = c.lab;
-        set_timeout(move || pump(job, loaded, targets, s, config, protect, t0, progress, stop, lab), Duration::ZERO);
+        let on_page = move || {
+            let duel = Duel::new(&loaded.city, &s, config, protect);
+            let duel = Rc::new(RefCell::new((duel, t0)));
+            set_timeout(move || run_on_page(loaded, duel, t0, progress, stop, lab), Duration::ZERO);
+        };
+        let shown = move |report: DuelReport| {
+            if !stop.get_value() {
+                progress.set(Some(report.progress));
+                lab.set(Some(LabResult::from_report(report, crate::now_ms() - t0)));
+            }
+        };
+        let fallback = on_page.clone();
+        let done = move |outcome: worker::Outcome<DuelReport>| {
+            job.set_value(None);
+            match outcome {
+                worker::Outcome::Done(report) => {
+                    progress.set(None);
+                    lab.set(Some(LabResult::from_report(report, crate::now_ms() - t0)));
+                }
+                worker::Outcome::Failed(e) => {
+                    progress.set(None);
+                    export_error.set(Some(td_string!(l, ui.lab.failed, error = e).to_string()));
+                }
+                worker::Outcome::Unavailable(_) => fallback(),
+            }
+        };
+        match worker::spawn_lab(&c.state.get_untracked(), config, protect, shown, done) {
+            Ok(j) => job.set_value(Some(j)),
+            Err(_) => on_page(),
+        }
     };
 
     // A story step asks for a run: set the controls to it and run once the city is ready.
@@ -393,6 +416,7 @@ pub fn LabPanel() -> impl IntoView {
         budget.set(req.budget);
         protected.set(req.protected);
         stop.set_value(true);
+        job.set_value(None);
         c.lab_request.set(None);
         set_timeout(start, Duration::ZERO);
     });
@@ -447,7 +471,7 @@ pub fn LabPanel() -> impl IntoView {
                     <label for="lab-protected">{td_string!(l, ui.lab.protected)}</label>
                 </span>
                 <button type="button" data-testid="lab-run" on:click=move |_| start() disabled=move || progress.get().is_some() || c.loaded.get().is_none()>{td_string!(l, ui.lab.run)}</button>
-                <button type="button" on:click=move |_| stop.set_value(true) disabled=move || progress.get().is_none()>{td_string!(l, ui.lab.stop)}</button>
+                <button type="button" on:click=move |_| { stop.set_value(true); job.set_value(None); progress.set(None); } disabled=move || progress.get().is_none()>{td_string!(l, ui.lab.stop)}</button>
             </div>
             {move || budget_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             {move || progress.get().map(|p| view! {
