@@ -40,18 +40,62 @@ test('the oracle attacker in the app matches the command line, for both panes', 
   await page.press('[data-testid=lab-budget]', 'Enter');
   await page.click('[data-testid=lab-run]');
   await page.waitForSelector('[data-testid=lab-table][data-complete=true]', { timeout: 60000 });
-  await page.waitForSelector('[data-testid=error-chart] polyline');
-  await page.waitForSelector('[data-testid=tradeoff-chart] polyline');
+  // A flat line has no height, so Playwright never calls it visible: attached is enough.
+  await page.waitForSelector('[data-testid=error-chart] polyline.curve', { state: 'attached' });
+  await page.waitForSelector('[data-testid=tradeoff-chart] polyline.curve', { state: 'attached' });
   const base = ['--seed', '7', '--people', '20000', '--attacker', 'oracle', '--budget', '40'];
   same(await table(page, 'exposed'), attack([...base, '--design', 'exposed']), 'exposed');
   same(await table(page, 'private'), attack([...base, '--design', 'aggregate', '--k', '5']), 'aggregate');
   const json = JSON.parse(await page.textContent('[data-testid=lab-json]'));
   assert.equal(json.synthetic, true);
   assert.ok(json.exposed.located_50m >= 0.9);
-  assert.ok(json.private.median_error_m > 200);
+  // Both sides attack the same people from the same start points: the same reference lines,
+  // and the aggregate stays far below the deployed list.
+  assert.equal(json.private.baseline_located_50m, json.exposed.baseline_located_50m);
+  assert.ok(json.private.located_50m < json.exposed.located_50m - 0.5, `aggregate ${json.private.located_50m}`);
   fs.mkdirSync(shots, { recursive: true });
   await page.locator('section.lab').screenshot({ path: path.join(shots, 'lab.png') });
   await page.screenshot({ path: path.join(shots, 'lab-map.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+const SET_KEYS = ['homes_recovered_1m', 'homes_recovered_10m', 'homes_recovered_50m', 'baseline_located_50m', 'ideal_located_50m', 'sessions_used', 'epsilon_per_person'];
+
+test('reconstruction against the DP release on 100 listed people matches the command line, off the page\'s thread', async () => {
+  const { page, context, errors } = await open(env.browser, env.server.url, '?seed=7&people=100000&design=dp&eps=1');
+  await page.selectOption('[data-testid=attacker]', 'reconstruct');
+  await page.fill('[data-testid=lab-budget]', '30000');
+  await page.press('[data-testid=lab-budget]', 'Enter');
+  await page.click('[data-testid=lab-run]');
+  await page.waitForSelector('[data-testid=lab-table][data-complete=true]', { timeout: 120000 });
+  const cliOut = attack(['--seed', '7', '--people', '100000', '--attacker', 'reconstruct', '--budget', '30000', '--targets', '100', '--design', 'dp', '--epsilon-total', '1']);
+  const app = await table(page, 'private');
+  same(app, cliOut, 'dp release');
+  for (const k of SET_KEYS) assert.ok(Math.abs(Number(app[k]) - cliOut[k]) <= 1e-9 * Math.max(1, Math.abs(cliOut[k])), `${k}: app ${app[k]} vs CLI ${cliOut[k]}`);
+  assert.equal(cliOut.targets, 100);
+  // The sweep over total ε is drawn on a log axis with both reference lines.
+  assert.equal(await page.getAttribute('[data-testid=tradeoff-chart]', 'data-log-axis'), 'true');
+  assert.equal(await page.locator('[data-testid=tradeoff-chart] polyline.ref').count(), 2);
+  await page.locator('section.lab').screenshot({ path: path.join(shots, 'lab-reconstruct.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a long attack runs in a worker: the page shows progress and answers the keyboard meanwhile', async () => {
+  const { page, context, errors } = await open(env.browser, env.server.url, '?seed=7&people=20000&design=dp-session&eps=1&budget=10');
+  await page.selectOption('[data-testid=attacker]', 'reconstruct');
+  await page.click('[data-testid=lab-run]');
+  await page.waitForSelector('.lab progress');
+  const lng = new URL(page.url()).searchParams.get('lng');
+  await page.focus('canvas.map');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.waitForFunction((l) => new URL(location.href).searchParams.get('lng') !== l, lng);
+  const complete = await page.evaluate(() => document.querySelector('[data-testid=lab-table]')?.dataset.complete ?? 'not shown yet');
+  assert.notEqual(complete, 'true', 'the page moved while the attack was still running');
+  assert.ok(await page.isVisible('.lab progress'));
+  await page.getByRole('button', { name: /^Stop$/ }).click();
+  await page.waitForSelector('.lab progress', { state: 'detached' });
   assert.deepEqual(errors, []);
   await context.close();
 });

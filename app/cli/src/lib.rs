@@ -250,6 +250,12 @@ pub enum Command {
     /// public answer. {"lat":..,"lng":..,"radius":..} asks; {"new_session":true} starts a new
     /// session; {"wait_s":N} moves the simulated clock (blur); a bad line gets {"error":".."}.
     Ask(Box<AskArgs>),
+    /// Run the published attacks again (Polakis et al., Momo, Location Guard, WeChat Nearby) on
+    /// the city; print the lab's figures as JSON, to set beside the published ones.
+    Replicate {
+        #[command(flatten)]
+        city: CityArgs,
+    },
     /// Print the SHA-256 fingerprint of a city: equal fingerprints mean identical cities.
     Fingerprint {
         #[command(flatten)]
@@ -347,6 +353,15 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Query(args) => query::run(&args),
         Command::Attack(args) => attack::run(&args),
         Command::Ask(args) => ask::run(&args),
+        Command::Replicate { city } => {
+            let c = city.generate()?;
+            let mut out = serde_json::to_value(within500_engine::replications(&c, city.seed)).map_err(|e| e.to_string())?;
+            out["synthetic"] = true.into();
+            out["seed"] = city.seed.into();
+            out["people"] = city.people.into();
+            println!("{out}");
+            Ok(())
+        }
         Command::Fingerprint { city } => {
             println!("{}", city.generate()?.fingerprint());
             Ok(())

@@ -235,3 +235,22 @@ fn ask_answers_every_kind_of_line_and_names_what_is_wrong() {
     assert_eq!(out[1]["waited_s"], 1800);
     assert!(out[2]["answer"]["epsilon_per_day"].as_f64().unwrap() > 0.0);
 }
+
+/// `replicate` reruns the published attacks: the oracle and trilateration against the deployed
+/// list locate more than the blurred design's averages allow, and Location Guard's cache caps
+/// averaging (a day of questions with it is worse than the same day without it).
+#[test]
+fn replicate_prints_the_published_attacks_figures() {
+    let r = json(&["replicate", "--seed", "3", "--people", "20000"]);
+    assert_eq!(r["synthetic"], true);
+    assert!(r["targets"].as_u64().expect("targets") > 100);
+    let share = |k: &str| r[k].as_f64().unwrap_or_else(|| panic!("{k} missing"));
+    // Four questions a ray (Momo's 12) locate fewer people than forty.
+    assert!(share("momo_within_40m") <= share("oracle_within_15m").max(share("oracle_within_5m")) + 1e-9);
+    let rms = |list: &str, n: u64| {
+        r[list].as_array().expect("list").iter().find(|x| x["reports"].as_u64() == Some(n)).and_then(|x| x["rms_m"].as_f64()).expect("figure")
+    };
+    assert!(rms("blur_with_cache", 1_440) > 3.0 * rms("blur_without_cache", 1_440), "{r}");
+    assert!(rms("blur_without_cache", 336) < rms("blur_without_cache", 48));
+    refused(&["replicate", "--people", "12"], "--people");
+}

@@ -48,7 +48,7 @@ mod state;
 mod story;
 
 pub use attacks::{
-    dictionary_attack, private_target, run_lab, sample_targets, tradeoff_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed, Duel, DuelReport,
+    dictionary_attack, private_target, replications, run_lab, AveragedBlur, Replications, LOCATION_GUARD_MEDIUM, sample_targets, tradeoff_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed, Duel, DuelReport,
     LabConfig, LabRun, Metrics, NotApplicable, Outcome, Probe, Reply, Sighting, Target, TradeoffPoint, REGION_M,
 };
 pub use city::{

@@ -5,6 +5,7 @@
 //! set-up themselves. Tools already present at the pinned version are not installed again.
 
 mod benchweb;
+mod figures;
 mod serve;
 mod site;
 mod tools;
@@ -37,6 +38,10 @@ enum Task {
     Dist,
     /// Measure the radius query natively and the site's size and speed in Chromium; JSON lines.
     Bench,
+    /// Measure every row of the README's attack table and the replications of published attacks
+    /// (seed 7, 100 000 people) and rewrite them in README.md, docs/attack-table.json and the
+    /// lab's replication table.
+    AttackTable,
     /// Build the city-generating Web Worker into `target/worker/` (Trunk runs this before each
     /// build, and copies the folder into the site).
     Worker,
@@ -125,6 +130,7 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::Dist => tools::ensure_build_tools().and_then(|()| site::build()),
         Task::Bench => bench(),
+        Task::AttackTable => figures::attack_tables(),
         Task::Worker => tools::ensure_build_tools().and_then(|()| site::build_worker()),
         Task::BenchWeb { people, queries, json } => {
             let list: Vec<String> = people.iter().map(u32::to_string).collect();

@@ -24,11 +24,13 @@
 mod duel;
 mod probe;
 mod reconstruct;
+mod replicate;
 mod strategies;
 
 pub use duel::{private_target, tradeoff_targets, Duel, DuelReport, TradeoffPoint};
 pub use probe::{CellReply, Displayed, Probe, Reply, Sighting, Target};
 pub use reconstruct::{DensityMap, REGION_M};
+pub use replicate::{replications, AveragedBlur, Replications, LOCATION_GUARD_MEDIUM};
 pub use strategies::Directory;
 pub(crate) use strategies::city_cells;
 
