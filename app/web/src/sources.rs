@@ -95,6 +95,16 @@ pub const SOURCES: &[Source] = &[
         url: None,
     },
     Source {
+        id: "dinur_nissim_2003",
+        citation: "Dinur and Nissim, “Revealing Information while Preserving Privacy”, ACM PODS 2003",
+        url: None,
+    },
+    Source {
+        id: "chatzikokolakis_2014",
+        citation: "Chatzikokolakis et al., on repeated geo-indistinguishable reports and their quick loss of privacy, PETS 2014",
+        url: None,
+    },
+    Source {
         id: "mironov_2012",
         citation: "Mironov, “On Significance of the Least Significant Bits for Differential Privacy”, ACM CCS 2012",
         url: None,
@@ -142,8 +152,8 @@ pub fn step_sources(step: u8) -> &'static [&'static str] {
         5 => &["technode_2019", "ohrh_2019"],
         6 => &["h3", "pathcheck_gps", "narayanan_2011"],
         7 => &["gruteser_2003"],
-        8 => &["mironov_2012", "andres_2013", "location_guard"],
-        9 => &["desfontaines_dp", "location_guard"],
+        8 => &["dinur_nissim_2003", "mironov_2012"],
+        9 => &["desfontaines_dp", "andres_2013", "location_guard", "chatzikokolakis_2014"],
         10 => &["cyd_2013", "bi_2017", "reuters_2016", "abc_2019", "verge_2017", "ohrh_2019", "us_guidance_2020"],
         _ => &[],
     }

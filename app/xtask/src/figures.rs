@@ -21,6 +21,8 @@ const ROWS: &[(&str, &str)] = &[
     ("dictionary vs plain-hashed cells", "--design psi --psi-hash plain --attacker dictionary"),
     ("dictionary vs keyed (HMAC) cells", "--design psi --psi-hash keyed --attacker dictionary"),
     ("oracle vs aggregate, k = 5", "--design aggregate --k 5 --attacker oracle --budget 40"),
+    ("release-diff vs aggregate, k = 5, also published at two coarser resolutions", "--design aggregate --k 5 --attacker release-diff"),
+    ("release-diff vs aggregate, k = 2, the same", "--design aggregate --k 2 --attacker release-diff"),
     ("reconstruct vs aggregate, k = 5 (100 targets)", "--design aggregate --k 5 --attacker reconstruct --targets 100"),
     ("reconstruct vs DP release, total ε = 1 (100 targets)", "--design dp --epsilon-total 1 --attacker reconstruct --targets 100"),
     ("reconstruct vs DP release, total ε = 100 (100 targets)", "--design dp --epsilon-total 100 --attacker reconstruct --targets 100"),
@@ -86,6 +88,9 @@ fn attack_table(rows: &[(String, Value)]) -> String {
         }
         if dictionary {
             located = format!("{located} ({} of cells reversed)", pct(&m["reversed_share"]));
+        }
+        if m["attacker"] == "release-diff" {
+            located = format!("{located} ({} of the counts k hides revealed)", pct(&m["suppressed_revealed"]));
         }
         t.push_str(&format!(
             "| {label} | {located} | {} | {} | {rebuilt} | {} | {} | {} | {} | {} |\n",

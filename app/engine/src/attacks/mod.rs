@@ -39,7 +39,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::city::City;
-use crate::designs::{CellHash, DesignKind, PrivateProximity};
+use crate::designs::{Aggregate, CellHash, DesignKind, PrivateProximity};
 use crate::geo::{LatLng, LocalFrame};
 
 /// The attackers.
@@ -66,11 +66,14 @@ pub enum AttackerKind {
     Replay,
     /// The most likely home given what is public (start, density map) and any released cells.
     Bayes,
+    /// Differences the aggregate table with the same table at the parent resolution: a parent's
+    /// count minus its shown children reveals the suppressed ones.
+    ReleaseDiff,
 }
 
 impl AttackerKind {
     /// Every attacker.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Walker,
         Self::Trilateration,
         Self::Oracle,
@@ -81,6 +84,7 @@ impl AttackerKind {
         Self::Scan,
         Self::Replay,
         Self::Bayes,
+        Self::ReleaseDiff,
     ];
 
     /// The name used on the command line and in URLs.
@@ -97,6 +101,7 @@ impl AttackerKind {
             Self::Scan => "scan",
             Self::Replay => "replay",
             Self::Bayes => "bayes",
+            Self::ReleaseDiff => "release-diff",
         }
     }
 
@@ -109,7 +114,7 @@ impl AttackerKind {
     /// Whether the budget counts questions per target (else in total, for a route).
     #[must_use]
     pub fn budget_per_target(self) -> bool {
-        !matches!(self, Self::Walker | Self::Linkage | Self::Dictionary)
+        !matches!(self, Self::Walker | Self::Linkage | Self::Dictionary | Self::ReleaseDiff)
     }
 
     /// The budget an attacker gets unless told otherwise: questions per target, or in total for
@@ -121,6 +126,7 @@ impl AttackerKind {
             Self::Replay => 2_000,
             Self::Scan => 200,
             Self::Walker | Self::Linkage => 400,
+            Self::ReleaseDiff => 2,
             _ => 40,
         }
     }
@@ -137,6 +143,8 @@ impl AttackerKind {
             (_, DesignKind::PrivateProximity) => Err(NotApplicable::OnlyDictionary),
             (Self::Replay, DesignKind::DpSession) => Ok(()),
             (Self::Replay, _) => Err(NotApplicable::NoSessionNoise),
+            (Self::ReleaseDiff, DesignKind::Aggregate) => Ok(()),
+            (Self::ReleaseDiff, _) => Err(NotApplicable::NeedsAggregate),
             _ => Ok(()),
         }
     }
@@ -151,6 +159,8 @@ pub enum NotApplicable {
     OnlyDictionary,
     /// Replay needs noise drawn per session (the per-question DP count).
     NoSessionNoise,
+    /// Differencing releases needs the aggregate table.
+    NeedsAggregate,
 }
 
 impl NotApplicable {
@@ -161,6 +171,7 @@ impl NotApplicable {
             Self::NeedsProximity => "the dictionary attacker reverses hashed cells, which only the proximity test uses (--design psi)",
             Self::OnlyDictionary => "the proximity test answers one creditor about their own debtor: only the dictionary attacker applies",
             Self::NoSessionNoise => "replay calibrates noise drawn per session, which only dp-session has",
+            Self::NeedsAggregate => "release-diff differences the aggregate table at two resolutions (--design aggregate)",
         }
     }
 }
@@ -250,6 +261,9 @@ pub struct Metrics {
     pub count_error: Option<f64>,
     /// Share of hashed cells reversed (dictionary attacker); `None` for other attackers.
     pub reversed_share: Option<f64>,
+    /// Share of the cells that k protects (1 to k − 1 listed people) whose exact count
+    /// differencing two releases reveals (release-diff attacker); `None` for other attackers.
+    pub suppressed_revealed: Option<f64>,
     /// Questions per target at which [`Metrics::error_curve`] is given.
     pub curve_at: Vec<u32>,
     /// Median error (m) after `curve_at[i]` questions per target: the chart's curve.
@@ -371,6 +385,7 @@ pub struct LabRun {
     reidentified: u32,
     households_exposed: u32,
     recent_queries: Vec<LatLng>,
+    suppressed_revealed: Option<f64>,
 }
 
 /// How many of the latest question positions a run keeps for drawing.
@@ -408,6 +423,7 @@ impl LabRun {
             reidentified: 0,
             households_exposed: 0,
             recent_queries: Vec::new(),
+            suppressed_revealed: None,
         }
     }
 
@@ -478,7 +494,9 @@ impl LabRun {
                 AttackerKind::Scan => split(reconstruct::scan(&mut probe, start, budget, &density)),
                 AttackerKind::Replay => split(reconstruct::replay(&mut probe, start, budget)),
                 AttackerKind::Bayes => split(reconstruct::bayes(&mut probe, start, &density)),
-                AttackerKind::Walker | AttackerKind::Linkage | AttackerKind::Dictionary => unreachable!("route attackers and the dictionary run whole"),
+                AttackerKind::Walker | AttackerKind::Linkage | AttackerKind::Dictionary | AttackerKind::ReleaseDiff => {
+                    unreachable!("route attackers, the dictionary and release-diff run whole")
+                }
             };
             let estimate = history.last().and_then(|h| h.1);
             let homes: Vec<LatLng> = homes.unwrap_or_else(|| estimate.into_iter().collect());
@@ -507,6 +525,12 @@ impl LabRun {
 
     /// The walker and linkage routes.
     fn route_attack(&mut self, city: &City, target: &Target) {
+        if self.config.attacker == AttackerKind::ReleaseDiff {
+            if let Target::Aggregate(table) = target {
+                self.release_diff(city, table);
+            }
+            return;
+        }
         let mut probe = Probe::new(city, target, self.config.radius_m, self.config.seed ^ 0x5EED);
         probe.remember_sightings();
         let seen = strategies::walk(&mut probe, self.config.budget, &mut self.rng);
@@ -609,11 +633,107 @@ impl LabRun {
                 (self.count_error.1 > 0).then(|| self.count_error.0 / f64::from(self.count_error.1))
             },
             reversed_share: None,
+            suppressed_revealed: self.suppressed_revealed,
             curve_at,
             error_curve,
             outcomes: self.outcomes.clone(),
             recent_queries: self.recent_queries.clone(),
         }
+    }
+}
+
+impl LabRun {
+    /// The differencing attack: the operator also publishes the same table at the two coarser
+    /// resolutions (as district totals would be). The attacker knows every shown count, that a
+    /// suppressed one lies between 0 and k − 1, and that a cell holds the sum of its children,
+    /// and propagates: a parent minus its known children leaves the unknown ones' sum, which
+    /// settles them when one is unknown, when it is 0, or when it is k − 1 for each; a parent
+    /// whose children are all known becomes known. Repeated until nothing changes.
+    fn release_diff(&mut self, city: &City, table: &Aggregate) {
+        let fine = table.resolution();
+        let levels: Vec<h3o::Resolution> = [fine.pred().and_then(h3o::Resolution::pred), fine.pred(), Some(fine)].into_iter().flatten().collect();
+        // The releases, published by the operator (which reads the city as `Directory` does);
+        // the attacker reads only the tables.
+        let releases: Vec<Aggregate> = levels.iter().map(|&r| if r == fine { table.clone() } else { Aggregate::new(city, table.k(), r) }).collect();
+        let mut known: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
+        let mut cells_at: Vec<Vec<u64>> = Vec::new();
+        for (release, &res) in releases.iter().zip(&levels) {
+            let cells = city_cells(res);
+            for &c in &cells {
+                if let Some(n) = release.published(c) {
+                    known.insert(c, n);
+                }
+            }
+            cells_at.push(cells);
+        }
+        let top = table.k().saturating_sub(1);
+        for _ in 0..16 {
+            let mut changed = false;
+            for (level, &res) in levels.iter().enumerate().take(levels.len() - 1) {
+                let child_res = levels[level + 1];
+                let _ = res;
+                for &parent in &cells_at[level] {
+                    let Ok(p) = h3o::CellIndex::try_from(parent) else { continue };
+                    let children: Vec<u64> = p.children(child_res).map(u64::from).collect();
+                    let unknown: Vec<u64> = children.iter().copied().filter(|c| !known.contains_key(c)).collect();
+                    let sum: u32 = children.iter().filter_map(|c| known.get(c)).sum();
+                    match known.get(&parent).copied() {
+                        Some(total) if !unknown.is_empty() => {
+                            let rest = total.saturating_sub(sum);
+                            let settled = if unknown.len() == 1 {
+                                Some(rest)
+                            } else if rest == 0 {
+                                Some(0)
+                            } else if u64::from(rest) == u64::from(top) * unknown.len() as u64 {
+                                Some(top)
+                            } else {
+                                None
+                            };
+                            if let Some(v) = settled {
+                                for c in unknown {
+                                    known.insert(c, v);
+                                }
+                                changed = true;
+                            }
+                        }
+                        None if unknown.is_empty() => {
+                            known.insert(parent, sum);
+                            changed = true;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let revealed: rustc_hash::FxHashMap<u64, u32> =
+            cells_at.last().map(|cells| cells.iter().filter_map(|c| known.get(c).map(|&n| (*c, n))).collect()).unwrap_or_default();
+        // The truth, for the scorer only: the cells k protects.
+        let truth = Aggregate::new(city, 1, table.resolution());
+        let protected: Vec<u64> = city_cells(table.resolution())
+            .into_iter()
+            .filter(|&c| truth.published(c).is_some_and(|n| n < table.k()))
+            .collect();
+        let exposed = protected.iter().filter(|c| revealed.get(c).copied() == truth.published(**c)).count();
+        #[allow(clippy::cast_precision_loss)]
+        let share = exposed as f64 / protected.len().max(1) as f64;
+        self.suppressed_revealed = Some(share);
+        let density = DensityMap::publish(city);
+        for &person in &self.targets.clone() {
+            let home = city.home(person);
+            let start = hint(home, &mut self.rng);
+            let region = self.references(city, &density, person, start);
+            // A revealed non-zero count says a listed person lives in that cell: its centre.
+            let estimate = crate::index::cell_of(home, table.resolution())
+                .filter(|cell| revealed.get(cell).is_some_and(|&n| n > 0))
+                .map(crate::index::cell_centre);
+            self.set_score.add(&region, &estimate.into_iter().collect::<Vec<_>>());
+            self.outcomes.push(Outcome { person, estimate, truth: home });
+        }
+        self.queries = 2;
+        self.sessions = 1;
     }
 }
 
@@ -677,6 +797,7 @@ pub fn dictionary_attack(city: &City, hash: CellHash, key_seed: u64) -> Metrics 
         epsilon_per_person: None,
         count_error: None,
         reversed_share: Some(reversed as f64 / targets.max(1) as f64),
+        suppressed_revealed: None,
         curve_at: Vec::new(),
         error_curve: Vec::new(),
         outcomes: result.outcomes,

@@ -62,6 +62,20 @@ impl Aggregate {
         self.k
     }
 
+    /// The cells' resolution.
+    #[must_use]
+    pub fn resolution(&self) -> Resolution {
+        self.resolution
+    }
+
+    /// What the published table shows for one cell: its count, or `None` where it is
+    /// suppressed (fewer than k, empty cells included).
+    #[must_use]
+    pub fn published(&self, cell: u64) -> Option<u32> {
+        let n = self.counts.get(&cell).copied().unwrap_or(0);
+        (n >= self.k).then_some(n)
+    }
+
     /// Answers a query: every coarse cell within the radius, with its count or suppressed.
     #[must_use]
     pub fn answer(&self, query: Query) -> AggregateAnswer {

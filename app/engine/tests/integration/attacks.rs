@@ -121,3 +121,18 @@ fn the_duel_gives_what_run_lab_gives_and_reads_back_from_json() {
     assert!(r.exposed.expect("known").is_err(), "the deployed map has no hashed cells");
     assert!(r.private.expect("ran").expect("applies").reversed_share.is_some());
 }
+
+/// Differencing the aggregate table with the same table at two coarser resolutions: a smaller k
+/// hides less, so more hidden counts are revealed; the attacker applies to the aggregate only.
+#[test]
+fn release_diff_reveals_more_of_what_a_small_k_hides() {
+    let city = shared_city();
+    let run = |k: u32| {
+        let table = Aggregate::new(city, k, DEFAULT_AGGREGATE_RESOLUTION);
+        run_lab(city, &config(AttackerKind::ReleaseDiff, 2, 4), &Target::Aggregate(table)).suppressed_revealed.expect("release-diff measures it")
+    };
+    let (small, large) = (run(2), run(10));
+    assert!(small > 0.0, "k = 2: differencing reveals some hidden counts");
+    assert!(small >= large, "k = 2 reveals {small}, k = 10 {large}");
+    assert!(AttackerKind::ReleaseDiff.applies_to(within500_engine::DesignKind::DpRelease).is_err());
+}

@@ -23,6 +23,8 @@ pub enum NotApplicable {
     NeedsProximity,
     /// Replay needs noise drawn per session.
     NoSessionNoise,
+    /// Differencing releases needs the aggregate table.
+    NeedsAggregate,
     /// Not run (yet).
     NotRun,
 }
@@ -33,6 +35,7 @@ impl From<within500_engine::NotApplicable> for NotApplicable {
             within500_engine::NotApplicable::NeedsProximity => Self::NeedsProximity,
             within500_engine::NotApplicable::OnlyDictionary => Self::OnlyDictionary,
             within500_engine::NotApplicable::NoSessionNoise => Self::NoSessionNoise,
+            within500_engine::NotApplicable::NeedsAggregate => Self::NeedsAggregate,
         }
     }
 }
@@ -45,6 +48,7 @@ impl NotApplicable {
             Self::OnlyDictionary => td_string!(l, ui.lab.na_only_dictionary),
             Self::NeedsProximity => td_string!(l, ui.lab.na_needs_psi),
             Self::NoSessionNoise => td_string!(l, ui.lab.na_no_session_noise),
+            Self::NeedsAggregate => td_string!(l, ui.lab.na_needs_aggregate),
             Self::NotRun => td_string!(l, ui.lab.na_not_run),
         }
         .to_string()
@@ -64,6 +68,7 @@ pub fn attacker_label(l: Locale, a: AttackerKind) -> String {
         AttackerKind::Scan => td_string!(l, ui.attacker.scan),
         AttackerKind::Replay => td_string!(l, ui.attacker.replay),
         AttackerKind::Bayes => td_string!(l, ui.attacker.bayes),
+        AttackerKind::ReleaseDiff => td_string!(l, ui.attacker.release_diff),
     }
     .to_string()
 }
@@ -175,6 +180,7 @@ fn rows(l: Locale) -> Vec<(String, &'static str, fn(&Metrics) -> (String, String
         (td_string!(l, ui.lab.row_epsilon).to_string(), "epsilon_spent", |m| (format!("{:.1}", m.epsilon_spent), m.epsilon_spent.to_string())),
         (td_string!(l, ui.lab.row_eps_person).to_string(), "epsilon_per_person", |m| (opt(m.epsilon_per_person, ""), m.epsilon_per_person.map_or("null".into(), |v| v.to_string()))),
         (td_string!(l, ui.lab.row_count_error).to_string(), "count_error", |m| (opt(m.count_error, ""), m.count_error.map_or("null".into(), |v| v.to_string()))),
+        (td_string!(l, ui.lab.row_suppressed).to_string(), "suppressed_revealed", |m| (m.suppressed_revealed.map_or("—".into(), pct), m.suppressed_revealed.map_or("null".into(), |v| v.to_string()))),
         (td_string!(l, ui.lab.row_reversed).to_string(), "reversed_share", |m| (m.reversed_share.map_or("—".into(), pct), m.reversed_share.map_or("null".into(), |v| v.to_string()))),
     ]
 }
@@ -218,7 +224,7 @@ fn metrics_json(m: &Result<Metrics, NotApplicable>) -> serde_json::Value {
             "located_50m": m.located_50m, "located_200m": m.located_200m, "median_error_m": m.median_error_m,
             "reidentified_share": m.reidentified_share, "households_exposed": m.households_exposed,
             "queries_used": m.queries_used, "epsilon_spent": m.epsilon_spent, "count_error": m.count_error,
-            "reversed_share": m.reversed_share, "error_curve": m.error_curve,
+            "reversed_share": m.reversed_share, "suppressed_revealed": m.suppressed_revealed, "error_curve": m.error_curve,
         }),
         Err(why) => serde_json::json!({ "not_applicable": why.text(crate::i18n::Locale::en) }),
     }
@@ -518,6 +524,7 @@ pub fn LabPanel() -> impl IntoView {
                 <details class="lab-json"><summary>{td_string!(l, ui.lab.json)}</summary><pre data-testid="lab-json">{results_json(&r, &c.state.get_untracked())}</pre></details>
             })}
             {move || export_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            <super::replications::ReplicationTable l=l />
         </section>
     }
 }

@@ -6,6 +6,7 @@ mod export;
 mod lab;
 mod map;
 mod panes;
+mod replications;
 pub mod story;
 
 /// People drawn per page of a long list (the deployed pane and the map's table); a dense city
