@@ -81,7 +81,12 @@ pub fn run(args: &AskArgs) -> Result<(), String> {
                 Err(e) => json!({ "error": e }),
             },
         };
-        writeln!(out, "{reply}").and_then(|()| out.flush()).map_err(|e| format!("cannot write the output: {e}"))?;
+        match writeln!(out, "{reply}").and_then(|()| out.flush()) {
+            // The attacker closed its end: the session is over.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            Err(e) => return Err(format!("cannot write the output: {e}")),
+            Ok(()) => {}
+        }
     }
     Ok(())
 }

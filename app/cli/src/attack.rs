@@ -59,6 +59,6 @@ pub fn run(args: &AttackArgs) -> Result<(), String> {
         out["noiseless_located_50m"] = exact.located_50m.into();
         out["noiseless_homes_recovered_50m"] = exact.homes_recovered_50m.into();
     }
-    println!("{}", serde_json::to_string(&out).map_err(|e| e.to_string())?);
+    crate::emit(&serde_json::to_string(&out).map_err(|e| e.to_string())?)?;
     Ok(())
 }

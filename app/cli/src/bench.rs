@@ -108,6 +108,6 @@ pub fn run(seed: u64, people: u32, queries: u32, radius: f64) -> Result<(), Stri
         "total_bytes_per_person": city.total_bytes() as f64 / f64::from(people),
         "answers_equal": equal,
     });
-    println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+    crate::emit(&serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?)?;
     Ok(())
 }

@@ -348,7 +348,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 Format::Csv => within500_engine::export::csv(&c, &mut out),
                 Format::Geojson => within500_engine::export::geojson(&c, &mut out),
             }
-            .map_err(|e| format!("cannot write the output: {e}"))
+            .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(format!("cannot write the output: {e}")) })
         }
         Command::Query(args) => query::run(&args),
         Command::Attack(args) => attack::run(&args),
@@ -359,15 +359,24 @@ pub fn run(cli: Cli) -> Result<(), String> {
             out["synthetic"] = true.into();
             out["seed"] = city.seed.into();
             out["people"] = city.people.into();
-            println!("{out}");
-            Ok(())
+            emit(&out.to_string())
         }
         Command::Fingerprint { city } => {
-            println!("{}", city.generate()?.fingerprint());
-            Ok(())
+            emit(&city.generate()?.fingerprint())
         }
         Command::Stress(args) => stress::run(&args),
         Command::Bench { seed, people, queries, radius, json: _ } => bench::run(seed, people, queries, radius),
+    }
+}
+
+/// Prints one result on standard output. A reader that closed the pipe early (`| head`) ends
+/// the output quietly; any other write error is a message, never a panic.
+pub(crate) fn emit(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the output: {e}")),
+        _ => Ok(()),
     }
 }
 

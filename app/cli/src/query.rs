@@ -166,6 +166,6 @@ pub fn run(args: &QueryArgs) -> Result<(), String> {
         "discloses": kind.discloses_en(),
         "answer": answer,
     });
-    println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+    crate::emit(&serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?)?;
     Ok(())
 }

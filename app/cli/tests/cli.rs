@@ -254,3 +254,23 @@ fn replicate_prints_the_published_attacks_figures() {
     assert!(rms("blur_without_cache", 336) < rms("blur_without_cache", 48));
     refused(&["replicate", "--people", "12"], "--people");
 }
+
+/// A reader that stops early (`| head`) ends the output quietly: no panic, no error line.
+#[test]
+fn a_closed_pipe_ends_the_output_without_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_within500"))
+        .args(["generate", "--seed", "3", "--people", "200000", "--format", "geojson"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut first = [0u8; 64];
+    child.stdout.take().expect("stdout").read_exact(&mut first).expect("some output");
+    // Dropping the read end closes the pipe while the city is still being written.
+    let out = child.wait_with_output().expect("ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "status {:?}: {err}", out.status);
+}

@@ -90,7 +90,8 @@ pub fn geojson(city: &City, out: &mut impl Write) -> std::io::Result<()> {
         if id > 0 {
             out.write_all(b",")?;
         }
-        serde_json::to_writer(&mut *out, &feature).map_err(std::io::Error::other)?;
+        // serde_json hands back an I/O error as it was (a closed pipe stays a closed pipe).
+        serde_json::to_writer(&mut *out, &feature).map_err(std::io::Error::from)?;
     }
     writeln!(out, "]}}")?;
     out.flush()

@@ -225,7 +225,7 @@ impl Grid {
                         .filter(|k| self.unasked_empty || self.counts.contains_key(k))
                         .filter(|&k| {
                             let (x, y) = self.centre(k);
-                            (x - p.0).hypot(y - p.1) <= r
+                            libm::hypot(x - p.0, y - p.1) <= r
                         })
                         .collect();
                     candidates.push((p, inside));
@@ -407,7 +407,7 @@ pub fn scan(probe: &mut Probe<'_>, start: LatLng, budget: u32, density: &Density
     for i in 0..n {
         for j in 0..n {
             let (x, y) = grid.centre((i, j));
-            if x.hypot(y) > REGION_M + side {
+            if libm::hypot(x, y) > REGION_M + side {
                 continue;
             }
             let at = frame.to_latlng(x, y);

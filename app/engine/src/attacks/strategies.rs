@@ -100,7 +100,7 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
     if let Signal::Out = member(&first) {
         return history;
     }
-    let dirs: Vec<(f64, f64)> = [90.0f64, 210.0, 330.0].iter().map(|d| (d.to_radians().cos(), d.to_radians().sin())).collect();
+    let dirs: Vec<(f64, f64)> = [90.0f64, 210.0, 330.0].iter().map(|d| (libm::cos(d.to_radians()), libm::sin(d.to_radians()))).collect();
     let mut lo = [0.0f64; 3];
     let mut hi = [2.0 * radius_m + 10.0; 3];
     let estimate = |lo: &[f64; 3], hi: &[f64; 3]| {
@@ -109,7 +109,7 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
             (dirs[i].0 * t, dirs[i].1 * t)
         }).collect();
         circumcentre(p[0], p[1], p[2])
-            .filter(|c| c.0.hypot(c.1) <= 2.0 * radius_m)
+            .filter(|c| libm::hypot(c.0, c.1) <= 2.0 * radius_m)
             .map_or(start, |c| frame.to_latlng(c.0, c.1))
     };
     'search: loop {
@@ -223,7 +223,7 @@ pub fn walk(probe: &mut Probe<'_>, budget: u32, rng: &mut ChaCha8Rng) -> BTreeMa
             dir = (dir + if rng.random::<bool>() { 1 } else { 3 }) % 4;
         }
         let (ne, nn) = (e + steps[dir].0 * 300.0, n + steps[dir].1 * 300.0);
-        if ne.hypot(nn) > CITY_RADIUS_M - 500.0 {
+        if libm::hypot(ne, nn) > CITY_RADIUS_M - 500.0 {
             dir = (dir + 2) % 4;
         } else {
             (e, n) = (ne, nn);

@@ -149,7 +149,7 @@ fn segment_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len2 = dx * dx + dy * dy;
     let t = if len2 > 0.0 { (-(a.0 * dx + a.1 * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
-    (a.0 + t * dx).hypot(a.1 + t * dy)
+    libm::hypot(a.0 + t * dx, a.1 + t * dy)
 }
 
 /// Share of the polygon's area within `radius` of the origin, from a 24 × 24 sample grid.
@@ -170,7 +170,7 @@ pub(crate) fn overlap_share(poly: &[(f64, f64)], radius: f64) -> f64 {
             let shifted: Vec<(f64, f64)> = poly.iter().map(|&(a, b)| (a - x, b - y)).collect();
             if contains_origin(&shifted) {
                 total += 1;
-                if x.hypot(y) <= radius {
+                if libm::hypot(x, y) <= radius {
                     near += 1;
                 }
             }

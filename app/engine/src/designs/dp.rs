@@ -254,7 +254,7 @@ mod tests {
         for _ in 0..n {
             *counts.entry(sample_discrete_laplace(&mut rng, epsilon)).or_default() += 1;
         }
-        let alpha = (-epsilon.as_f64()).exp();
+        let alpha = libm::exp(-epsilon.as_f64());
         let p = |y: i64| (1.0 - alpha) / (1.0 + alpha) * alpha.powi(i32::try_from(y.abs()).unwrap());
         // Chi-squared over bins with expected count >= 20, tails pooled.
         let mut chi2 = 0.0;

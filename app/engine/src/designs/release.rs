@@ -82,8 +82,14 @@ impl DpRelease {
     pub fn publish(city: &City, epsilon_total: Epsilon) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(operator_secret(city.config().seed));
         let mut counts = true_counts(city);
-        for v in counts.values_mut() {
-            *v += sample_discrete_laplace(&mut rng, epsilon_total);
+        // Noise is drawn in cell order, not the map's: a hash map iterates differently on
+        // 32-bit WebAssembly and 64-bit hosts, and the page must publish the CLI's release.
+        let mut cells: Vec<u64> = counts.keys().copied().collect();
+        cells.sort_unstable();
+        for cell in cells {
+            if let Some(v) = counts.get_mut(&cell) {
+                *v += sample_discrete_laplace(&mut rng, epsilon_total);
+            }
         }
         Self { epsilon_total: Some(epsilon_total), counts }
     }
