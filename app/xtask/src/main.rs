@@ -120,6 +120,7 @@ fn bench() -> Result<(), String> {
     tools::ensure_test_tools()?;
     site::build()?;
     run(Command::new("node").args(["tests/perf/measure.mjs"]))?;
+    run(Command::new("node").args(["tests/perf/lab.mjs"]))?;
     run(Command::new("node").args(["tests/perf/memory.mjs"]))
 }
 

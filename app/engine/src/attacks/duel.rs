@@ -88,6 +88,8 @@ pub struct DuelReport {
     pub tradeoff: Vec<TradeoffPoint>,
     /// Share of the work done, 0 to 1.
     pub progress: f64,
+    /// Whether the chosen design's side has run.
+    pub private_complete: bool,
     /// Whether every part has run.
     pub complete: bool,
     /// The run's settings.
@@ -163,9 +165,16 @@ impl Duel {
         finished(&self.exposed) && finished(&self.private) && self.tradeoff.len() == self.variants.len()
     }
 
-    /// Runs up to `n` more targets on the first unfinished side, or one value of the sweep.
+    /// Whether the chosen design's side has run (it runs first: it is what the lab is about).
+    #[must_use]
+    pub fn private_done(&self) -> bool {
+        !matches!(&self.private, Side::Run(_, r) if !r.done())
+    }
+
+    /// Runs up to `n` more targets on the first unfinished side (the chosen design's first),
+    /// or one value of the sweep.
     pub fn step(&mut self, city: &City, n: usize) {
-        for side in [&mut self.exposed, &mut self.private] {
+        for side in [&mut self.private, &mut self.exposed] {
             if let Side::Run(target, run) = side {
                 if !run.done() {
                     run.step(city, target, n);
@@ -220,6 +229,7 @@ impl Duel {
             private: side(&self.private),
             tradeoff: self.tradeoff.clone(),
             progress: self.progress(),
+            private_complete: self.private_done(),
             complete: done,
             config: self.config,
         }

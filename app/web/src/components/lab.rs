@@ -86,6 +86,8 @@ pub struct LabResult {
     pub elapsed_ms: f64,
     /// Whether the run has finished (the table and map update live while it runs).
     pub complete: bool,
+    /// Whether the chosen design's side has finished (it runs first).
+    pub private_complete: bool,
     /// The attacker, its budget and the seed, for captions and exports.
     pub config: LabConfig,
 }
@@ -112,6 +114,7 @@ impl LabResult {
             tradeoff: r.tradeoff,
             elapsed_ms,
             complete: r.complete,
+            private_complete: r.private_complete,
             config: r.config,
         }
     }
@@ -504,7 +507,7 @@ pub fn LabPanel() -> impl IntoView {
                     attacker = attacker_label(l, r.config.attacker), budget = r.config.budget, seed = c.state.get_untracked().city.seed,
                     ms = format!("{:.0}", r.elapsed_ms)).to_string();
                 view! {
-                    <table class="lab-table" data-testid="lab-table" data-complete=r.complete.to_string()>
+                    <table class="lab-table" data-testid="lab-table" data-complete=r.complete.to_string() data-private-complete=r.private_complete.to_string()>
                         <caption>{caption}{(!r.complete).then(|| td_string!(l, ui.lab.running).to_string())}</caption>
                         <thead><tr><th scope="col">{td_string!(l, ui.lab.measure)}</th><th scope="col">{td_string!(l, ui.as_deployed)}</th><th scope="col">{td_string!(l, ui.privacy_preserving)}</th></tr></thead>
                         <tbody>{body}</tbody>
