@@ -241,11 +241,13 @@ fn log_share(v: f64, lo: f64, hi: f64) -> f64 {
     ((v.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln())).clamp(0.0, 1.0)
 }
 
-/// A dashed horizontal reference line across a chart, labelled at its right end.
-fn reference_line(class: &'static str, y: f64, x0: f64, x1: f64, label: String) -> impl IntoView {
+/// A dashed horizontal reference line across a chart, labelled at its right end, or its left
+/// (`left`) so that two close lines keep readable labels.
+fn reference_line(class: &'static str, y: f64, x0: f64, x1: f64, label: String, left: bool) -> impl IntoView {
+    let (x, anchor) = if left { (x0 + 4.0, "start") } else { (x1, "end") };
     view! {
         <line x1=x0 y1=y x2=x1 y2=y class=format!("ref {class}") />
-        <text x=x1 y=y - 3.0 class=format!("tick ref-label {class}") text-anchor="end">{label}</text>
+        <text x=x y=y - 3.0 class=format!("tick ref-label {class}") text-anchor=anchor>{label}</text>
     }
 }
 
@@ -283,8 +285,8 @@ fn ErrorChart(result: LabResult, l: Locale) -> impl IntoView {
         .collect_view();
     // The reference lines are the same on both sides (the same start points and listed homes).
     let refs = sides.first().map(|(_, m)| {
-        let base = m.baseline_median_error_m.map(|v| reference_line("grey", y(v), pad, w - pad, td_string!(l, ui.lab.ref_baseline).to_string()));
-        let ideal = m.ideal_median_error_m.map(|v| reference_line("ideal", y(v), pad, w - pad, td_string!(l, ui.lab.ref_ideal).to_string()));
+        let base = m.baseline_median_error_m.map(|v| reference_line("grey", y(v), pad, w - pad, td_string!(l, ui.lab.ref_baseline).to_string(), false));
+        let ideal = m.ideal_median_error_m.map(|v| reference_line("ideal", y(v), pad, w - pad, td_string!(l, ui.lab.ref_ideal).to_string(), true));
         view! { {base}{ideal} }
     });
     view! {
@@ -323,27 +325,30 @@ fn TradeoffChart(points: Vec<TradeoffPoint>, l: Locale) -> impl IntoView {
         };
         pad + (w - 2.0 * pad) * share
     };
-    let y = move |share: f64| h - pad - (h - 2.0 * pad) * share.clamp(0.0, 1.0);
+    // The axis runs to a little above the highest line (the ideal, usually), so that the
+    // distance between the two reference lines fills the chart.
+    let top = (points.iter().flat_map(|p| [p.located_50m, p.baseline_located_50m, p.ideal_located_50m]).fold(0.05f64, f64::max) * 1.15).min(1.0);
+    let y = move |share: f64| h - pad - (h - 2.0 * pad) * (share / top).clamp(0.0, 1.0);
     let line = |f: &dyn Fn(&TradeoffPoint) -> Option<f64>| -> String {
         points.iter().enumerate().filter_map(|(i, p)| f(p).map(|v| format!("{:.1},{:.1} ", x(i, p), y(v)))).collect()
     };
     let located = line(&|p| Some(p.located_50m));
     let baseline = line(&|p| Some(p.baseline_located_50m));
     let ideal = line(&|p| Some(p.ideal_located_50m));
-    let cnt = line(&|p| p.count_error.map(|c| c / top_cnt));
+    let cnt = line(&|p| p.count_error.map(|c| c / top_cnt * top));
     let labels = points.iter().enumerate().map(|(i, p)| view! { <text x=x(i, p) y=h - pad + 16.0 class="tick" text-anchor="middle">{p.label.clone()}</text> }).collect_view();
     let axis = if log_axis { td_string!(l, ui.lab.tradeoff_axis_eps).to_string() } else { String::new() };
     view! {
         <figure class="chart" data-testid="tradeoff-chart" data-log-axis=log_axis.to_string()>
             <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=td_string!(l, ui.lab.tradeoff_label).to_string()>
                 <line x1=pad y1=h - pad x2=w - pad y2=h - pad class="axis" />
-                <text x=pad y=pad - 8.0 class="tick cool-text">{td_string!(l, ui.lab.tradeoff_err).to_string()}</text>
+                <text x=pad y=pad - 8.0 class="tick cool-text">{td_string!(l, ui.lab.tradeoff_err, top = format!("{:.0}", top * 100.0)).to_string()}</text>
                 <text x=w - pad y=pad - 8.0 class="tick" text-anchor="end">{td_string!(l, ui.lab.tradeoff_count, n = format!("{top_cnt:.1}")).to_string()}</text>
                 <text x=w / 2.0 y=h - 4.0 class="tick" text-anchor="middle">{axis}</text>
                 <polyline class="ref grey" points=baseline fill="none" />
                 <polyline class="ref ideal" points=ideal fill="none" />
                 <polyline class="curve cool" points=located fill="none" />
-                <polyline class="curve grey" points=cnt fill="none" />
+                <polyline class="curve count" points=cnt fill="none" />
                 {labels}
             </svg>
             <figcaption>{td_string!(l, ui.lab.tradeoff_caption)}</figcaption>
@@ -504,7 +509,8 @@ pub fn LabPanel() -> impl IntoView {
                 // The walker and the dictionary attacker have no per-question curve.
                 let has_curve = cols.iter().any(|m| m.as_ref().is_ok_and(|m| !m.error_curve.is_empty()));
                 let caption = td_string!(l, ui.lab.caption,
-                    attacker = attacker_label(l, r.config.attacker), budget = r.config.budget, seed = c.state.get_untracked().city.seed,
+                    attacker = attacker_label(l, r.config.attacker), budget = r.config.budget,
+                    targets = cols.iter().find_map(|m| m.as_ref().ok().map(|m| m.targets)).unwrap_or(0), seed = c.state.get_untracked().city.seed,
                     ms = format!("{:.0}", r.elapsed_ms)).to_string();
                 view! {
                     <table class="lab-table" data-testid="lab-table" data-complete=r.complete.to_string() data-private-complete=r.private_complete.to_string()>
