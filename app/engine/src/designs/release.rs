@@ -26,15 +26,19 @@ use super::aggregate::{overlap_share, touching_cells};
 use super::dp::{sample_discrete_laplace, Epsilon};
 use super::Query;
 use crate::attacks::city_cells;
-use crate::city::City;
+use crate::city::{City, CityConfig};
 use crate::index::cell_of;
 
 /// The release's resolution: H3 resolution 9, edge about 174 m, area about 0.1 km².
 pub const RELEASE_RESOLUTION: Resolution = Resolution::Nine;
 
 /// The operator's noise seed for a city's release (an operator secret in a real deployment).
-fn operator_secret(city_seed: u64) -> u64 {
-    city_seed.rotate_left(29) ^ 0x5DEE_CE66_D1CE_4E5B
+/// It depends on the whole data set, not the seed alone: a list that changes (another share
+/// listed, another population) is a new release with fresh noise, which spends its own ε, instead
+/// of the old noise again, which would let the difference of two releases show the exact change.
+fn operator_secret(config: CityConfig) -> u64 {
+    let people = u64::from(config.people).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    config.seed.rotate_left(29) ^ people ^ config.listed_rate.to_bits().rotate_left(17) ^ 0x5DEE_CE66_D1CE_4E5B
 }
 
 /// One released cell as a question's answer shows it.
@@ -80,7 +84,7 @@ impl DpRelease {
     /// ```
     #[must_use]
     pub fn publish(city: &City, epsilon_total: Epsilon) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(operator_secret(city.config().seed));
+        let mut rng = ChaCha8Rng::seed_from_u64(operator_secret(city.config()));
         let mut counts = true_counts(city);
         // Noise is drawn in cell order, not the map's: a hash map iterates differently on
         // 32-bit WebAssembly and 64-bit hosts, and the page must publish the CLI's release.
