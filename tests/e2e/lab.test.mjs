@@ -84,8 +84,12 @@ test('reconstruction against the DP release on 100 listed people matches the com
 
 test('a long attack runs in a worker: the page shows progress and answers the keyboard meanwhile', async () => {
   const { page, context, errors } = await open(env.browser, env.server.url, '?seed=7&people=20000&design=dp-session&eps=1&budget=10');
+  await page.waitForSelector('canvas.map[data-drawn="city"]');
   await page.selectOption('[data-testid=attacker]', 'reconstruct');
+  const worker = page.waitForEvent('worker');
   await page.click('[data-testid=lab-run]');
+  const labWorker = await worker;
+  const closed = new Promise((resolve) => labWorker.on('close', resolve));
   await page.waitForSelector('.lab progress');
   const lng = new URL(page.url()).searchParams.get('lng');
   await page.focus('canvas.map');
@@ -96,6 +100,8 @@ test('a long attack runs in a worker: the page shows progress and answers the ke
   assert.ok(await page.isVisible('.lab progress'));
   await page.getByRole('button', { name: /^Stop$/ }).click();
   await page.waitForSelector('.lab progress', { state: 'detached' });
+  // Stop ends the run for real: the worker is terminated.
+  await closed;
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -127,7 +127,7 @@ fn replication_table(r: &Value) -> String {
             "our oracle starts up to 400 m from the home and splits 12 questions over three rays, 4 each; with 40 it locates every listed person"),
         ("Location Guard, medium level (ε = 0.004/m), without its cache", "RMS 612 m for one report, 88 m after 48, 33 m after 336 (√6/ε, divided by √n)".into(),
             format!("averaged blurred positions: {} after 1, {} after 48, {} after 336, {} after 1 440 (a day, one a minute)", rms(no, 1), rms(no, 48), rms(no, 336), rms(no, 1440)),
-            "matches within the sampling error of the trials; without the cache a day of questions averages down to a few metres"),
+            "matches within the sampling error of the trials; without the cache a day of questions a minute apart averages down to the figure after 1 440"),
         ("Location Guard, with its cache (one position per 30 minutes)", "a day of use gives at most 48 reports: about 88 m; a week 336: about 33 m".into(),
             format!("one question a minute: {} after a day (1 440 questions), {} after a week", rms(with, 1440), rms(with, 10080)),
             "matches: the cache caps averaging at one report per window"),

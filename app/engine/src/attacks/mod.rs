@@ -652,9 +652,9 @@ impl LabRun {
     fn release_diff(&mut self, city: &City, table: &Aggregate) {
         let fine = table.resolution();
         let levels: Vec<h3o::Resolution> = [fine.pred().and_then(h3o::Resolution::pred), fine.pred(), Some(fine)].into_iter().flatten().collect();
-        // The releases, published by the operator (which reads the city as `Directory` does);
-        // the attacker reads only the tables.
-        let releases: Vec<Aggregate> = levels.iter().map(|&r| if r == fine { table.clone() } else { Aggregate::new(city, table.k(), r) }).collect();
+        // The releases, published by the operator: consistent totals of the same counts (the
+        // attacker reads only the tables).
+        let releases: Vec<Aggregate> = levels.iter().map(|&r| if r == fine { table.clone() } else { table.coarsened(r) }).collect();
         let mut known: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
         let mut cells_at: Vec<Vec<u64>> = Vec::new();
         for (release, &res) in releases.iter().zip(&levels) {
@@ -725,10 +725,15 @@ impl LabRun {
             let home = city.home(person);
             let start = hint(home, &mut self.rng);
             let region = self.references(city, &density, person, start);
-            // A revealed non-zero count says a listed person lives in that cell: its centre.
-            let estimate = crate::index::cell_of(home, table.resolution())
-                .filter(|cell| revealed.get(cell).is_some_and(|&n| n > 0))
-                .map(crate::index::cell_centre);
+            // From the start alone: the cell with the most listed people known, among those whose
+            // centre is within the region (nearest first on ties); its centre.
+            let estimate = revealed
+                .iter()
+                .filter(|&(_, &n)| n > 0)
+                .map(|(&c, &n)| (c, n, crate::index::cell_centre(c).distance_m(start)))
+                .filter(|&(_, _, d)| d <= REGION_M)
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(b.0.cmp(&a.0)))
+                .map(|(c, _, _)| crate::index::cell_centre(c));
             self.set_score.add(&region, &estimate.into_iter().collect::<Vec<_>>());
             self.outcomes.push(Outcome { person, estimate, truth: home });
         }

@@ -62,6 +62,19 @@ impl Aggregate {
         self.k
     }
 
+    /// The same table summed up to a coarser resolution: each cell's count added to its H3
+    /// parent's (H3 cells do not nest exactly, so this is not the table built from the homes at
+    /// that resolution; it is what an operator publishing consistent totals would give).
+    #[must_use]
+    pub fn coarsened(&self, resolution: Resolution) -> Self {
+        let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+        for (&cell, &n) in &self.counts {
+            let parent = h3o::CellIndex::try_from(cell).ok().and_then(|c| c.parent(resolution)).map_or(cell, u64::from);
+            *counts.entry(parent).or_insert(0) += n;
+        }
+        Self { k: self.k, resolution, counts }
+    }
+
     /// The cells' resolution.
     #[must_use]
     pub fn resolution(&self) -> Resolution {

@@ -107,9 +107,12 @@ fn the_duel_gives_what_run_lab_gives_and_reads_back_from_json() {
     assert!(report.exposed.clone().expect("ran").expect("applies") == exposed, "the deployed side differs from run_lab");
     assert!(report.private.clone().expect("ran").expect("applies") == private, "the design's side differs from run_lab");
     assert_eq!(report.tradeoff.len(), 6, "one point per ε");
-    for p in &report.tradeoff {
-        assert!(p.baseline_located_50m <= p.ideal_located_50m, "{p:?}");
-    }
+    let eps: Vec<Option<f64>> = report.tradeoff.iter().map(|p| p.epsilon_per_person).collect();
+    assert_eq!(eps, [0.1, 0.3, 1.0, 3.0, 10.0, 100.0].map(Some), "the release states each point's ε");
+    // The user's count gets better as ε grows (less noise), from the same run's releases.
+    let first = report.tradeoff[0].count_error.expect("counts");
+    let last = report.tradeoff[5].count_error.expect("counts");
+    assert!(last < first / 3.0, "count error {first} at ε = 0.1, {last} at ε = 100");
     let json = serde_json::to_string(&report).expect("serialises");
     let back: DuelReport = serde_json::from_str(&json).expect("reads back");
     assert!(back == report, "the report changes through JSON");

@@ -127,10 +127,11 @@ fn run_on_page(
     duel: Rc<RefCell<(Duel, f64)>>,
     t0: f64,
     progress: RwSignal<Option<f64>>,
-    stop: StoredValue<bool>,
+    run: (StoredValue<u64>, u64),
     lab: RwSignal<Option<LabResult>, LocalStorage>,
 ) {
-    if stop.get_value() {
+    // A newer run, or Stop, has moved the counter on: this one ends.
+    if run.0.get_value() != run.1 {
         progress.set(None);
         return;
     }
@@ -152,7 +153,7 @@ fn run_on_page(
     if done {
         progress.set(None);
     } else {
-        set_timeout(move || run_on_page(loaded, duel, t0, progress, stop, lab), Duration::ZERO);
+        set_timeout(move || run_on_page(loaded, duel, t0, progress, run, lab), Duration::ZERO);
     }
 }
 
@@ -367,7 +368,9 @@ pub fn LabPanel() -> impl IntoView {
     let budget_error = RwSignal::new(None::<String>);
     let protected = RwSignal::new(true);
     let progress = RwSignal::new(None::<f64>);
-    let stop = StoredValue::new(false);
+    // Counts runs: each Run and each Stop moves it on, so a run that is no longer the latest
+    // stops writing results.
+    let runs = StoredValue::new(0u64);
     let export_error = RwSignal::new(None::<String>);
 
     // The worker running the lab; dropping it (Stop, a new run) terminates it.
@@ -379,10 +382,11 @@ pub fn LabPanel() -> impl IntoView {
         let chosen = attacker.get_untracked();
         // Rebuilding every home near a start is long work: a sample of 100 listed people, as
         // `within500 attack --targets 100` takes.
-        let sample = if matches!(chosen, AttackerKind::Reconstruct | AttackerKind::Replay) { 100 } else { 0 };
+        let sample = if matches!(chosen, AttackerKind::Reconstruct | AttackerKind::Replay | AttackerKind::Scan) { 100 } else { 0 };
         let config = LabConfig { attacker: chosen, budget: budget.get_untracked(), radius_m: s.radius_m, seed: s.city.seed, targets: sample };
         let protect = protected.get_untracked();
-        stop.set_value(false);
+        runs.update_value(|n| *n += 1);
+        let mine = runs.get_value();
         job.set_value(None);
         progress.set(Some(0.0));
         c.lab.set(None);
@@ -391,16 +395,19 @@ pub fn LabPanel() -> impl IntoView {
         let on_page = move || {
             let duel = Duel::new(&loaded.city, &s, config, protect);
             let duel = Rc::new(RefCell::new((duel, t0)));
-            set_timeout(move || run_on_page(loaded, duel, t0, progress, stop, lab), Duration::ZERO);
+            set_timeout(move || run_on_page(loaded, duel, t0, progress, (runs, mine), lab), Duration::ZERO);
         };
         let shown = move |report: DuelReport| {
-            if !stop.get_value() {
+            if runs.get_value() == mine {
                 progress.set(Some(report.progress));
                 lab.set(Some(LabResult::from_report(report, crate::now_ms() - t0)));
             }
         };
         let fallback = on_page.clone();
         let done = move |outcome: worker::Outcome<DuelReport>| {
+            if runs.get_value() != mine {
+                return;
+            }
             job.set_value(None);
             match outcome {
                 worker::Outcome::Done(report) => {
@@ -429,7 +436,7 @@ pub fn LabPanel() -> impl IntoView {
         attacker.set(req.attacker);
         budget.set(req.budget);
         protected.set(req.protected);
-        stop.set_value(true);
+        runs.update_value(|n| *n += 1);
         job.set_value(None);
         c.lab_request.set(None);
         set_timeout(start, Duration::ZERO);
@@ -485,7 +492,7 @@ pub fn LabPanel() -> impl IntoView {
                     <label for="lab-protected">{td_string!(l, ui.lab.protected)}</label>
                 </span>
                 <button type="button" data-testid="lab-run" on:click=move |_| start() disabled=move || progress.get().is_some() || c.loaded.get().is_none()>{td_string!(l, ui.lab.run)}</button>
-                <button type="button" on:click=move |_| { stop.set_value(true); job.set_value(None); progress.set(None); } disabled=move || progress.get().is_none()>{td_string!(l, ui.lab.stop)}</button>
+                <button type="button" on:click=move |_| { runs.update_value(|n| *n += 1); job.set_value(None); progress.set(None); } disabled=move || progress.get().is_none()>{td_string!(l, ui.lab.stop)}</button>
             </div>
             {move || budget_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             {move || progress.get().map(|p| view! {

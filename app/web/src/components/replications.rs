@@ -35,7 +35,7 @@ pub fn ReplicationTable(l: Locale) -> impl IntoView {
             td_string!(l, ui.rep.momo_ours, share = pct(r.momo_within_40m)).to_string(), td_string!(l, ui.rep.momo_why).to_string()),
         (td_string!(l, ui.rep.lg).to_string(), td_string!(l, ui.rep.lg_pub).to_string(),
             td_string!(l, ui.rep.lg_ours, one = rms(no, 1), day = rms(no, 48), week = rms(no, 336), minute = rms(no, 1440)).to_string(),
-            td_string!(l, ui.rep.lg_why).to_string()),
+            td_string!(l, ui.rep.lg_why, minute = rms(no, 1440)).to_string()),
         (td_string!(l, ui.rep.lg_cache).to_string(), td_string!(l, ui.rep.lg_cache_pub).to_string(),
             td_string!(l, ui.rep.lg_cache_ours, day = rms(with, 1440), week = rms(with, 10080)).to_string(), td_string!(l, ui.rep.lg_cache_why).to_string()),
         (td_string!(l, ui.rep.wechat).to_string(), td_string!(l, ui.rep.wechat_pub).to_string(),
