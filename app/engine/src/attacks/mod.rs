@@ -669,10 +669,8 @@ impl LabRun {
         let top = table.k().saturating_sub(1);
         for _ in 0..16 {
             let mut changed = false;
-            for (level, &res) in levels.iter().enumerate().take(levels.len() - 1) {
-                let child_res = levels[level + 1];
-                let _ = res;
-                for &parent in &cells_at[level] {
+            for (level, &child_res) in levels.iter().enumerate().skip(1) {
+                for &parent in &cells_at[level - 1] {
                     let Ok(p) = h3o::CellIndex::try_from(parent) else { continue };
                     let children: Vec<u64> = p.children(child_res).map(u64::from).collect();
                     let unknown: Vec<u64> = children.iter().copied().filter(|c| !known.contains_key(c)).collect();
