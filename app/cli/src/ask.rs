@@ -53,8 +53,9 @@ fn parse_line(text: &str) -> Result<Line, String> {
 }
 
 pub fn run(args: &AskArgs) -> Result<(), String> {
+    let creditor = args.psi.creditor(args.design.design)?;
     let city = args.city.generate()?;
-    let mut session = Session::new(&city, &args.design, args.debtor)?;
+    let mut session = Session::new(&city, &args.design, creditor)?;
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

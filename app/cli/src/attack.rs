@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use within500_engine::{
-    dictionary_attack, key_seed, run_lab, Aggregate, AttackerKind, City, DpRelease, LabConfig, Metrics, Target,
+    proximity_attack, run_lab, Aggregate, City, DpRelease, LabConfig, Metrics, Target,
     DEFAULT_AGGREGATE_RESOLUTION,
 };
 
@@ -12,6 +12,7 @@ use crate::{AttackArgs, DesignArg, DesignArgs};
 /// The lab's target for a design's parameters.
 fn target(city: &City, q: &DesignArgs, protected: bool) -> Target {
     match q.design {
+        // The proximity test is attacked through its messages (`proximity_attack`), not here.
         DesignArg::Exposed | DesignArg::Psi => Target::Exposed(q.fidelity.into()),
         DesignArg::Aggregate => Target::Aggregate(Aggregate::new(city, q.k, DEFAULT_AGGREGATE_RESOLUTION)),
         DesignArg::Dp => Target::DpRelease(DpRelease::publish(city, q.epsilon_total)),
@@ -41,8 +42,11 @@ pub fn run(args: &AttackArgs) -> Result<(), String> {
     let city = args.city.generate()?;
     let budget = args.budget.unwrap_or_else(|| attacker.default_budget());
     let config = LabConfig { attacker, budget, radius_m: q.radius, seed: args.city.seed, targets: args.targets };
-    let (metrics, noiseless) = if attacker == AttackerKind::Dictionary {
-        (dictionary_attack(&city, q.psi_hash.into(), key_seed(args.city.seed)), None)
+    let mut psi_us = None;
+    let (metrics, noiseless) = if q.design == DesignArg::Psi {
+        // One test, both sides, timed here (median of 101) beside the attack's figures.
+        psi_us = crate::proximity::psi_test_us(&city, q.psi_hash.into(), 101);
+        (proximity_attack(&city, &config, q.psi_hash.into()), None)
     } else {
         let m = run_lab(&city, &config, &target(&city, q, !args.unprotected));
         // The release computed without noise: how close the noisy one lets the attacker come.
@@ -55,6 +59,9 @@ pub fn run(args: &AttackArgs) -> Result<(), String> {
     out["people"] = args.city.people.into();
     out["budget"] = budget.into();
     out["radius_m"] = q.radius.into();
+    if let Some(us) = psi_us {
+        out["psi_test_us"] = us.into();
+    }
     if let Some(exact) = noiseless {
         out["noiseless_located_50m"] = exact.located_50m.into();
         out["noiseless_homes_recovered_50m"] = exact.homes_recovered_50m.into();

@@ -10,6 +10,7 @@
 mod ask;
 mod attack;
 mod bench;
+mod proximity;
 mod query;
 mod stress;
 
@@ -74,7 +75,7 @@ pub enum DesignArg {
     DpSession,
     /// Count around a blurred position.
     Blur,
-    /// Private proximity test for one creditor's debtor.
+    /// Private proximity test: a creditor asks about their own case (--case).
     Psi,
 }
 
@@ -112,10 +113,10 @@ impl From<FidelityArg> for Fidelity {
     }
 }
 
-/// Cell hashing for the proximity test.
+/// Cell tokens for the proximity test.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum HashArg {
-    /// HMAC-SHA-256 under the court's key.
+    /// Points blinded by secret scalars on both sides (ECDH over ristretto255).
     Keyed,
     /// Plain SHA-256: reversible, shown only to explain why it fails.
     Plain,
@@ -143,9 +144,8 @@ pub struct QueryArgs {
     lng: f64,
     #[command(flatten)]
     design: DesignArgs,
-    /// Proximity test: the creditor's debtor, as a person id (required with --design psi).
-    #[arg(long)]
-    debtor: Option<u32>,
+    #[command(flatten)]
+    psi: PsiArgs,
     /// Print the answer as JSON (the default output is JSON too; the flag is accepted for scripts).
     #[arg(long)]
     json: bool,
@@ -160,8 +160,10 @@ pub struct AttackArgs {
     design: DesignArgs,
     /// The attacker: walker (asks every 300 m along the streets), trilateration (distances from
     /// three positions; needs --fidelity distance or pins), oracle (binary search on yes/no
-    /// answers), averaging (oracle search averaging repeated answers), dictionary (reverses
-    /// hashed cells; --design psi), linkage (walker sightings joined with a public directory),
+    /// answers), averaging (oracle search averaging repeated answers), dictionary (hashes every
+    /// cell against captured proximity-test messages; --design psi), spoof (a creditor states
+    /// chosen cells under the daily limit; --design psi), court (the court tries to learn the
+    /// creditor's cell; --design psi), linkage (walker sightings joined with a public directory),
     /// reconstruct (rebuilds every listed home near the start from counts over many circles,
     /// opening sessions as needed), scan (one 50 m circle per grid point), replay (calibrates a
     /// session's noise; --design dp-session), bayes (the most likely home from public data and
@@ -193,9 +195,51 @@ pub struct AskArgs {
     city: CityArgs,
     #[command(flatten)]
     design: DesignArgs,
-    /// Proximity test: the creditor's debtor, as a person id (required with --design psi).
+    #[command(flatten)]
+    psi: PsiArgs,
+}
+
+/// The proximity test's creditor, shared by `query` and `ask`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PsiArgs {
+    /// Proximity test: the creditor's case number, e.g. "(2017)冀0003执1234号" (required with
+    /// --design psi; `generate` lists each listed person's case_number).
     #[arg(long)]
-    debtor: Option<u32>,
+    case: Option<String>,
+    /// Proximity test: the credential the court gave the creditor, 64 hex digits (default: the
+    /// court's credential for --case, as its rightful creditor holds it).
+    #[arg(long)]
+    creditor_key: Option<String>,
+    /// Proximity test: the simulated day, a whole number (default: today, in days since 1970).
+    #[arg(long)]
+    day: Option<u32>,
+    /// Proximity test: the court's ledger of tests per case (default: $WITHIN500_LEDGER, else a
+    /// file under $XDG_STATE_HOME or ~/.local/state/within500).
+    #[arg(long)]
+    ledger: Option<std::path::PathBuf>,
+    /// Proximity test: print both messages of the exchange, as bytes and as each side reads them.
+    #[arg(long)]
+    transcript: bool,
+    /// Replaced by --case: the proximity test is bound to the creditor's own case.
+    #[arg(long, hide = true)]
+    debtor: Option<String>,
+}
+
+impl PsiArgs {
+    fn creditor(&self, design: DesignArg) -> Result<Option<proximity::CreditorArgs>, String> {
+        if self.debtor.is_some() {
+            return Err("--debtor is gone: the proximity test is bound to the creditor's own case; give --case CASE (see `generate`'s case_number column)".into());
+        }
+        if design != DesignArg::Psi {
+            let given = [("--case", self.case.is_some()), ("--creditor-key", self.creditor_key.is_some()), ("--day", self.day.is_some()), ("--ledger", self.ledger.is_some()), ("--transcript", self.transcript)];
+            if let Some((flag, _)) = given.iter().find(|g| g.1) {
+                return Err(format!("{flag} belongs to the proximity test: add --design psi"));
+            }
+            return Ok(None);
+        }
+        let case = self.case.clone().ok_or("--design psi needs --case CASE, the creditor's case number (see `generate`'s case_number column)")?;
+        Ok(Some(proximity::CreditorArgs { case, key: self.creditor_key.clone(), day: self.day, ledger: self.ledger.clone(), transcript: self.transcript }))
+    }
 }
 
 /// A design and its parameters, shared by `query`, `attack` and `ask`.

@@ -4,9 +4,10 @@
 use rand::TryRngCore;
 use serde_json::{json, Value};
 use within500_engine::{
-    in_city_bounds, key_seed, Aggregate, BlurredQuery, City, DpCount, DpRelease, Exposed, LatLng, PrivateProximity,
-    Query, DEFAULT_AGGREGATE_RESOLUTION,
+    in_city_bounds, Aggregate, BlurredQuery, City, DpCount, DpRelease, Exposed, LatLng, Query, DEFAULT_AGGREGATE_RESOLUTION,
 };
+
+use crate::proximity::{CreditorArgs, ProximitySession};
 
 use crate::{DesignArg, DesignArgs, QueryArgs};
 
@@ -36,7 +37,7 @@ pub fn check_position(at: LatLng, lat_name: &str, lng_name: &str) -> Result<(), 
 pub struct Session<'c> {
     city: &'c City,
     args: DesignArgs,
-    debtor: Option<u32>,
+    psi: Option<ProximitySession>,
     release: Option<DpRelease>,
     aggregate: Option<Aggregate>,
     dp: Option<DpCount>,
@@ -50,7 +51,7 @@ impl<'c> Session<'c> {
     ///
     /// # Errors
     /// A parameter combination no question could be answered with.
-    pub fn new(city: &'c City, args: &DesignArgs, debtor: Option<u32>) -> Result<Self, String> {
+    pub fn new(city: &'c City, args: &DesignArgs, creditor: Option<CreditorArgs>) -> Result<Self, String> {
         if args.design == DesignArg::DpSession && args.epsilon > args.epsilon_budget {
             return Err(format!(
                 "--epsilon {} exceeds --epsilon-budget {}: no query could be answered",
@@ -58,10 +59,12 @@ impl<'c> Session<'c> {
                 args.epsilon_budget.as_f64()
             ));
         }
-        if args.design == DesignArg::Psi && debtor.is_none() {
-            return Err("--design psi needs --debtor ID (a listed person's id, see `generate`)".into());
-        }
-        let mut s = Self { city, args: args.clone(), debtor, release: None, aggregate: None, dp: None, blur: None, now_s: 0 };
+        let psi = match (args.design, creditor) {
+            (DesignArg::Psi, Some(c)) => Some(ProximitySession::new(city, args.psi_hash.into(), &c)?),
+            (DesignArg::Psi, None) => return Err("--design psi needs --case CASE, the creditor's case number".into()),
+            _ => None,
+        };
+        let mut s = Self { city, args: args.clone(), psi, release: None, aggregate: None, dp: None, blur: None, now_s: 0 };
         match args.design {
             DesignArg::Dp => s.release = Some(DpRelease::publish(city, args.epsilon_total)),
             DesignArg::Aggregate => s.aggregate = Some(Aggregate::new(city, args.k, DEFAULT_AGGREGATE_RESOLUTION)),
@@ -137,10 +140,8 @@ impl<'c> Session<'c> {
                 json!({ "count": a.count, "blur_epsilon_per_m": d.blur_epsilon, "epsilon_per_day": blur.epsilon_per_day() })
             }
             DesignArg::Psi => {
-                let debtor = self.debtor.unwrap_or_default();
-                let psi = PrivateProximity::new(d.psi_hash.into(), key_seed(self.city.config().seed));
-                let a = psi.answer(self.city, query.at, debtor).map_err(|e| format!("--debtor {debtor}: {e}"))?;
-                json!({ "near": a.near, "hash": psi.hash().slug() })
+                let days = u32::try_from(self.now_s / 86_400).unwrap_or(u32::MAX);
+                self.psi.as_mut().ok_or("no creditor")?.test(query.at, days)?
             }
         })
     }
@@ -149,12 +150,10 @@ impl<'c> Session<'c> {
 pub fn run(args: &QueryArgs) -> Result<(), String> {
     let at = LatLng::new(args.lat, args.lng);
     check_position(at, "--lat", "--lng")?;
-    if args.design.design == DesignArg::Psi && args.debtor.is_none() {
-        return Err("--design psi needs --debtor ID (a listed person's id, see `generate`)".into());
-    }
+    let creditor = args.psi.creditor(args.design.design)?;
     let city = args.city.generate()?;
     let d = &args.design;
-    let mut session = Session::new(&city, d, args.debtor)?;
+    let mut session = Session::new(&city, d, creditor)?;
     let answer = session.answer(Query { at, radius_m: d.radius })?;
     let kind = d.design.kind();
     let out = json!({

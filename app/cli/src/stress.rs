@@ -8,8 +8,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 use within500_engine::{
-    dictionary_attack, key_seed, noise_seed, Aggregate, AttackerKind, BlurredQuery, CellHash, DpCount, DpRelease, Epsilon, Exposed,
-    Fidelity, LabConfig, LabRun, LocalFrame, PrivateProximity, Query, Target, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
+    exchange, key_seed, noise_seed, proximity_attack, Court, Credential, Creditor, Aggregate, AttackerKind, BlurredQuery, CellHash, DpCount, DpRelease, Epsilon, Exposed,
+    Fidelity, LabConfig, LabRun, LocalFrame, Query, Target, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
 use crate::CityArgs;
@@ -53,7 +53,8 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
     let frame = LocalFrame::new(CITY_CENTRE);
     let aggregates: Vec<Aggregate> = [2, 5, 50].iter().map(|&k| Aggregate::new(&city, k, DEFAULT_AGGREGATE_RESOLUTION)).collect();
     let people = city.people();
-    let proximity = [PrivateProximity::new(CellHash::Keyed, key_seed(seed)), PrivateProximity::new(CellHash::Plain, key_seed(seed))];
+    let mut courts = [Court::new(&city, CellHash::Keyed, key_seed(seed)), Court::new(&city, CellHash::Plain, key_seed(seed))];
+    let mut secrets = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
     let (mut panics, mut first) = (0u64, None);
     let mut by_design = [0u64; 6];
     let mut dp = DpCount::new(Epsilon::from_micros(1_000_000), Epsilon::from_micros(10_000_000), noise_seed(seed));
@@ -76,14 +77,19 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
         let fidelity = Fidelity::ALL[rng.random_range(0..3usize)];
         let agg = &aggregates[rng.random_range(0..aggregates.len())];
         let debtor = rng.random_range(0..people.saturating_add(10));
-        let psi = &proximity[rng.random_range(0..2usize)];
+        let court = &mut courts[rng.random_range(0..2usize)];
+        // A listed person's case or any text, with the court's credential or a random one.
+        let case = city.listing(debtor).map_or_else(|| format!("case {debtor}"), within500_engine::Listing::case_number);
+        let credential = if rng.random::<bool>() { court.issue(&case) } else { Credential(rng.random()) };
+        let creditor = Creditor::at(court.hash(), &case, credential, query.at);
+        let day = rng.random_range(0..30u32);
         guarded(&mut panics, &mut first, "design", || match design {
             0 => drop(Exposed { fidelity }.answer(&city, query)),
             1 => drop(agg.answer(query)),
             2 => drop(dp.answer(&city, query)),
             3 => drop(blur.answer(&city, query, q)),
             4 => drop(release.answer(query)),
-            _ => drop(psi.answer(&city, query.at, debtor)),
+            _ => drop(exchange(court, &creditor, day, &mut secrets)),
         });
     }
     // Every attacker against every design it applies to, on the first 30 listed people.
@@ -100,7 +106,7 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
     ];
     let mut attacker_runs = 0u64;
     for attacker in AttackerKind::ALL {
-        for target in &designs {
+        for target in designs.iter().filter(|t| attacker.applies_to(t.kind()).is_ok()) {
             for budget in [1, 7, 40] {
                 attacker_runs += 1;
                 let config = LabConfig { attacker, budget, radius_m: 500.0, seed, targets: 0 };
@@ -112,9 +118,12 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
             }
         }
     }
-    for hash in [CellHash::Keyed, CellHash::Plain] {
-        attacker_runs += 1;
-        guarded(&mut panics, &mut first, "dictionary", || drop(dictionary_attack(&city, hash, key_seed(seed))));
+    for attacker in [AttackerKind::Dictionary, AttackerKind::Spoof, AttackerKind::Court] {
+        for hash in [CellHash::Keyed, CellHash::Plain] {
+            attacker_runs += 1;
+            let config = LabConfig { attacker, budget: 9, radius_m: 500.0, seed, targets: 10 };
+            guarded(&mut panics, &mut first, attacker.slug(), || drop(proximity_attack(&city, &config, hash)));
+        }
     }
     let _ = std::panic::take_hook();
     let seconds = started.elapsed().as_secs_f64();

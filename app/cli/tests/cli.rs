@@ -81,17 +81,95 @@ fn query_privacy_preserving_designs() {
     }
 }
 
-#[test]
-fn query_psi_needs_a_listed_debtor() {
-    let base = ["query", "--seed", "5", "--people", "2000", "--lat", "38.04", "--lng", "114.51", "--design", "psi"];
-    refused(&base, "--debtor");
+/// A listed person of the seed-5 city of 2 000 people: (id, lat, lng, case number).
+fn listed_person(n: usize) -> (String, String, String, String) {
     let csv = String::from_utf8(run(&["generate", "--seed", "5", "--people", "2000"]).stdout).expect("utf-8");
-    let listed = csv.lines().skip(2).find(|l| l.split(',').nth(4) == Some("1")).expect("someone listed");
-    let unlisted = csv.lines().skip(2).find(|l| l.split(',').nth(4) == Some("0")).expect("someone unlisted");
-    let id = |l: &str| l.split(',').next().expect("id").to_owned();
-    let v = json(&[&base[..], &["--debtor", &id(listed), "--psi-hash", "plain"]].concat());
-    assert!(v["answer"]["near"].is_boolean());
-    refused(&[&base[..], &["--debtor", &id(unlisted)]].concat(), "not a listed debtor");
+    let line = csv.lines().skip(2).filter(|l| l.split(',').nth(4) == Some("1")).nth(n).expect("someone listed");
+    // The address is quoted and holds commas: the case number is the second field from the end.
+    let fields: Vec<&str> = line.split(',').collect();
+    let field = |i: usize| fields[i].to_owned();
+    (field(0), field(2), field(3), fields[fields.len() - 2].to_owned())
+}
+
+fn ledger(name: &str) -> String {
+    let path = std::env::temp_dir().join(format!("within500-test-ledger-{name}-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    path.display().to_string()
+}
+
+#[test]
+fn query_psi_is_bound_to_the_creditors_case() {
+    let (id, lat, lng, case) = listed_person(0);
+    let led = ledger("case");
+    let base = ["query", "--seed", "5", "--people", "2000", "--lat", &lat, "--lng", &lng, "--design", "psi", "--ledger", &led, "--day", "3", "--transcript"];
+    refused(&["query", "--seed", "5", "--people", "2000", "--lat", "38.04", "--lng", "114.51", "--design", "psi"], "--case");
+    refused(&[&base[..], &["--debtor", &id]].concat(), "--case");
+    refused(&[&base[..], &["--case", &case, "--creditor-key", "xyz"]].concat(), "64 hex digits");
+    refused(&["query", "--lat", "38.04", "--lng", "114.51", "--case", &case], "--design psi");
+    // The rightful creditor at the debtor's home: near, with both messages printed.
+    let v = json(&[&base[..], &["--case", &case]].concat());
+    assert_eq!(v["answer"]["near"], true, "{v}");
+    let t = &v["answer"]["transcript"];
+    assert_eq!(t[0]["from"], "creditor");
+    assert_eq!(t[0]["tokens"].as_array().expect("tokens").len(), 7);
+    assert_eq!(t[1]["returned"].as_array().expect("returned").len(), 7);
+    assert!(v["answer"]["psi_test_us"].as_f64().expect("timed") > 0.0);
+    // A wrong credential, an unknown case and a person with no case: the same reply bytes.
+    let (other_id, _, _, _) = listed_person(1);
+    let unlisted = {
+        let csv = String::from_utf8(run(&["generate", "--seed", "5", "--people", "2000"]).stdout).expect("utf-8");
+        csv.lines().skip(2).find(|l| l.split(',').nth(4) == Some("0")).and_then(|l| l.split(',').next()).expect("unlisted").to_owned()
+    };
+    let reply = |extra: &[&str]| {
+        let v = json(&[&base[..], extra].concat());
+        assert!(v["answer"]["refused"].is_string(), "{v}");
+        v["answer"]["transcript"][1]["hex"].as_str().expect("hex").to_owned()
+    };
+    let wrong_key = reply(&["--case", &case, "--creditor-key", &"ab".repeat(32)]);
+    let unknown = reply(&["--case", "(2019)冀0007执1号"]);
+    let no_case = reply(&["--case", &unlisted]);
+    let other = reply(&["--case", &other_id]);
+    assert_eq!(wrong_key, unknown);
+    assert_eq!(wrong_key, no_case);
+    assert_eq!(wrong_key, other);
+    let _ = std::fs::remove_file(&led);
+}
+
+/// The court's ledger is a file: the limit holds across processes, per case and day.
+#[test]
+fn the_daily_limit_holds_across_processes() {
+    let (_, lat, lng, case) = listed_person(2);
+    let (_, _, _, other_case) = listed_person(3);
+    let led = ledger("limit");
+    let test = |case: &str, day: &str| {
+        let v = json(&["query", "--seed", "5", "--people", "2000", "--lat", &lat, "--lng", &lng, "--design", "psi", "--case", case, "--ledger", &led, "--day", day]);
+        v["answer"].clone()
+    };
+    let per_day = test(&case, "10")["tests_per_day"].as_u64().expect("limit");
+    for _ in 1..per_day {
+        assert!(test(&case, "10")["near"].is_boolean());
+    }
+    let over = test(&case, "10");
+    assert!(over["refused"].as_str().expect("refused").contains("tests today"), "{over}");
+    assert!(test(&other_case, "10")["near"].is_boolean(), "another case has its own limit");
+    assert!(test(&case, "11")["near"].is_boolean(), "the next day the case is answered again");
+    // `ask` keeps the same ledger: one session, and its clock moves the day.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_within500"))
+        .args(["ask", "--seed", "5", "--people", "2000", "--design", "psi", "--case", &case, "--ledger", &led, "--day", "11"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("ask runs");
+    let line = format!("{{\"lat\":{lat},\"lng\":{lng},\"radius\":500}}\n");
+    let input = format!("{line}{line}{line}{{\"wait_s\":86400}}\n{line}");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), input.as_bytes()).expect("writes");
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("ends");
+    let replies: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert!(replies[0]["answer"]["near"].is_boolean() && replies[1]["answer"]["near"].is_boolean(), "day 11 had one test");
+    assert!(replies[2]["answer"]["refused"].is_string(), "{}", replies[2]);
+    assert!(replies[4]["answer"]["near"].is_boolean(), "a day later: {}", replies[4]);
+    let _ = std::fs::remove_file(&led);
 }
 
 #[test]
@@ -118,7 +196,7 @@ fn help_documents_every_command() {
         assert!(text.contains(cmd));
     }
     let q = String::from_utf8_lossy(&run(&["query", "--help"]).stdout).into_owned();
-    for flag in ["--k", "--epsilon-budget", "--blur-epsilon", "--psi-hash", "--debtor", "--fidelity"] {
+    for flag in ["--k", "--epsilon-budget", "--blur-epsilon", "--psi-hash", "--case", "--creditor-key", "--transcript", "--fidelity"] {
         assert!(q.contains(flag), "{flag}");
     }
 }
@@ -159,13 +237,24 @@ fn attack_prints_the_metrics_and_the_lab_holds_for_another_seed() {
         assert!(!dp[key].is_null(), "{key} in {dp}");
     }
     refused(&[&base[..], &["--design", "dp", "--attacker", "replay"]].concat(), "dp-session");
-    let plain = json(&[&base[..], &["--design", "psi", "--psi-hash", "plain", "--attacker", "dictionary"]].concat());
+    // The proximity test's attackers, each beside its plain-hash counterpart and its
+    // no-question line of the same run.
+    let psi = |hash: &str, attacker: &str| json(&[&base[..], &["--design", "psi", "--psi-hash", hash, "--attacker", attacker, "--targets", "30"]].concat());
+    let plain = psi("plain", "dictionary");
     assert_eq!(plain["reversed_share"], 1.0);
-    let keyed = json(&[&base[..], &["--design", "psi", "--psi-hash", "keyed", "--attacker", "dictionary"]].concat());
+    let keyed = psi("keyed", "dictionary");
     assert_eq!(keyed["reversed_share"], 0.0);
     assert!(keyed["median_error_m"].is_null());
+    assert!(keyed["psi_test_us"].is_number(), "one test is timed: {keyed}");
+    let court = psi("keyed", "court");
+    assert_eq!(court["court_learns_cell_share"], court["baseline_court_learns_cell_share"], "{court}");
+    assert_eq!(psi("plain", "court")["court_learns_cell_share"], 1.0);
+    let spoof = psi("keyed", "spoof");
+    assert!(share(&spoof, "cell_pinned_share") > share(&spoof, "baseline_cell_pinned_share"), "{spoof}");
+    assert!(spoof["days_to_pin_median"].as_f64().expect("days") >= 1.0);
+    assert_eq!(spoof["tests_per_day"], 3);
     refused(&[&base[..], &["--design", "exposed", "--attacker", "dictionary"]].concat(), "--design psi");
-    refused(&[&base[..], &["--design", "psi", "--attacker", "oracle"]].concat(), "dictionary");
+    refused(&[&base[..], &["--design", "psi", "--attacker", "oracle"]].concat(), "spoof");
     refused(&[&base[..], &["--attacker", "sniper"]].concat(), "sniper");
 }
 

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 
 use crate::attacks::{run_lab, AttackerKind, LabConfig, Target};
 use crate::city::City;
-use crate::designs::{Aggregate, CellHash, DpRelease, Epsilon, Exposed, PrivateProximity, Query, Token, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION};
+use crate::designs::{Aggregate, DpRelease, Epsilon, Exposed, plain_token, Query, Token, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION};
 use crate::geo::{LatLng, CITY_CENTRE};
 use crate::index::{cell_centre, cell_of};
 use crate::plan::StreetPlan;
@@ -154,7 +154,6 @@ pub struct HashedCells {
 /// Exercise 3's set-up: [`HASHED_CELLS`] listed people in different districts where possible.
 #[must_use]
 pub fn hashed_cells(city: &City) -> HashedCells {
-    let plain = PrivateProximity::new(CellHash::Plain, 0);
     let mut cells = Vec::new();
     let mut districts = BTreeSet::new();
     for salt in 10..200 {
@@ -168,7 +167,7 @@ pub fn hashed_cells(city: &City) -> HashedCells {
         }
         let Some(cell) = cell_of(city.home(person), PROXIMITY_RESOLUTION) else { continue };
         districts.insert(district);
-        cells.push((person, plain.token(cell), district));
+        cells.push((person, plain_token(cell), district));
     }
     HashedCells { cells }
 }
@@ -184,10 +183,9 @@ pub fn district_of(city: &City, p: LatLng) -> u8 {
 /// tokens up. For each token, the cell's centre if it is a plain hash of a city cell.
 #[must_use]
 pub fn reverse_plain_tokens(tokens: &[Token]) -> Vec<Option<LatLng>> {
-    let plain = PrivateProximity::new(CellHash::Plain, 0);
     let mut found = vec![None; tokens.len()];
     for cell in crate::attacks::city_cells(PROXIMITY_RESOLUTION) {
-        let t = plain.token(cell);
+        let t = plain_token(cell);
         for (slot, wanted) in found.iter_mut().zip(tokens) {
             if *wanted == t {
                 *slot = Some(cell_centre(cell));

@@ -48,7 +48,7 @@ mod state;
 mod story;
 
 pub use attacks::{
-    dictionary_attack, private_target, replications, run_lab, AveragedBlur, Replications, LOCATION_GUARD_MEDIUM, sample_targets, tradeoff_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed, Duel, DuelReport,
+    proximity_attack, COURT_FULL_EVALUATIONS, private_target, replications, run_lab, AveragedBlur, Replications, LOCATION_GUARD_MEDIUM, sample_targets, tradeoff_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed, Duel, DuelReport,
     LabConfig, LabRun, Metrics, NotApplicable, Outcome, Probe, Reply, Sighting, Target, TradeoffPoint, REGION_M,
 };
 pub use city::{
@@ -59,7 +59,9 @@ pub use designs::{
     covering_cells, key_seed, noise_seed, sample_discrete_laplace, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount,
     CellHash, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Epsilon, EpsilonError, Exposed, ReleasedCell,
     BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S, RELEASE_RESOLUTION,
-    ExposedAnswer, ExposedEntry, Fidelity, PrivateProximity, ProximityAnswer, ProximityError, Query,
+    ExposedAnswer, ExposedEntry, Fidelity, ProximityAnswer, ProximityError, Query,
+    cell_point, cell_point_token, draw_scalar, exchange, hex, neighbourhood, plain_token, proximity_cell, windows, Court, Credential,
+    Creditor, Exchange, Ledger, Pending, ReplyView, RequestView, NEIGHBOURHOOD_CELLS, REFUSAL, TESTS_PER_DAY,
     Token, WarningLevel, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
 };
 pub use geo::{haversine_term, LatLng, LocalFrame, RadiusTest, CITY_CENTRE, EARTH_RADIUS_M};

@@ -18,8 +18,6 @@ const ROWS: &[(&str, &str)] = &[
     ("trilateration vs deployed list (`distance`)", "--design exposed --fidelity distance --attacker trilateration"),
     ("walker, 400 questions in total", "--design exposed --attacker walker"),
     ("linkage, 400 questions in total", "--design exposed --attacker linkage"),
-    ("dictionary vs plain-hashed cells", "--design psi --psi-hash plain --attacker dictionary"),
-    ("dictionary vs keyed (HMAC) cells", "--design psi --psi-hash keyed --attacker dictionary"),
     ("oracle vs aggregate, k = 5", "--design aggregate --k 5 --attacker oracle --budget 40"),
     ("release-diff vs aggregate, k = 5, also published at two coarser resolutions", "--design aggregate --k 5 --attacker release-diff"),
     ("release-diff vs aggregate, k = 2, the same", "--design aggregate --k 2 --attacker release-diff"),
@@ -35,6 +33,45 @@ const ROWS: &[(&str, &str)] = &[
     ("reconstruct vs blurred position, ε = 0.004/m (100 targets)", "--design blur --blur-epsilon 0.004 --attacker reconstruct --targets 100"),
     ("reconstruct vs blurred position, ε = 1/m (100 targets)", "--design blur --blur-epsilon 1 --attacker reconstruct --targets 100"),
 ];
+
+/// The proximity test's rows: its three attackers against the protocol and against plain
+/// SHA-256 cells, on every listed person.
+const PSI_ROWS: &[(&str, &str)] = &[
+    ("spoof vs the protocol: the rightful creditor states chosen cells, 3 tests a day", "--design psi --psi-hash keyed --attacker spoof"),
+    ("dictionary vs the protocol's captured messages", "--design psi --psi-hash keyed --attacker dictionary"),
+    ("dictionary vs plain SHA-256 cells", "--design psi --psi-hash plain --attacker dictionary"),
+    ("court vs the protocol: where is the creditor?", "--design psi --psi-hash keyed --attacker court"),
+    ("court vs plain SHA-256 cells", "--design psi --psi-hash plain --attacker court"),
+];
+
+fn psi_table(rows: &[(String, Value)]) -> String {
+    let mut t = String::from(
+        "| Attack | what it got | the same with no question (no message) | debtor's home located within 200 m | median error | tests | days | one test, both sides |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    for (label, m) in rows {
+        let (got, base) = match m["attacker"].as_str() {
+            Some("spoof") => (
+                format!("debtor's cell pinned for {} (median {} day)", pct(&m["cell_pinned_share"]), num(&m["days_to_pin_median"], "", 0)),
+                format!("{} (the density map's guess)", pct(&m["baseline_cell_pinned_share"])),
+            ),
+            Some("dictionary") => (format!("{} of exchanges reveal a cell", pct(&m["reversed_share"])), "0.0 %".into()),
+            _ => (
+                format!("creditor's cell named in {} of tests", pct(&m["court_learns_cell_share"])),
+                format!("{} (its guess: the debtor's own cell)", pct(&m["baseline_court_learns_cell_share"])),
+            ),
+        };
+        let court = m["attacker"] == "court";
+        t.push_str(&format!(
+            "| {label} | {got} | {base} | {} | {} | {} | {} | {} |\n",
+            if court { "—".into() } else { pct(&m["located_200m"]) },
+            if court { "—".into() } else { num(&m["median_error_m"], " m", 1) },
+            group(&m["queries_used"]),
+            if m["attacker"] == "spoof" { num(&m["days_used"], "", 0) } else { "—".into() },
+            num(&m["psi_test_us"], " µs", 0),
+        ));
+    }
+    t
+}
 
 fn pct(v: &Value) -> String {
     v.as_f64().map_or_else(|| "—".into(), |x| format!("{:.1} %", x * 100.0))
@@ -79,15 +116,11 @@ fn attack_table(rows: &[(String, Value)]) -> String {
         "| Attack | located within 50 m | start point only | ideal | homes rebuilt within 50 m (1 m) | median error | questions | sessions | ε per person | user's count error |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     for (label, m) in rows {
-        let dictionary = m["attacker"] == "dictionary";
-        let rebuilt = if dictionary { "—".into() } else { format!("{} ({})", pct(&m["homes_recovered_50m"]), pct(&m["homes_recovered_1m"])) };
-        let reference = |k: &str| if dictionary { "—".into() } else { pct(&m[k]) };
+        let rebuilt = format!("{} ({})", pct(&m["homes_recovered_50m"]), pct(&m["homes_recovered_1m"]));
+        let reference = |k: &str| pct(&m[k]);
         let mut located = pct(&m["located_50m"]);
         if let Some(exact) = m.get("noiseless_located_50m") {
             located = format!("{located} (noiseless release: {})", pct(exact));
-        }
-        if dictionary {
-            located = format!("{located} ({} of cells reversed)", pct(&m["reversed_share"]));
         }
         if m["attacker"] == "release-diff" {
             located = format!("{located} ({} of the counts k hides revealed)", pct(&m["suppressed_revealed"]));
@@ -154,6 +187,14 @@ pub fn attack_tables() -> Result<(), String> {
         eprintln!("xtask: within500 {}", all.join(" "));
         rows.push(((*label).to_string(), json(&all)?));
     }
+    let mut psi_rows = Vec::new();
+    for (label, args) in PSI_ROWS {
+        let mut all: Vec<&str> = vec!["attack"];
+        all.extend(CITY);
+        all.extend(args.split_whitespace());
+        eprintln!("xtask: within500 {}", all.join(" "));
+        psi_rows.push(((*label).to_string(), json(&all)?));
+    }
     let mut replicate = vec!["replicate"];
     replicate.extend(CITY);
     let replications = json(&replicate)?;
@@ -161,9 +202,11 @@ pub fn attack_tables() -> Result<(), String> {
     let readme = std::fs::read_to_string(&readme_path).map_err(|e| format!("cannot read README.md: {e}"))?;
     let readme = splice(&readme, "attack-table", &attack_table(&rows))?;
     let readme = splice(&readme, "replications", &replication_table(&replications))?;
+    let readme = splice(&readme, "psi-table", &psi_table(&psi_rows))?;
     std::fs::write(&readme_path, readme).map_err(|e| format!("cannot write README.md: {e}"))?;
     let raw: Vec<Value> = rows.iter().map(|(l, m)| serde_json::json!({ "row": l, "metrics": m })).collect();
-    let doc = serde_json::json!({ "synthetic": true, "command": "cargo xtask attack-table", "rows": raw, "replications": replications });
+    let psi: Vec<Value> = psi_rows.iter().map(|(l, m)| serde_json::json!({ "row": l, "metrics": m })).collect();
+    let doc = serde_json::json!({ "synthetic": true, "command": "cargo xtask attack-table", "rows": raw, "proximity_rows": psi, "replications": replications });
     let write = |path: &str, v: &Value| {
         let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
         std::fs::write(root().join(path), text + "\n").map_err(|e| format!("cannot write {path}: {e}"))

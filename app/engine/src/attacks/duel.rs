@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{dictionary_attack, AttackerKind, LabConfig, LabRun, Metrics, NotApplicable, Target};
+use super::{proximity_attack, AttackerKind, LabConfig, LabRun, Metrics, NotApplicable, Target};
 use crate::city::City;
 use crate::designs::{Aggregate, DesignKind, DpRelease, Epsilon, DEFAULT_AGGREGATE_RESOLUTION};
 use crate::state::AppState;
@@ -72,8 +72,9 @@ fn sweep(state: &AppState) -> Vec<(String, AppState)> {
 enum Side {
     Run(Box<Target>, LabRun),
     Skip(NotApplicable),
-    /// The proximity test under the dictionary attacker: one whole-city computation at the end.
-    Dictionary,
+    /// The proximity test under one of its attackers: one computation over every target, in
+    /// one step.
+    Proximity(Option<Box<Metrics>>),
 }
 
 /// What a duel has produced so far.
@@ -132,7 +133,7 @@ impl Duel {
         let private = match (config.attacker.applies_to(state.design), private_target(city, state, protected)) {
             (Err(why), _) => Side::Skip(why),
             (Ok(()), Some(t)) => Side::Run(Box::new(t), LabRun::new(city, config)),
-            (Ok(()), None) => Side::Dictionary,
+            (Ok(()), None) => Side::Proximity(None),
         };
         let variants = if config.attacker.budget_per_target() && matches!(private, Side::Run(..)) { sweep(state) } else { Vec::new() };
         let all = super::sample_targets(city, config.targets as usize);
@@ -143,6 +144,7 @@ impl Duel {
     fn units(&self) -> (usize, usize) {
         let side = |s: &Side| match s {
             Side::Run(_, r) => (r.progress() * 1_000.0) as usize,
+            Side::Proximity(None) => 0,
             _ => 1_000,
         };
         let per_variant = 1_000 / 3;
@@ -161,25 +163,30 @@ impl Duel {
     /// Whether both sides and the sweep have run.
     #[must_use]
     pub fn done(&self) -> bool {
-        let finished = |s: &Side| !matches!(s, Side::Run(_, r) if !r.done());
+        let finished = |s: &Side| !matches!(s, Side::Run(_, r) if !r.done()) && !matches!(s, Side::Proximity(None));
         finished(&self.exposed) && finished(&self.private) && self.tradeoff.len() == self.variants.len()
     }
 
     /// Whether the chosen design's side has run (it runs first: it is what the lab is about).
     #[must_use]
     pub fn private_done(&self) -> bool {
-        !matches!(&self.private, Side::Run(_, r) if !r.done())
+        !matches!(&self.private, Side::Run(_, r) if !r.done()) && !matches!(&self.private, Side::Proximity(None))
     }
 
     /// Runs up to `n` more targets on the first unfinished side (the chosen design's first),
     /// or one value of the sweep.
     pub fn step(&mut self, city: &City, n: usize) {
         for side in [&mut self.private, &mut self.exposed] {
-            if let Side::Run(target, run) = side {
-                if !run.done() {
+            match side {
+                Side::Run(target, run) if !run.done() => {
                     run.step(city, target, n);
                     return;
                 }
+                Side::Proximity(m @ None) => {
+                    *m = Some(Box::new(proximity_attack(city, &self.config, self.state.hash)));
+                    return;
+                }
+                _ => {}
             }
         }
         if let Some((label, state)) = self.variants.get(self.tradeoff.len()) {
@@ -214,15 +221,14 @@ impl Duel {
         }
     }
 
-    /// What has run so far; once [`Duel::done`], the complete report (the dictionary attacker's
-    /// whole-city computation runs here).
+    /// What has run so far.
     #[must_use]
-    pub fn report(&self, city: &City) -> DuelReport {
+    pub fn report(&self, _city: &City) -> DuelReport {
         let done = self.done();
         let side = |s: &Side| match s {
             Side::Run(target, run) => Some(Ok(run.metrics(target))),
             Side::Skip(why) => Some(Err(*why)),
-            Side::Dictionary => done.then(|| Ok(dictionary_attack(city, self.state.hash, crate::designs::key_seed(self.state.city.seed)))),
+            Side::Proximity(m) => m.as_ref().map(|m| Ok((**m).clone())),
         };
         DuelReport {
             exposed: side(&self.exposed),

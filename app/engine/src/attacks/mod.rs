@@ -23,11 +23,13 @@
 
 mod duel;
 mod probe;
+mod proximity;
 mod reconstruct;
 mod replicate;
 mod strategies;
 
 pub use duel::{private_target, tradeoff_targets, Duel, DuelReport, TradeoffPoint};
+pub use proximity::{proximity_attack, COURT_FULL_EVALUATIONS};
 pub use probe::{CellReply, Displayed, Probe, Reply, Sighting, Target};
 pub use reconstruct::{DensityMap, REGION_M};
 pub use replicate::{replications, AveragedBlur, Replications, LOCATION_GUARD_MEDIUM};
@@ -39,7 +41,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::city::City;
-use crate::designs::{Aggregate, CellHash, DesignKind, PrivateProximity};
+use crate::designs::{Aggregate, DesignKind};
 use crate::geo::{LatLng, LocalFrame};
 
 /// The attackers.
@@ -53,8 +55,13 @@ pub enum AttackerKind {
     Oracle,
     /// Repeats questions to average noise away.
     Averaging,
-    /// Reverses hashed cell tokens by hashing every cell of the city.
+    /// Reverses captured tokens of the proximity test by hashing every cell of the city.
     Dictionary,
+    /// A creditor with a valid credential states chosen cells instead of their neighbourhood,
+    /// under the proximity test's daily limit, to pin the debtor's cell.
+    Spoof,
+    /// The court tries to learn the creditor's cell from the proximity test's messages.
+    Court,
     /// Joins what was released with a public directory; finds household members.
     Linkage,
     /// Rebuilds every listed home near the start from counts over many circles (after Dinur and
@@ -73,12 +80,14 @@ pub enum AttackerKind {
 
 impl AttackerKind {
     /// Every attacker.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::Walker,
         Self::Trilateration,
         Self::Oracle,
         Self::Averaging,
         Self::Dictionary,
+        Self::Spoof,
+        Self::Court,
         Self::Linkage,
         Self::Reconstruct,
         Self::Scan,
@@ -96,6 +105,8 @@ impl AttackerKind {
             Self::Oracle => "oracle",
             Self::Averaging => "averaging",
             Self::Dictionary => "dictionary",
+            Self::Spoof => "spoof",
+            Self::Court => "court",
             Self::Linkage => "linkage",
             Self::Reconstruct => "reconstruct",
             Self::Scan => "scan",
@@ -114,7 +125,7 @@ impl AttackerKind {
     /// Whether the budget counts questions per target (else in total, for a route).
     #[must_use]
     pub fn budget_per_target(self) -> bool {
-        !matches!(self, Self::Walker | Self::Linkage | Self::Dictionary | Self::ReleaseDiff)
+        !matches!(self, Self::Walker | Self::Linkage | Self::Dictionary | Self::Court | Self::ReleaseDiff)
     }
 
     /// The budget an attacker gets unless told otherwise: questions per target, or in total for
@@ -127,20 +138,24 @@ impl AttackerKind {
             Self::Scan => 200,
             Self::Walker | Self::Linkage => 400,
             Self::ReleaseDiff => 2,
+            // Tests per target: 30 simulated days at the daily limit.
+            Self::Spoof => 30 * crate::designs::TESTS_PER_DAY,
+            Self::Dictionary | Self::Court => 1,
             _ => 40,
         }
     }
 
     /// Whether the attacker applies to a design: the one table the CLI and the app read.
-    /// The dictionary attacker reverses the proximity test's tokens and nothing else; the
-    /// proximity test answers one creditor about one debtor, so no position attacker applies to
-    /// it; replay needs a design with sessions whose noise could repeat.
+    /// The dictionary, spoofing and court attackers work on the proximity test's messages and
+    /// nothing else; the proximity test answers one creditor about one debtor of their own case,
+    /// so no other attacker applies to it; replay needs a design with sessions whose noise could
+    /// repeat.
     #[must_use]
     pub fn applies_to(self, design: DesignKind) -> Result<(), NotApplicable> {
         match (self, design) {
-            (Self::Dictionary, DesignKind::PrivateProximity) => Ok(()),
-            (Self::Dictionary, _) => Err(NotApplicable::NeedsProximity),
-            (_, DesignKind::PrivateProximity) => Err(NotApplicable::OnlyDictionary),
+            (Self::Dictionary | Self::Spoof | Self::Court, DesignKind::PrivateProximity) => Ok(()),
+            (Self::Dictionary | Self::Spoof | Self::Court, _) => Err(NotApplicable::NeedsProximity),
+            (_, DesignKind::PrivateProximity) => Err(NotApplicable::OnlyProximityAttackers),
             (Self::Replay, DesignKind::DpSession) => Ok(()),
             (Self::Replay, _) => Err(NotApplicable::NoSessionNoise),
             (Self::ReleaseDiff, DesignKind::Aggregate) => Ok(()),
@@ -153,10 +168,11 @@ impl AttackerKind {
 /// Why an attacker does not apply to a design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NotApplicable {
-    /// The dictionary attacker needs the private proximity test's hashed cells.
+    /// The dictionary, spoofing and court attackers need the private proximity test's messages.
     NeedsProximity,
-    /// The proximity test answers one creditor: only the dictionary attacker applies.
-    OnlyDictionary,
+    /// The proximity test answers one creditor: only the dictionary, spoofing and court
+    /// attackers apply.
+    OnlyProximityAttackers,
     /// Replay needs noise drawn per session (the per-question DP count).
     NoSessionNoise,
     /// Differencing releases needs the aggregate table.
@@ -168,8 +184,8 @@ impl NotApplicable {
     #[must_use]
     pub fn en(self) -> &'static str {
         match self {
-            Self::NeedsProximity => "the dictionary attacker reverses hashed cells, which only the proximity test uses (--design psi)",
-            Self::OnlyDictionary => "the proximity test answers one creditor about their own debtor: only the dictionary attacker applies",
+            Self::NeedsProximity => "the dictionary, spoof and court attackers work on the proximity test's messages (--design psi)",
+            Self::OnlyProximityAttackers => "the proximity test answers one creditor about their own case: only the dictionary, spoof and court attackers apply",
             Self::NoSessionNoise => "replay calibrates noise drawn per session, which only dp-session has",
             Self::NeedsAggregate => "release-diff differences the aggregate table at two resolutions (--design aggregate)",
         }
@@ -259,8 +275,30 @@ pub struct Metrics {
     /// The legitimate user's mean absolute error of the count; `None` where the design gives no
     /// count (the deployed list is exact: 0).
     pub count_error: Option<f64>,
-    /// Share of hashed cells reversed (dictionary attacker); `None` for other attackers.
+    /// Share of targets whose captured proximity-test messages reveal a cell (dictionary
+    /// attacker); `None` for other attackers.
     pub reversed_share: Option<f64>,
+    /// Share of targets whose debtor's resolution-9 home cell a spoofing creditor pinned within
+    /// the budget (spoof attacker); `None` for other attackers.
+    #[serde(default)]
+    pub cell_pinned_share: Option<f64>,
+    /// Reference line, no question asked: the density map's guess from the start lies in the
+    /// home's cell (spoof attacker).
+    #[serde(default)]
+    pub baseline_cell_pinned_share: Option<f64>,
+    /// Median simulated days to pin the cell, over the targets pinned (spoof attacker).
+    #[serde(default)]
+    pub days_to_pin_median: Option<f64>,
+    /// The proximity test's limit of tests per case and day (proximity attackers).
+    #[serde(default)]
+    pub tests_per_day: Option<u32>,
+    /// Share of tests after which the court names the creditor's cell (court attacker).
+    #[serde(default)]
+    pub court_learns_cell_share: Option<f64>,
+    /// Reference line, no message read: the court's guess that the creditor stands in the
+    /// debtor's own cell (court attacker).
+    #[serde(default)]
+    pub baseline_court_learns_cell_share: Option<f64>,
     /// Share of the cells that k protects (1 to k − 1 listed people) whose exact count
     /// differencing two releases reveals (release-diff attacker); `None` for other attackers.
     pub suppressed_revealed: Option<f64>,
@@ -494,8 +532,13 @@ impl LabRun {
                 AttackerKind::Scan => split(reconstruct::scan(&mut probe, start, budget, &density)),
                 AttackerKind::Replay => split(reconstruct::replay(&mut probe, start, budget)),
                 AttackerKind::Bayes => split(reconstruct::bayes(&mut probe, start, &density)),
-                AttackerKind::Walker | AttackerKind::Linkage | AttackerKind::Dictionary | AttackerKind::ReleaseDiff => {
-                    unreachable!("route attackers, the dictionary and release-diff run whole")
+                AttackerKind::Walker
+                | AttackerKind::Linkage
+                | AttackerKind::Dictionary
+                | AttackerKind::Spoof
+                | AttackerKind::Court
+                | AttackerKind::ReleaseDiff => {
+                    unreachable!("route attackers, the proximity attackers and release-diff run whole")
                 }
             };
             let estimate = history.last().and_then(|h| h.1);
@@ -634,6 +677,12 @@ impl LabRun {
             },
             reversed_share: None,
             suppressed_revealed: self.suppressed_revealed,
+            cell_pinned_share: None,
+            baseline_cell_pinned_share: None,
+            days_to_pin_median: None,
+            tests_per_day: None,
+            court_learns_cell_share: None,
+            baseline_court_learns_cell_share: None,
             curve_at,
             error_curve,
             outcomes: self.outcomes.clone(),
@@ -766,44 +815,3 @@ pub fn run_lab(city: &City, config: &LabConfig, target: &Target) -> Metrics {
 }
 
 
-/// The dictionary attack on the private proximity test's cell tokens: hash every H3 cell of the
-/// city without the key and look the debtors' tokens up.
-#[must_use]
-pub fn dictionary_attack(city: &City, hash: CellHash, key_seed: u64) -> Metrics {
-    let psi = PrivateProximity::new(hash, key_seed);
-    let result = strategies::reverse_tokens(city, &psi);
-    let targets = city.listings().len();
-    let (located_50m, located_200m, median_error_m) = score(&result.outcomes, targets);
-    let reversed = result.outcomes.iter().filter(|o| o.estimate.is_some()).count();
-    #[allow(clippy::cast_precision_loss)]
-    Metrics {
-        design: DesignKind::PrivateProximity,
-        attacker: AttackerKind::Dictionary,
-        targets: u32::try_from(targets).unwrap_or(u32::MAX),
-        located_50m,
-        located_200m,
-        median_error_m,
-        baseline_located_50m: 0.0,
-        baseline_median_error_m: None,
-        ideal_located_50m: 0.0,
-        ideal_median_error_m: None,
-        homes_recovered_1m: 0.0,
-        homes_recovered_10m: 0.0,
-        homes_recovered_50m: 0.0,
-        reidentified_share: 0.0,
-        households_exposed: 0,
-        queries_used: 0,
-        max_queries_per_target: 0,
-        sessions_used: 0,
-        days_used: 0.0,
-        epsilon_spent: 0.0,
-        epsilon_per_person: None,
-        count_error: None,
-        reversed_share: Some(reversed as f64 / targets.max(1) as f64),
-        suppressed_revealed: None,
-        curve_at: Vec::new(),
-        error_curve: Vec::new(),
-        outcomes: result.outcomes,
-        recent_queries: Vec::new(),
-    }
-}

@@ -53,7 +53,7 @@ impl DensityMap {
         Self { people: city.density().collect() }
     }
 
-    fn people(&self, cell: u64) -> u32 {
+    pub(crate) fn people(&self, cell: u64) -> u32 {
         self.people.get(&cell).copied().unwrap_or(0)
     }
 

@@ -8,9 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap;
 
 use super::probe::{Probe, Reply};
-use super::Outcome;
 use crate::city::City;
-use crate::designs::{PrivateProximity, Token};
 use crate::geo::{LatLng, LocalFrame, CITY_CENTRE};
 use crate::index::cell_centre;
 use crate::plan::CITY_RADIUS_M;
@@ -296,28 +294,6 @@ impl Directory {
         }
         Linked { homes, household_members }
     }
-}
-
-/// The dictionary attack's result.
-pub struct Reversed {
-    /// Per debtor: the reversed cell's centre as the estimate, if reversed.
-    pub outcomes: Vec<Outcome>,
-}
-
-/// Hashes every resolution-9 cell of the city without the key and looks each debtor's token up.
-pub fn reverse_tokens(city: &City, psi: &PrivateProximity) -> Reversed {
-    let plain = PrivateProximity::new(crate::designs::CellHash::Plain, 0);
-    let table: FxHashMap<Token, u64> =
-        city_cells(crate::designs::PROXIMITY_RESOLUTION).into_iter().map(|c| (plain.token(c), c)).collect();
-    let outcomes = city
-        .listings()
-        .iter()
-        .filter_map(|l| {
-            let token = psi.debtor_token(city, l.person).ok()?;
-            Some(Outcome { person: l.person, estimate: table.get(&token).map(|&c| cell_centre(c)), truth: city.home(l.person) })
-        })
-        .collect();
-    Reversed { outcomes }
 }
 
 /// Every cell of a resolution that lies within the city (plus a kilometre), as an attacker who

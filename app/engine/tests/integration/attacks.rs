@@ -1,7 +1,7 @@
 //! The attack lab: what each attacker learns from each design.
 
 use within500_engine::{
-    dictionary_attack, run_lab, Aggregate, AttackerKind, CellHash, City, CityConfig, Epsilon, Fidelity, LabConfig,
+    run_lab, Aggregate, AttackerKind, CellHash, City, CityConfig, Epsilon, Fidelity, LabConfig,
     Target, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
@@ -46,17 +46,6 @@ fn trilateration_needs_distances() {
     let without = run_lab(city, &config(AttackerKind::Trilateration, 40, 2), &Target::Exposed(Fidelity::Reported));
     assert_eq!(without.median_error_m, None);
     assert_eq!(without.located_200m, 0.0);
-}
-
-#[test]
-fn the_cell_dictionary_reverses_plain_hashes_only() {
-    let city = shared_city();
-    let plain = dictionary_attack(city, CellHash::Plain, 42);
-    assert_eq!(plain.reversed_share, Some(1.0));
-    assert!(plain.located_200m > 0.95, "a reversed cell puts its debtor within about 174 m");
-    let keyed = dictionary_attack(city, CellHash::Keyed, 42);
-    assert_eq!(keyed.reversed_share, Some(0.0));
-    assert_eq!(keyed.median_error_m, None);
 }
 
 #[test]
@@ -116,13 +105,17 @@ fn the_duel_gives_what_run_lab_gives_and_reads_back_from_json() {
     let json = serde_json::to_string(&report).expect("serialises");
     let back: DuelReport = serde_json::from_str(&json).expect("reads back");
     assert!(back == report, "the report changes through JSON");
-    // The proximity test: only the dictionary attacker applies, on the private side.
+    // The proximity test: its attackers apply on the private side only, in one step.
     let psi = AppState { design: DesignKind::PrivateProximity, ..AppState::default() };
-    let d = Duel::new(city, &psi, config(AttackerKind::Dictionary, 1, 5), true);
-    assert!(d.done(), "the dictionary has no slices: one computation when reported");
+    let mut d = Duel::new(city, &psi, config(AttackerKind::Spoof, 9, 5), true);
+    assert!(!d.done() && d.report(city).private.is_none(), "nothing has run yet");
+    d.step(city, 1);
+    assert!(d.done(), "the proximity attack runs in one step");
     let r = d.report(city);
-    assert!(r.exposed.expect("known").is_err(), "the deployed map has no hashed cells");
-    assert!(r.private.expect("ran").expect("applies").reversed_share.is_some());
+    assert!(r.exposed.expect("known").is_err(), "the deployed map has no proximity test");
+    let m = r.private.expect("ran").expect("applies");
+    assert_eq!(m, within500_engine::proximity_attack(city, &config(AttackerKind::Spoof, 9, 5), CellHash::Keyed), "the lab's figures are the CLI's");
+    assert!(m.cell_pinned_share.is_some());
 }
 
 /// Differencing the aggregate table with the same table at two coarser resolutions: a smaller k

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use proptest::prelude::*;
 use within500_engine::{
-    cell_of, Aggregate, BlurredQuery, CellHash, DpCount, DpRelease, DpRefusal, Epsilon, Exposed, Fidelity, LocalFrame,
-    PrivateProximity, ProximityError, Query, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
+    cell_of, exchange, key_seed, Aggregate, BlurredQuery, CellHash, Court, Creditor, DpCount, DpRelease, DpRefusal, Epsilon, Exposed,
+    Fidelity, LocalFrame, Query, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
 use crate::shared_city;
@@ -103,27 +103,6 @@ proptest! {
     }
 }
 
-#[test]
-fn proximity_answers_only_the_creditors_own_question() {
-    let city = shared_city();
-    let keyed = PrivateProximity::new(CellHash::Keyed, 77);
-    let plain = PrivateProximity::new(CellHash::Plain, 77);
-    for l in city.listings().iter().step_by(23) {
-        let home = city.home(l.person);
-        assert!(keyed.answer(city, home, l.person).expect("listed").near);
-        let far = LocalFrame::new(home).to_latlng(2_000.0, 0.0);
-        assert!(!keyed.answer(city, far, l.person).expect("listed").near);
-        assert_eq!(plain.answer(city, far, l.person).map(|a| a.near), Ok(false));
-        assert_ne!(keyed.debtor_token(city, l.person), plain.debtor_token(city, l.person));
-    }
-    let unlisted = (0..city.people()).find(|&id| !city.is_listed(id)).expect("someone unlisted");
-    assert_eq!(keyed.answer(city, CITY_CENTRE, unlisted), Err(ProximityError::NotListed(unlisted)));
-    // Another court key gives other tokens: without the key nobody can compute them.
-    let other = PrivateProximity::new(CellHash::Keyed, 78);
-    let l = city.listings()[0].person;
-    assert_ne!(keyed.debtor_token(city, l), other.debtor_token(city, l));
-}
-
 /// The privacy-preserving answers, serialised, carry no field that could hold an identity.
 #[test]
 fn privacy_preserving_answers_carry_no_identity() {
@@ -136,7 +115,13 @@ fn privacy_preserving_answers_carry_no_identity() {
         serde_json::to_value(DpCount::new(Epsilon::from_micros(1_000_000), Epsilon::from_micros(1_000_000), 3).answer(city, q).expect("budget")),
         serde_json::to_value(BlurredQuery::new(0.004, 3).answer(city, q, 0)),
         serde_json::to_value(DpRelease::publish(city, Epsilon::from_micros(1_000_000)).answer(q)),
-        serde_json::to_value(PrivateProximity::new(CellHash::Keyed, 3).answer(city, q.at, l).expect("listed")),
+        {
+            let mut court = Court::new(city, CellHash::Keyed, key_seed(3));
+            let case = city.listing(l).expect("listed").case_number();
+            let creditor = Creditor::at(CellHash::Keyed, &case, court.issue(&case), q.at);
+            let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(3);
+            serde_json::to_value(exchange(&mut court, &creditor, 0, &mut rng).answer.expect("answered"))
+        },
     ];
     let exposed = serde_json::to_string(&Exposed::default().answer(city, q)).expect("json");
     let person = city.person(l).expect("person");

@@ -5,6 +5,7 @@ mod city;
 mod designs;
 mod fuzz_corpus;
 mod honesty;
+mod proximity;
 mod radius;
 mod state;
 mod workshop;

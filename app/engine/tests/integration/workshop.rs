@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use within500_engine::exercises::{self, EPSILON_MAX_COUNT_ERROR, EPSILON_MAX_RECOVERED, FIND_HOME_QUERIES, FIND_HOME_WITHIN_M};
 use within500_engine::{
-    story_scene, AppState, CellHash, City, Epsilon, LocalFrame, Mode, PrivateProximity, StreetPlan, STORY_STEPS,
+    story_scene, AppState, City, Epsilon, LocalFrame, Mode, StreetPlan, STORY_STEPS,
     PROXIMITY_RESOLUTION,
 };
 
@@ -75,10 +75,11 @@ fn hashed_cells_reverse_by_trying_every_cell_and_the_districts_check() {
         assert!(centre.distance_m(city.home(*person)) < 250.0, "the reversed cell holds the home");
         assert_eq!(exercises::district_of(city, city.home(*person)), *district);
         districts.push(*district);
-        // The same cell under a keyed PRF does not reverse.
-        let keyed = PrivateProximity::new(CellHash::Keyed, 99);
+        // The same cell as the protocol sends it, blinded by a secret scalar, does not reverse.
         let cell = within500_engine::cell_of(city.home(*person), PROXIMITY_RESOLUTION).unwrap();
-        assert_eq!(exercises::reverse_plain_tokens(&[keyed.token(cell)]), vec![None]);
+        let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(99);
+        let blinded = (within500_engine::cell_point(cell) * within500_engine::draw_scalar(&mut rng)).compress().to_bytes();
+        assert_eq!(exercises::reverse_plain_tokens(&[blinded]), vec![None]);
     }
     assert!(districts.iter().all(|&d| usize::from(d) < StreetPlan::districts().len()));
     assert_eq!(exercises::check_districts(&task, &districts), vec![true; districts.len()]);
