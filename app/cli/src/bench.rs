@@ -86,9 +86,16 @@ pub fn run(seed: u64, people: u32, queries: u32, radius: f64) -> Result<(), Stri
     let mut h3_sorted = h3_us.clone();
     h3_sorted.sort_by(f64::total_cmp);
     let p99 = h3_sorted[(h3_sorted.len() * 99 / 100).min(h3_sorted.len() - 1)];
+    // The private proximity test: one test, both sides (creditor's request, court's reply, the
+    // creditor reading it), median of 201; beside it the plain-hash exchange of the same run.
+    let psi_us = crate::proximity::psi_test_us(&city, within500_engine::CellHash::Keyed, 201).unwrap_or(f64::NAN);
+    let psi_plain_us = crate::proximity::psi_test_us(&city, within500_engine::CellHash::Plain, 201).unwrap_or(f64::NAN);
     #[allow(clippy::cast_precision_loss)]
     let out = json!({
         "synthetic": true,
+        "psi_test_us": psi_us,
+        "psi_plain_test_us": psi_plain_us,
+        "psi_test_per_query": psi_us / h3,
         "people": people,
         "seed": seed,
         "queries": queries,

@@ -46,7 +46,7 @@ const PSI_ROWS: &[(&str, &str)] = &[
 
 fn psi_table(rows: &[(String, Value)]) -> String {
     let mut t = String::from(
-        "| Attack | what it got | the same with no question (no message) | debtor's home located within 200 m | median error | tests | days | one test, both sides |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n",
+        "| Attack | what it got | the same with no question | debtor's home within 50 m (no question) | within 200 m | median error | tests | days | one test, both sides |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     for (label, m) in rows {
         let (got, base) = match m["attacker"].as_str() {
@@ -54,7 +54,7 @@ fn psi_table(rows: &[(String, Value)]) -> String {
                 format!("debtor's cell pinned for {} (median {} day)", pct(&m["cell_pinned_share"]), num(&m["days_to_pin_median"], "", 0)),
                 format!("{} (the density map's guess)", pct(&m["baseline_cell_pinned_share"])),
             ),
-            Some("dictionary") => (format!("{} of exchanges reveal a cell", pct(&m["reversed_share"])), "0.0 %".into()),
+            Some("dictionary") => (format!("{} of exchanges reveal a cell", pct(&m["reversed_share"])), "— (nothing captured)".into()),
             _ => (
                 format!("creditor's cell named in {} of tests", pct(&m["court_learns_cell_share"])),
                 format!("{} (its guess: the debtor's own cell)", pct(&m["baseline_court_learns_cell_share"])),
@@ -62,7 +62,8 @@ fn psi_table(rows: &[(String, Value)]) -> String {
         };
         let court = m["attacker"] == "court";
         t.push_str(&format!(
-            "| {label} | {got} | {base} | {} | {} | {} | {} | {} |\n",
+            "| {label} | {got} | {base} | {} | {} | {} | {} | {} | {} |\n",
+            if court { "—".into() } else { format!("{} ({})", pct(&m["located_50m"]), pct(&m["baseline_located_50m"])) },
             if court { "—".into() } else { pct(&m["located_200m"]) },
             if court { "—".into() } else { num(&m["median_error_m"], " m", 1) },
             group(&m["queries_used"]),
