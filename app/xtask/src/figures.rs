@@ -51,7 +51,12 @@ fn psi_table(rows: &[(String, Value)]) -> String {
     for (label, m) in rows {
         let (got, base) = match m["attacker"].as_str() {
             Some("spoof") => (
-                format!("debtor's cell pinned for {} (median {} day)", pct(&m["cell_pinned_share"]), num(&m["days_to_pin_median"], "", 0)),
+                format!(
+                    "debtor's cell pinned for {} (median {} day; with no start point, trying the city's cells most populous first: median {} days)",
+                    pct(&m["cell_pinned_share"]),
+                    num(&m["days_to_pin_median"], "", 0),
+                    num(&m["days_to_pin_no_hint_median"], "", 0)
+                ),
                 format!("{} (the density map's guess)", pct(&m["baseline_cell_pinned_share"])),
             ),
             Some("dictionary") => (format!("{} of exchanges reveal a cell", pct(&m["reversed_share"])), "— (nothing captured)".into()),

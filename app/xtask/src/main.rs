@@ -121,6 +121,7 @@ fn bench() -> Result<(), String> {
     site::build()?;
     run(Command::new("node").args(["tests/perf/measure.mjs"]))?;
     run(Command::new("node").args(["tests/perf/lab.mjs"]))?;
+    run(Command::new("node").args(["tests/perf/psi.mjs"]))?;
     run(Command::new("node").args(["tests/perf/memory.mjs"]))
 }
 

@@ -289,6 +289,11 @@ pub struct Metrics {
     /// Median simulated days to pin the cell, over the targets pinned (spoof attacker).
     #[serde(default)]
     pub days_to_pin_median: Option<f64>,
+    /// The same with no start point: the debtor's cell found by trying the city's cells most
+    /// populous first, seven a test at the daily limit (spoof attacker; counted from the cell's
+    /// rank, not run).
+    #[serde(default)]
+    pub days_to_pin_no_hint_median: Option<f64>,
     /// The proximity test's limit of tests per case and day (proximity attackers).
     #[serde(default)]
     pub tests_per_day: Option<u32>,
@@ -680,6 +685,7 @@ impl LabRun {
             cell_pinned_share: None,
             baseline_cell_pinned_share: None,
             days_to_pin_median: None,
+            days_to_pin_no_hint_median: None,
             tests_per_day: None,
             court_learns_cell_share: None,
             baseline_court_learns_cell_share: None,

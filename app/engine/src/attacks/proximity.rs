@@ -30,8 +30,8 @@ use crate::geo::LatLng;
 use crate::index::cell_centre;
 
 /// Targets whose court attack also evaluates every cell of the city under the court's own scalar
-/// (a scalar multiplication per cell: the costly part, so a few targets only).
-pub const COURT_FULL_EVALUATIONS: usize = 2;
+/// (a scalar multiplication per cell of the city: the costly part, so one target only).
+pub const COURT_FULL_EVALUATIONS: usize = 1;
 
 /// What the proximity attackers add to [`Metrics`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,6 +39,7 @@ struct Extra {
     cell_pinned_share: Option<f64>,
     baseline_cell_pinned_share: Option<f64>,
     days_to_pin_median: Option<f64>,
+    days_to_pin_no_hint_median: Option<f64>,
     court_learns_cell_share: Option<f64>,
     baseline_court_learns_cell_share: Option<f64>,
     reversed_share: Option<f64>,
@@ -106,6 +107,7 @@ pub fn proximity_attack(city: &City, config: &LabConfig, hash: CellHash) -> Metr
         cell_pinned_share: extra.cell_pinned_share,
         baseline_cell_pinned_share: extra.baseline_cell_pinned_share,
         days_to_pin_median: extra.days_to_pin_median,
+        days_to_pin_no_hint_median: extra.days_to_pin_no_hint_median,
         tests_per_day: Some(TESTS_PER_DAY),
         court_learns_cell_share: extra.court_learns_cell_share,
         baseline_court_learns_cell_share: extra.baseline_court_learns_cell_share,
@@ -214,6 +216,28 @@ fn spoof(
     extra.baseline_cell_pinned_share = Some(share(baseline_pinned, starts.len()));
     extra.days_to_pin_median = median(days_to_pin);
     extra.days = f64::from(longest);
+    extra.days_to_pin_no_hint_median = no_hint_days(density, starts);
+}
+
+/// The same search with no start point: every cell of the city, most populous on the public map
+/// first, seven a test, three tests a day. The protocol answers each test truthfully, so the test
+/// that finds the debtor's cell is the one holding its rank; this counts it without running the
+/// exchanges (a thousand or more per debtor).
+fn no_hint_days(density: &DensityMap, starts: &[(u32, LatLng, LatLng)]) -> Option<f64> {
+    let mut cells: Vec<(u32, u64)> = city_cells(PROXIMITY_RESOLUTION).into_iter().map(|c| (cell_people(density, c), c)).collect();
+    cells.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let rank: FxHashMap<u64, usize> = cells.iter().enumerate().map(|(i, &(_, c))| (c, i)).collect();
+    let days: Vec<f64> = starts
+        .iter()
+        .filter_map(|&(_, home, _)| rank.get(&proximity_cell(home)?).copied())
+        .map(|r| {
+            let tests = r / NEIGHBOURHOOD_CELLS + 1;
+            #[allow(clippy::cast_precision_loss)]
+            let d = tests.div_ceil(TESTS_PER_DAY as usize) as f64;
+            d
+        })
+        .collect();
+    median(days)
 }
 
 /// Every cell of the city under both of the tables an outsider can build without a secret.
