@@ -29,6 +29,7 @@ const views = [
   ['exercise', '&mode=exercise&ex=3'],
   ['teacher', '&mode=teacher'],
   ['embed', '&embed=1&step=2'],
+  ['proximity test', '&design=psi&debtor=1'],
 ];
 
 async function openView(query) {

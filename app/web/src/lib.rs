@@ -90,6 +90,14 @@ pub struct Ctx {
     pub lab_request: RwSignal<Option<LabRequest>>,
     /// Questions asked since the exercise started (each drop of the marker is one).
     pub questions: RwSignal<u32>,
+    /// The proximity test's court for the shown city (key, ledger, simulated day).
+    pub psi: StoredValue<Option<model::PsiCourt>, LocalStorage>,
+    /// The last proximity test, with the case and hash it was for.
+    pub psi_round: RwSignal<Option<(String, Rc<model::PsiRound>)>, LocalStorage>,
+    /// Which credential the creditor sends.
+    pub psi_credential: RwSignal<model::CredentialChoice>,
+    /// Moves on whenever the court's record changes (a test, the next day), for the day shown.
+    pub psi_rev: RwSignal<u64>,
     go: StoredValue<Navigate, LocalStorage>,
 }
 
@@ -176,6 +184,10 @@ fn Main() -> impl IntoView {
         lab: RwSignal::new_local(None),
         lab_request: RwSignal::new(None),
         questions: RwSignal::new(0),
+        psi: StoredValue::new_local(None),
+        psi_round: RwSignal::new_local(None),
+        psi_credential: RwSignal::new(model::CredentialChoice::Issued),
+        psi_rev: RwSignal::new(0),
         go: StoredValue::new_local(go),
     };
     provide_context(ctx);

@@ -4,10 +4,10 @@
 use std::rc::Rc;
 
 use within500_engine::{
-    key_seed,
-    cell_boundary, covering_cells, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, City,
-    DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Exposed, ExposedAnswer, LatLng, LocalFrame, PrivateProximity,
-    ProximityAnswer, ProximityError, Query, Resolution, DEFAULT_AGGREGATE_RESOLUTION,
+    cell_boundary, covering_cells, key_seed, plain_token, hex, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, CellHash,
+    City, Court, Credential, Creditor, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Exposed, ExposedAnswer,
+    LatLng, Ledger, LocalFrame, ProximityAnswer, ProximityError, Query, ReplyView, RequestView, Resolution, CITY_CENTRE,
+    CITY_RADIUS_M, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION, TESTS_PER_DAY,
 };
 
 /// The map's view: a centre and a scale, mapping positions to canvas pixels.
@@ -124,8 +124,9 @@ pub enum PrivateAnswer {
     Dp(Result<DpAnswer, DpRefusal>),
     /// A count around a blurred position.
     Blur(BlurredAnswer),
-    /// One bit for the creditor, or why it cannot run.
-    Proximity(Result<ProximityAnswer, ProximityError>),
+    /// The proximity test waits for the creditor to ask the court (each test counts against the
+    /// case's daily limit, so moving the marker runs none); the exchange is in [`PsiCourt`].
+    Proximity,
     /// The proximity test without a debtor chosen.
     NoDebtor,
     /// The DP count waits until the marker is dropped: every question spends ε.
@@ -153,6 +154,36 @@ fn session_secret() -> u64 {
         bytes = (js_sys::Date::now().to_bits() ^ N.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)).to_le_bytes();
     }
     u64::from_le_bytes(bytes)
+}
+
+/// 32 bytes from the browser's cryptographic generator: the seed of a proximity test's secrets
+/// (the creditor's and the court's scalars), never a fixed one.
+///
+/// # Panics
+/// Where the browser has no crypto: a test without secrets would be no test.
+#[must_use]
+pub fn browser_seed() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    assert!(filled, "crypto.getRandomValues is unavailable");
+    bytes
+}
+
+/// The saved court record of a city (a new one if none was saved or storage is off).
+#[must_use]
+pub fn load_court_record(city: &City) -> CourtRecord {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|st| st.get_item(&court_storage_key(city)).ok().flatten())
+        .map(|t| CourtRecord::from_json(&t))
+        .unwrap_or_default()
+}
+
+/// Saves a city's court record, so that a reload keeps the day and the tests counted.
+pub fn save_court_record(city: &City, record: &CourtRecord) {
+    if let Some(st) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = st.set_item(&court_storage_key(city), &record.to_json());
+    }
 }
 
 /// Seconds on the page's clock, for the blur's time windows.
@@ -227,7 +258,7 @@ pub fn answer(city: &City, state: &AppState, aggregate: &Aggregate, sessions: &m
         DesignKind::DpSession => PrivateAnswer::Dp(sessions.dp.answer(city, query)),
         DesignKind::Blur => PrivateAnswer::Blur(sessions.blur.answer(city, query, now_s())),
         DesignKind::PrivateProximity => match state.debtor {
-            Some(d) => PrivateAnswer::Proximity(PrivateProximity::new(state.hash, key_seed(state.city.seed)).answer(city, state.at, d)),
+            Some(_) => PrivateAnswer::Proximity,
             None => PrivateAnswer::NoDebtor,
         },
     };
@@ -256,6 +287,253 @@ impl Loaded {
         Rc::new(Self { city, layers })
     }
 }
+
+/// Which credential the creditor sends: the one the court issued for the case, or a wrong one,
+/// to see the refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CredentialChoice {
+    /// What the court issued for the case.
+    #[default]
+    Issued,
+    /// Any other 32 bytes.
+    Wrong,
+}
+
+/// The case text a creditor of `debtor` sends: the person's case number if they are listed, else
+/// the id as text. Such a text names no case; the court refuses it with the very bytes it sends
+/// for a wrong credential, so the page never says whether a person is listed.
+#[must_use]
+pub fn psi_case(city: &City, debtor: u32) -> String {
+    city.listing(debtor).map_or_else(|| debtor.to_string(), |l| l.case_number())
+}
+
+/// The court's record as the page keeps it: the simulated day and the tests per case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CourtRecord {
+    /// The simulated day.
+    pub day: u32,
+    /// Tests per case and day.
+    pub ledger: Ledger,
+}
+
+impl CourtRecord {
+    /// As JSON, for `localStorage`.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::json!({ "day": self.day, "ledger": self.ledger }).to_string()
+    }
+
+    /// From JSON; a record that cannot be read starts over.
+    #[must_use]
+    pub fn from_json(text: &str) -> Self {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return Self::default() };
+        let day = v.get("day").and_then(serde_json::Value::as_u64).and_then(|d| u32::try_from(d).ok()).unwrap_or(0);
+        let ledger = v.get("ledger").cloned().and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        Self { day, ledger }
+    }
+}
+
+/// The city a court belongs to: seed, population and listed share.
+pub type CityKey = (u64, u32, u64);
+
+/// The city key of a city.
+#[must_use]
+pub fn city_key(city: &City) -> CityKey {
+    let c = city.config();
+    (c.seed, c.people, c.listed_rate.to_bits())
+}
+
+/// The `localStorage` key of a city's court record.
+#[must_use]
+pub fn court_storage_key(city: &City) -> String {
+    let c = city.config();
+    format!("within500-psi-court:seed={}:people={}:listed={}", c.seed, c.people, c.listed_rate)
+}
+
+/// One test as the page shows it: both messages, what the creditor read, and how long each side
+/// took. No name, id or position of the debtor: the bytes and the bit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PsiRound {
+    /// How cells became tokens.
+    pub hash: CellHash,
+    /// The simulated day of the test.
+    pub day: u32,
+    /// Creditor to court.
+    pub request: Vec<u8>,
+    /// Court to creditor.
+    pub reply: Vec<u8>,
+    /// The request's parts.
+    pub request_view: Option<RequestView>,
+    /// The reply's parts.
+    pub reply_view: ReplyView,
+    /// What the creditor read.
+    pub answer: Result<ProximityAnswer, ProximityError>,
+    /// Microseconds the creditor's side took (request and reading the reply).
+    pub creditor_us: f64,
+    /// Microseconds the court's side took.
+    pub court_us: f64,
+    /// Tests left for the case today after this one.
+    pub left: u32,
+    /// With plain tokens: the request's tokens that a dictionary of every cell of the city
+    /// reverses, and the reply's debtor tokens it reverses (always 0 with keyed tokens).
+    pub reversed: (usize, usize),
+    /// Cells in that dictionary (plain tokens only).
+    pub dictionary_cells: usize,
+}
+
+impl PsiRound {
+    /// The answer as a slug: `near`, `not-near`, `refused`, `limit` or `malformed`.
+    #[must_use]
+    pub fn answer_slug(&self) -> &'static str {
+        match self.answer {
+            Ok(a) if a.near => "near",
+            Ok(_) => "not-near",
+            Err(ProximityError::Refused) => "refused",
+            Err(ProximityError::LimitReached { .. }) => "limit",
+            Err(ProximityError::Malformed) => "malformed",
+        }
+    }
+
+    /// Microseconds one test took, both sides.
+    #[must_use]
+    pub fn total_us(&self) -> f64 {
+        self.creditor_us + self.court_us
+    }
+}
+
+/// The page's court for one city: the court object with its key and ledger, and the simulated
+/// day. It lives as long as the page shows the city (its record is saved in `localStorage`, so a
+/// reload does not reset the limit).
+pub struct PsiCourt {
+    city: CityKey,
+    court: Court,
+    day: u32,
+    /// Plain SHA-256 token to cell, for every resolution-9 cell of the city (built on demand).
+    dictionary: Option<std::collections::HashMap<String, u64>>,
+}
+
+impl PsiCourt {
+    /// The court of a city with a saved record.
+    #[must_use]
+    pub fn new(city: &City, hash: CellHash, record: CourtRecord) -> Self {
+        let mut court = Court::new(city, hash, key_seed(city.config().seed));
+        court.set_ledger(record.ledger);
+        Self { city: city_key(city), court, day: record.day, dictionary: None }
+    }
+
+    /// Makes `slot` hold the court of `city` with tokens made by `hash`: a new city loads its
+    /// record with `load`; another hash keeps the ledger (one court, whatever its tokens).
+    pub fn ensure<'a>(slot: &'a mut Option<Self>, city: &City, hash: CellHash, load: impl FnOnce() -> CourtRecord) -> &'a mut Self {
+        match slot {
+            Some(p) if p.city == city_key(city) && p.court.hash() == hash => {}
+            Some(p) if p.city == city_key(city) => {
+                let record = p.record();
+                let dictionary = p.dictionary.take();
+                *p = Self::new(city, hash, record);
+                p.dictionary = dictionary;
+            }
+            _ => *slot = Some(Self::new(city, hash, load())),
+        }
+        slot.as_mut().unwrap_or_else(|| unreachable!("set above"))
+    }
+
+    /// The record to save.
+    #[must_use]
+    pub fn record(&self) -> CourtRecord {
+        CourtRecord { day: self.day, ledger: self.court.ledger().clone() }
+    }
+
+    /// The simulated day.
+    #[must_use]
+    pub fn day(&self) -> u32 {
+        self.day
+    }
+
+    /// Tests left today for a case.
+    #[must_use]
+    pub fn left(&self, case: &str) -> u32 {
+        self.court.ledger().left(case, self.day)
+    }
+
+    /// The next simulated day: every case has its tests again.
+    pub fn next_day(&mut self) {
+        self.day = self.day.saturating_add(1);
+    }
+
+    /// The credential the creditor sends.
+    #[must_use]
+    pub fn credential(&self, case: &str, choice: CredentialChoice) -> Credential {
+        let issued = self.court.issue(case);
+        match choice {
+            CredentialChoice::Issued => issued,
+            CredentialChoice::Wrong => {
+                let mut bytes = issued.0;
+                for b in &mut bytes[..4] {
+                    *b ^= 0xA5;
+                }
+                Credential(bytes)
+            }
+        }
+    }
+
+    /// One test at `at` today: the creditor's request, the court's reply, the creditor's reading
+    /// of it, each side timed with `clock` (milliseconds).
+    pub fn ask(
+        &mut self,
+        case: &str,
+        choice: CredentialChoice,
+        at: LatLng,
+        rng: &mut impl rand_chacha::rand_core::RngCore,
+        clock: &dyn Fn() -> f64,
+    ) -> PsiRound {
+        let hash = self.court.hash();
+        let credential = self.credential(case, choice);
+        let t0 = clock();
+        let creditor = Creditor::at(hash, case, credential, at);
+        let (request, pending) = creditor.request(rng);
+        let t1 = clock();
+        let reply = self.court.respond(&request, self.day, rng);
+        let t2 = clock();
+        let answer = pending.finish(&reply);
+        let t3 = clock();
+        let request_view = RequestView::read(&request);
+        let reply_view = ReplyView::read(&reply);
+        let (reversed, dictionary_cells) = if hash == CellHash::Plain {
+            let dictionary = self.dictionary.get_or_insert_with(plain_dictionary);
+            let found = |tokens: &[String]| tokens.iter().filter(|t| dictionary.contains_key(*t)).count();
+            let r = request_view.as_ref().map_or(0, |v| found(&v.tokens));
+            ((r, found(&reply_view.debtors)), dictionary.len())
+        } else {
+            ((0, 0), 0)
+        };
+        PsiRound {
+            hash,
+            day: self.day,
+            left: self.left(case),
+            request,
+            reply,
+            request_view,
+            reply_view,
+            answer,
+            creditor_us: ((t1 - t0) + (t3 - t2)) * 1000.0,
+            court_us: (t2 - t1) * 1000.0,
+            reversed,
+            dictionary_cells,
+        }
+    }
+}
+
+/// SHA-256 of every resolution-9 cell that touches the city (and a kilometre around it): what
+/// anyone needs to reverse plain tokens.
+fn plain_dictionary() -> std::collections::HashMap<String, u64> {
+    covering_cells(Query { at: CITY_CENTRE, radius_m: CITY_RADIUS_M + 1_000.0 }, PROXIMITY_RESOLUTION)
+        .into_iter()
+        .map(|c| (hex(&plain_token(c)), c))
+        .collect()
+}
+
+/// Tests per case and simulated day, as the court enforces them.
+pub const PSI_TESTS_PER_DAY: u32 = TESTS_PER_DAY;
 
 #[cfg(test)]
 mod tests {
@@ -322,5 +600,51 @@ mod tests {
         assert_eq!(sessions.dp_spent_micros(), 1_000_000);
         let total: u32 = loaded.layers.density.iter().map(|c| c.people).sum();
         assert_eq!(total, 10_000);
+    }
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn the_proximity_test_is_an_exchange_with_a_daily_limit() {
+        use rand_chacha::rand_core::SeedableRng;
+        let city = City::generate(CityConfig { seed: 7, people: 5_000, listed_rate: 0.02 }).expect("valid");
+        let listing = city.listings()[0];
+        let home = city.home(listing.person);
+        // Moving the marker runs no test: the pane waits for the creditor to ask.
+        let state = AppState { city: city.config(), design: DesignKind::PrivateProximity, debtor: Some(listing.person), at: home, ..AppState::default() };
+        let agg = aggregate_for(&city, state.k);
+        assert_eq!(answer(&city, &state, &agg, &mut Sessions::new(&state), false).private, PrivateAnswer::Proximity);
+        let mut slot = None;
+        let court = PsiCourt::ensure(&mut slot, &city, CellHash::Keyed, CourtRecord::default);
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+        let case = psi_case(&city, listing.person);
+        assert_eq!(case, listing.case_number());
+        let first = court.ask(&case, CredentialChoice::Issued, home, &mut rng, &|| 0.0);
+        assert_eq!(first.answer_slug(), "near");
+        assert_eq!(first.request_view.as_ref().map(|v| v.tokens.len()), Some(7));
+        assert_eq!((first.reply_view.returned.len(), first.reply_view.debtors.len()), (7, 1));
+        assert_eq!(first.reversed, (0, 0), "keyed tokens reverse to no cell");
+        let far = LatLng { lat: home.lat + 0.05, lng: home.lng };
+        assert_eq!(court.ask(&case, CredentialChoice::Issued, far, &mut rng, &|| 0.0).answer_slug(), "not-near");
+        // A wrong credential and a person with no case get the same bytes, and count nothing.
+        let wrong = court.ask(&case, CredentialChoice::Wrong, home, &mut rng, &|| 0.0);
+        let unlisted = (0..city.config().people).find(|&p| city.listing(p).is_none()).expect("someone is not listed");
+        let nobody = court.ask(&psi_case(&city, unlisted), CredentialChoice::Issued, home, &mut rng, &|| 0.0);
+        assert_eq!(wrong.reply, nobody.reply);
+        assert_eq!(wrong.reply, within500_engine::REFUSAL);
+        assert_eq!((wrong.answer_slug(), nobody.answer_slug()), ("refused", "refused"));
+        assert_eq!(court.left(&case), 1);
+        court.ask(&case, CredentialChoice::Issued, home, &mut rng, &|| 0.0);
+        assert_eq!(court.ask(&case, CredentialChoice::Issued, home, &mut rng, &|| 0.0).answer_slug(), "limit");
+        // The record survives a reload; another hash keeps the same court's ledger.
+        let saved = CourtRecord::from_json(&court.record().to_json());
+        assert_eq!(saved, court.record());
+        let again = PsiCourt::ensure(&mut slot, &city, CellHash::Plain, CourtRecord::default);
+        assert_eq!(again.left(&case), 0);
+        again.next_day();
+        assert_eq!(again.left(&case), PSI_TESTS_PER_DAY);
+        // Plain tokens: a list of every cell of the city reverses all of them.
+        let plain = again.ask(&case, CredentialChoice::Issued, home, &mut rng, &|| 0.0);
+        assert_eq!(plain.answer_slug(), "near");
+        assert_eq!(plain.reversed, (7, 1));
     }
 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use within500_engine::{AppState, AttackerKind, Duel, DuelReport, LabConfig, Metrics, TradeoffPoint};
+use within500_engine::{AppState, AttackerKind, DesignKind, Duel, DuelReport, LabConfig, Metrics, TradeoffPoint};
 
 use crate::i18n::{td_string, Locale};
 use crate::use_ctx;
@@ -15,11 +15,12 @@ use crate::worker;
 /// Why an attacker does not apply to one side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotApplicable {
-    /// The dictionary attacker needs hashed cells; the deployed map has none.
+    /// The proximity attackers need the proximity test's messages; the deployed map has none.
     NoHashes,
-    /// The proximity test answers one creditor: only the dictionary attacker applies.
-    OnlyDictionary,
-    /// The dictionary attacker needs the private proximity test.
+    /// The proximity test answers one creditor: only the dictionary, spoofing and court
+    /// attackers apply.
+    OnlyProximityAttackers,
+    /// The dictionary, spoofing and court attackers need the private proximity test.
     NeedsProximity,
     /// Replay needs noise drawn per session.
     NoSessionNoise,
@@ -33,7 +34,7 @@ impl From<within500_engine::NotApplicable> for NotApplicable {
     fn from(why: within500_engine::NotApplicable) -> Self {
         match why {
             within500_engine::NotApplicable::NeedsProximity => Self::NeedsProximity,
-            within500_engine::NotApplicable::OnlyDictionary => Self::OnlyDictionary,
+            within500_engine::NotApplicable::OnlyProximityAttackers => Self::OnlyProximityAttackers,
             within500_engine::NotApplicable::NoSessionNoise => Self::NoSessionNoise,
             within500_engine::NotApplicable::NeedsAggregate => Self::NeedsAggregate,
         }
@@ -45,7 +46,7 @@ impl NotApplicable {
     pub fn text(self, l: Locale) -> String {
         match self {
             Self::NoHashes => td_string!(l, ui.lab.na_no_hashes),
-            Self::OnlyDictionary => td_string!(l, ui.lab.na_only_dictionary),
+            Self::OnlyProximityAttackers => td_string!(l, ui.lab.na_only_proximity),
             Self::NeedsProximity => td_string!(l, ui.lab.na_needs_psi),
             Self::NoSessionNoise => td_string!(l, ui.lab.na_no_session_noise),
             Self::NeedsAggregate => td_string!(l, ui.lab.na_needs_aggregate),
@@ -63,6 +64,8 @@ pub fn attacker_label(l: Locale, a: AttackerKind) -> String {
         AttackerKind::Oracle => td_string!(l, ui.attacker.oracle),
         AttackerKind::Averaging => td_string!(l, ui.attacker.averaging),
         AttackerKind::Dictionary => td_string!(l, ui.attacker.dictionary),
+        AttackerKind::Spoof => td_string!(l, ui.attacker.spoof),
+        AttackerKind::Court => td_string!(l, ui.attacker.court),
         AttackerKind::Linkage => td_string!(l, ui.attacker.linkage),
         AttackerKind::Reconstruct => td_string!(l, ui.attacker.reconstruct),
         AttackerKind::Scan => td_string!(l, ui.attacker.scan),
@@ -71,6 +74,11 @@ pub fn attacker_label(l: Locale, a: AttackerKind) -> String {
         AttackerKind::ReleaseDiff => td_string!(l, ui.attacker.release_diff),
     }
     .to_string()
+}
+
+/// The attackers that work on the proximity test's messages.
+fn is_proximity_attacker(a: AttackerKind) -> bool {
+    matches!(a, AttackerKind::Dictionary | AttackerKind::Spoof | AttackerKind::Court)
 }
 
 /// What a lab run produced for both panes.
@@ -186,7 +194,36 @@ fn rows(l: Locale) -> Vec<(String, &'static str, fn(&Metrics) -> (String, String
         (td_string!(l, ui.lab.row_count_error).to_string(), "count_error", |m| (opt(m.count_error, ""), m.count_error.map_or("null".into(), |v| v.to_string()))),
         (td_string!(l, ui.lab.row_suppressed).to_string(), "suppressed_revealed", |m| (m.suppressed_revealed.map_or("—".into(), pct), m.suppressed_revealed.map_or("null".into(), |v| v.to_string()))),
         (td_string!(l, ui.lab.row_reversed).to_string(), "reversed_share", |m| (m.reversed_share.map_or("—".into(), pct), m.reversed_share.map_or("null".into(), |v| v.to_string()))),
+        // The proximity attackers' figures, each beside its no-question line (shown only when a
+        // side has them).
+        (td_string!(l, ui.lab.row_cell_pinned).to_string(), "cell_pinned_share", |m| share(m.cell_pinned_share)),
+        (td_string!(l, ui.lab.row_baseline_cell_pinned).to_string(), "baseline_cell_pinned_share", |m| share(m.baseline_cell_pinned_share)),
+        (td_string!(l, ui.lab.row_days_to_pin).to_string(), "days_to_pin_median", |m| (opt(m.days_to_pin_median, ""), m.days_to_pin_median.map_or("null".into(), |v| v.to_string()))),
+        (td_string!(l, ui.lab.row_tests_per_day).to_string(), "tests_per_day", |m| (m.tests_per_day.map_or("—".into(), |v| v.to_string()), m.tests_per_day.map_or("null".into(), |v| v.to_string()))),
+        (td_string!(l, ui.lab.row_court_learns).to_string(), "court_learns_cell_share", |m| share(m.court_learns_cell_share)),
+        (td_string!(l, ui.lab.row_baseline_court_learns).to_string(), "baseline_court_learns_cell_share", |m| share(m.baseline_court_learns_cell_share)),
     ]
+}
+
+fn share(v: Option<f64>) -> (String, String) {
+    (v.map_or("—".into(), pct), v.map_or("null".into(), |v| v.to_string()))
+}
+
+/// The rows only the proximity attackers fill: shown when a side has a value.
+const PROXIMITY_ROWS: [&str; 6] =
+    ["cell_pinned_share", "baseline_cell_pinned_share", "days_to_pin_median", "tests_per_day", "court_learns_cell_share", "baseline_court_learns_cell_share"];
+
+/// Whether a proximity row has a value on a side.
+fn proximity_value(m: &Metrics, key: &str) -> bool {
+    match key {
+        "cell_pinned_share" => m.cell_pinned_share.is_some(),
+        "baseline_cell_pinned_share" => m.baseline_cell_pinned_share.is_some(),
+        "days_to_pin_median" => m.days_to_pin_median.is_some() || m.cell_pinned_share.is_some(),
+        "tests_per_day" => m.tests_per_day.is_some(),
+        "court_learns_cell_share" => m.court_learns_cell_share.is_some(),
+        "baseline_court_learns_cell_share" => m.baseline_court_learns_cell_share.is_some(),
+        _ => true,
+    }
 }
 
 /// The lab's results as CSV: one row per measure, a column per side; `#` lines carry the
@@ -229,6 +266,9 @@ fn metrics_json(m: &Result<Metrics, NotApplicable>) -> serde_json::Value {
             "reidentified_share": m.reidentified_share, "households_exposed": m.households_exposed,
             "queries_used": m.queries_used, "epsilon_spent": m.epsilon_spent, "count_error": m.count_error,
             "reversed_share": m.reversed_share, "suppressed_revealed": m.suppressed_revealed, "error_curve": m.error_curve,
+            "cell_pinned_share": m.cell_pinned_share, "baseline_cell_pinned_share": m.baseline_cell_pinned_share,
+            "days_to_pin_median": m.days_to_pin_median, "tests_per_day": m.tests_per_day,
+            "court_learns_cell_share": m.court_learns_cell_share, "baseline_court_learns_cell_share": m.baseline_court_learns_cell_share,
         }),
         Err(why) => serde_json::json!({ "not_applicable": why.text(crate::i18n::Locale::en) }),
     }
@@ -382,7 +422,14 @@ pub fn LabPanel() -> impl IntoView {
         let chosen = attacker.get_untracked();
         // Rebuilding every home near a start is long work: a sample of 100 listed people, as
         // `within500 attack --targets 100` takes.
-        let sample = if matches!(chosen, AttackerKind::Reconstruct | AttackerKind::Replay | AttackerKind::Scan) { 100 } else { 0 };
+        // The spoofing creditor runs up to its budget of real tests (scalar multiplications) per
+        // target, and the court attacker's tables are as costly: 100 targets too, as
+        // `within500 attack --targets 100` takes.
+        let sample = if matches!(chosen, AttackerKind::Reconstruct | AttackerKind::Replay | AttackerKind::Scan | AttackerKind::Spoof | AttackerKind::Court) {
+            100
+        } else {
+            0
+        };
         let config = LabConfig { attacker: chosen, budget: budget.get_untracked(), radius_m: s.radius_m, seed: s.city.seed, targets: sample };
         let protect = protected.get_untracked();
         runs.update_value(|n| *n += 1);
@@ -426,6 +473,18 @@ pub fn LabPanel() -> impl IntoView {
             Err(_) => on_page(),
         }
     };
+
+    // Choosing the proximity test chooses the spoofing creditor, unless a proximity attacker is
+    // already chosen: no other attacker applies to it.
+    let design = Memo::new(move |_| c.state.with(|s| s.design));
+    Effect::new(move |_| {
+        let d = design.get();
+        if d == DesignKind::PrivateProximity && attacker.get_untracked().applies_to(d).is_err() && c.lab_request.get_untracked().is_none() {
+            attacker.set(AttackerKind::Spoof);
+            budget.set(AttackerKind::Spoof.default_budget());
+            budget_error.set(None);
+        }
+    });
 
     // A story step asks for a run: set the controls to it and run once the city is ready.
     Effect::new(move |_| {
@@ -473,7 +532,15 @@ pub fn LabPanel() -> impl IntoView {
                 <span class="field">
                     <label for="attacker">{td_string!(l, ui.lab.attacker)}</label>
                     <select id="attacker" data-testid="attacker" on:change=move |ev| {
-                        if let Some(a) = AttackerKind::from_slug(&event_target_value(&ev)) { attacker.set(a); }
+                        if let Some(a) = AttackerKind::from_slug(&event_target_value(&ev)) {
+                            attacker.set(a);
+                            // The proximity attackers count tests (30 days at the limit) or run
+                            // once: their budget is their own, as on the command line.
+                            if is_proximity_attacker(a) {
+                                budget.set(a.default_budget());
+                                budget_error.set(None);
+                            }
+                        }
                     }>
                         {AttackerKind::ALL.iter().map(|a| {
                             let a = *a;
@@ -501,7 +568,8 @@ pub fn LabPanel() -> impl IntoView {
             {move || c.lab.get().map(|r| {
 
                 let cols = [r.exposed.clone(), r.private.clone()];
-                let body = rows(l).into_iter().map(|(label, key, f)| {
+                let shown_row = |key: &str| !PROXIMITY_ROWS.contains(&key) || cols.iter().any(|m| m.as_ref().is_ok_and(|m| proximity_value(m, key)));
+                let body = rows(l).into_iter().filter(|(_, key, _)| shown_row(key)).map(|(label, key, f)| {
                     let cells = cols.iter().enumerate().map(|(i, m)| {
                         let side = if i == 0 { "exposed" } else { "private" };
                         match m {

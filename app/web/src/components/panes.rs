@@ -1,11 +1,14 @@
 //! The two panes: the deployed map's list and the privacy-preserving design's answer.
 
 use leptos::prelude::*;
-use within500_engine::{exercises, CellHash, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, ProximityError, WarningLevel};
+use std::rc::Rc;
+
+use rand_chacha::rand_core::SeedableRng;
+use within500_engine::{exercises, hex, CellHash, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, ProximityError, WarningLevel, TESTS_PER_DAY};
 
 use super::chrome::StateField;
 use crate::i18n::{td_string, Locale};
-use crate::model::PrivateAnswer;
+use crate::model::{self, CredentialChoice, PrivateAnswer, PsiCourt, PsiRound};
 use crate::{use_ctx, Tab};
 
 /// A warning level in words (the colour never carries it alone).
@@ -163,9 +166,201 @@ fn dp_refusal(l: Locale, e: &DpRefusal) -> String {
     }
 }
 
-fn proximity_error(l: Locale, e: &ProximityError) -> String {
-    match e {
-        ProximityError::NotListed(id) => td_string!(l, ui.answer.not_listed, id = *id).to_string(),
+/// What the creditor read from the court's reply, in words.
+fn proximity_answer(l: Locale, round: &PsiRound) -> String {
+    match round.answer {
+        Ok(a) if a.near => td_string!(l, ui.answer.near).to_string(),
+        Ok(_) => td_string!(l, ui.answer.not_near).to_string(),
+        Err(ProximityError::LimitReached { per_day }) => td_string!(l, ui.psi.limit, n = per_day).to_string(),
+        // A reply that cannot be read tells the creditor no more than a refusal.
+        Err(ProximityError::Refused | ProximityError::Malformed) => td_string!(l, ui.psi.refused).to_string(),
+    }
+}
+
+/// Hex shortened to its first and last 8 digits.
+fn short_hex(h: &str) -> String {
+    if h.len() <= 20 {
+        h.to_owned()
+    } else {
+        format!("{}…{}", &h[..8], &h[h.len() - 8..])
+    }
+}
+
+/// A message's bytes: their number, a short form, and all of them folded away.
+fn bytes_view(l: Locale, bytes: &[u8]) -> impl IntoView {
+    let full = hex(bytes);
+    view! {
+        <p class="psi-bytes">
+            <span>{td_string!(l, ui.psi.bytes, n = bytes.len()).to_string()}</span>" "
+            <code>{short_hex(&full)}</code>
+        </p>
+        <details class="psi-all-bytes">
+            <summary>{td_string!(l, ui.psi.all_bytes)}</summary>
+            <code class="hex">{full}</code>
+        </details>
+    }
+}
+
+/// A list of tokens, shortened.
+fn tokens_view(tokens: &[String]) -> impl IntoView {
+    let items = tokens.iter().map(|t| view! { <li><code>{short_hex(t)}</code></li> }).collect_view();
+    view! { <ol class="psi-tokens">{items}</ol> }
+}
+
+/// Runs one test now: the creditor of the state's debtor asks the court at the marker's position
+/// on the simulated day, with secrets from the browser's crypto.
+fn ask_court(c: crate::Ctx) {
+    let Some(loaded) = c.loaded.get_untracked() else { return };
+    let s = c.state.get_untracked();
+    let Some(debtor) = s.debtor else { return };
+    let case = model::psi_case(&loaded.city, debtor);
+    let choice = c.psi_credential.get_untracked();
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed(model::browser_seed());
+    let round = c.psi.try_update_value(|slot| {
+        let court = PsiCourt::ensure(slot, &loaded.city, s.hash, || model::load_court_record(&loaded.city));
+        let round = court.ask(&case, choice, s.at, &mut rng, &crate::now_ms);
+        model::save_court_record(&loaded.city, &court.record());
+        round
+    });
+    if let Some(round) = round {
+        c.psi_round.set(Some((case, Rc::new(round))));
+    }
+    c.psi_rev.update(|n| *n += 1);
+}
+
+/// The next simulated day.
+fn next_day(c: crate::Ctx) {
+    let Some(loaded) = c.loaded.get_untracked() else { return };
+    let hash = c.state.with_untracked(|s| s.hash);
+    c.psi.update_value(|slot| {
+        let court = PsiCourt::ensure(slot, &loaded.city, hash, || model::load_court_record(&loaded.city));
+        court.next_day();
+        model::save_court_record(&loaded.city, &court.record());
+    });
+    c.psi_rev.update(|n| *n += 1);
+}
+
+/// One test shown: who sent what, the bytes, who learns what, the answer and the time.
+fn round_view(l: Locale, r: &PsiRound) -> impl IntoView {
+    let plain = r.hash == CellHash::Plain;
+    let req = r.request_view.clone();
+    let n_tokens = req.as_ref().map_or(0, |v| v.tokens.len());
+    let rv = &r.reply_view;
+    let answered = !rv.refused && !rv.limit && r.answer.is_ok();
+    let reply_what = if rv.refused || matches!(r.answer, Err(ProximityError::Refused | ProximityError::Malformed)) {
+        td_string!(l, ui.psi.reply_refused).to_string()
+    } else if rv.limit {
+        td_string!(l, ui.psi.reply_limit, n = TESTS_PER_DAY).to_string()
+    } else if plain {
+        td_string!(l, ui.psi.reply_plain, d = rv.debtors.len()).to_string()
+    } else {
+        td_string!(l, ui.psi.reply_keyed, n = rv.returned.len(), d = rv.debtors.len()).to_string()
+    };
+    let court_sees = if plain {
+        td_string!(l, ui.psi.court_plain, cells = r.dictionary_cells, r = r.reversed.0, n = n_tokens).to_string()
+    } else {
+        td_string!(l, ui.psi.court_keyed).to_string()
+    };
+    let creditor_sees = match (answered, plain) {
+        (false, _) => td_string!(l, ui.psi.creditor_none).to_string(),
+        (true, true) => td_string!(l, ui.psi.creditor_plain, r = r.reversed.1, d = rv.debtors.len()).to_string(),
+        (true, false) => td_string!(l, ui.psi.creditor_keyed).to_string(),
+    };
+    let ms = |us: f64| format!("{:.2}", us / 1000.0);
+    let parts = req.map(|v| view! {
+        <dl class="psi-parts">
+            <dt>{td_string!(l, ui.psi.part_case)}</dt><dd data-testid="psi-request-case">{v.case.clone()}</dd>
+            <dt>{td_string!(l, ui.psi.part_credential)}</dt><dd><code>{short_hex(&v.credential)}</code></dd>
+            <dt>{td_string!(l, ui.psi.part_tokens)}</dt><dd>{tokens_view(&v.tokens)}</dd>
+        </dl>
+    });
+    let reply_parts = answered.then(|| view! {
+        <dl class="psi-parts">
+            {(!rv.returned.is_empty()).then(|| view! { <dt>{td_string!(l, ui.psi.part_returned)}</dt><dd>{tokens_view(&rv.returned)}</dd> })}
+            <dt>{td_string!(l, ui.psi.part_debtor)}</dt><dd>{tokens_view(&rv.debtors)}</dd>
+        </dl>
+    });
+    view! {
+        <div class="psi-round" data-testid="psi-round" data-day=r.day.to_string()>
+            <p class="psi-tested-on">{td_string!(l, ui.psi.tested_on, day = r.day + 1).to_string()}</p>
+            <div class="psi-message" data-testid="psi-request" data-bytes=hex(&r.request) data-tokens=n_tokens.to_string()>
+                <h4>{td_string!(l, ui.psi.request_title)}</h4>
+                <p>{if plain { td_string!(l, ui.psi.request_plain, n = n_tokens).to_string() } else { td_string!(l, ui.psi.request_keyed, n = n_tokens).to_string() }}</p>
+                {parts}
+                {bytes_view(l, &r.request)}
+            </div>
+            <div class="psi-message" data-testid="psi-reply" data-bytes=hex(&r.reply) data-refused=rv.refused.to_string() data-limit=rv.limit.to_string()
+                data-returned=rv.returned.len().to_string() data-debtors=rv.debtors.len().to_string()>
+                <h4>{td_string!(l, ui.psi.reply_title)}</h4>
+                <p>{reply_what}</p>
+                {reply_parts}
+                {bytes_view(l, &r.reply)}
+            </div>
+            <div class="psi-sees">
+                <h4>{td_string!(l, ui.psi.sees_title)}</h4>
+                <p data-testid="psi-court-sees" data-reversed=r.reversed.0.to_string()>{court_sees}</p>
+                <p data-testid="psi-creditor-sees" data-reversed=r.reversed.1.to_string()>{creditor_sees}</p>
+            </div>
+            <p class="answer psi-answer" data-testid="psi-answer" data-answer=r.answer_slug() aria-live="polite"><strong>{proximity_answer(l, r)}</strong></p>
+            <p class="psi-time" data-testid="psi-time" data-psi-us=format!("{:.0}", r.total_us()) data-creditor-us=format!("{:.0}", r.creditor_us) data-court-us=format!("{:.0}", r.court_us)>
+                {td_string!(l, ui.psi.time, ms = ms(r.total_us()), creditor = ms(r.creditor_us), court = ms(r.court_us)).to_string()}
+            </p>
+        </div>
+    }
+}
+
+/// The proximity test as an exchange between the creditor (this page) and the court: the case,
+/// the credential, Ask and Next day, and the last test.
+#[component]
+fn PsiExchange() -> impl IntoView {
+    let c = use_ctx();
+    let l = c.locale_untracked();
+    let case = Memo::new(move |_| {
+        let debtor = c.state.with(|s| s.debtor)?;
+        c.loaded.with(|ld| ld.as_ref().map(|ld| model::psi_case(&ld.city, debtor)))
+    });
+    let hash = Memo::new(move |_| c.state.with(|s| s.hash));
+    // The day and the tests left, from the court of the shown city (loaded from storage once).
+    let day_left = move || {
+        c.psi_rev.track();
+        let loaded = c.loaded.get()?;
+        let hash = hash.get();
+        let case = case.get()?;
+        c.psi.try_update_value(|slot| {
+            let court = PsiCourt::ensure(slot, &loaded.city, hash, || model::load_court_record(&loaded.city));
+            (court.day(), court.left(&case))
+        })
+    };
+    // The last test, while it is for the case and the tokens shown.
+    let round = move || {
+        let (for_case, r) = c.psi_round.get()?;
+        (Some(&for_case) == case.get().as_ref() && r.hash == hash.get()).then(|| round_view(l, &r))
+    };
+    view! {
+        <div class="psi" data-testid="psi">
+            {move || case.get().map(|k| view! {
+                <p class="psi-case"><span>{td_string!(l, ui.psi.case)}": "</span><strong data-testid="psi-case">{k}</strong></p>
+            })}
+            <span class="field">
+                <label for="psi-credential">{td_string!(l, ui.psi.credential)}</label>
+                <select id="psi-credential" data-testid="psi-credential" on:change=move |ev| {
+                    c.psi_credential.set(if event_target_value(&ev) == "wrong" { CredentialChoice::Wrong } else { CredentialChoice::Issued });
+                }>
+                    <option value="issued" selected=move || c.psi_credential.get() == CredentialChoice::Issued>{td_string!(l, ui.psi.credential_issued)}</option>
+                    <option value="wrong" selected=move || c.psi_credential.get() == CredentialChoice::Wrong>{td_string!(l, ui.psi.credential_wrong)}</option>
+                </select>
+            </span>
+            <div class="psi-actions">
+                <button type="button" data-testid="psi-ask" on:click=move |_| ask_court(c) disabled=move || case.get().is_none()>{td_string!(l, ui.psi.ask)}</button>
+                <button type="button" data-testid="psi-next-day" on:click=move |_| next_day(c) disabled=move || c.loaded.get().is_none()>{td_string!(l, ui.psi.next_day)}</button>
+                {move || day_left().map(|(day, left)| view! {
+                    <span class="psi-day" data-testid="psi-day" data-day=day.to_string() data-left=left.to_string()>
+                        {td_string!(l, ui.psi.day, day = day + 1, left = left, n = TESTS_PER_DAY).to_string()}
+                    </span>
+                })}
+            </div>
+            {round}
+        </div>
     }
 }
 
@@ -173,7 +368,10 @@ fn proximity_error(l: Locale, e: &ProximityError) -> String {
 #[component]
 pub fn PrivacyPane() -> impl IntoView {
     let c = use_ctx();
-    let design = move || c.state.get().design;
+    // A memo: the design's fields (and the proximity test's exchange) are built again only when
+    // the design changes, not on every move of the marker.
+    let design = Memo::new(move |_| c.state.with(|s| s.design));
+    let design = move || design.get();
     let set_design = move |slug: String| {
         if let Some(d) = DesignKind::from_slug(&slug) {
             let mut s = c.state.get_untracked();
@@ -218,8 +416,7 @@ pub fn PrivacyPane() -> impl IntoView {
             )
             .to_string(),
             PrivateAnswer::Blur(b) => td_string!(l, ui.answer.blur, n = b.count, m = format!("{:.0}", 2.0 / c.state.get_untracked().blur_epsilon)).to_string(),
-            PrivateAnswer::Proximity(Ok(p)) => if p.near { td_string!(l, ui.answer.near) } else { td_string!(l, ui.answer.not_near) }.to_string(),
-            PrivateAnswer::Proximity(Err(e)) => proximity_error(l, &e),
+            PrivateAnswer::Proximity => td_string!(l, ui.answer.psi_ready, n = TESTS_PER_DAY).to_string(),
             PrivateAnswer::NoDebtor => td_string!(l, ui.answer.no_debtor).to_string(),
             PrivateAnswer::Waiting => td_string!(l, ui.answer.waiting).to_string(),
         }
@@ -266,6 +463,7 @@ pub fn PrivacyPane() -> impl IntoView {
                 DesignKind::Exposed => ().into_any(),
             }}
             <p class="answer" data-testid="private-answer" aria-live="polite">{answer}</p>
+            {move || (design() == DesignKind::PrivateProximity).then(|| view! { <PsiExchange /> })}
             <p class="discloses">{move || if c.state.with(|s| s.lang == Lang::Zh) { design().discloses_zh() } else { design().discloses_en() }}</p>
         </section>
     }
