@@ -7,7 +7,7 @@ use within500_engine::{
     cell_boundary, covering_cells, key_seed, plain_token, hex, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, CellHash,
     City, Court, Credential, Creditor, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Exposed, ExposedAnswer,
     LatLng, Ledger, LocalFrame, ProximityAnswer, ProximityError, Query, ReplyView, RequestView, Resolution, CITY_CENTRE,
-    CITY_RADIUS_M, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION, TESTS_PER_DAY,
+    CITY_RADIUS_M, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
 };
 
 /// The map's view: a centre and a scale, mapping positions to canvas pixels.
@@ -532,9 +532,6 @@ fn plain_dictionary() -> std::collections::HashMap<String, u64> {
         .collect()
 }
 
-/// Tests per case and simulated day, as the court enforces them.
-pub const PSI_TESTS_PER_DAY: u32 = TESTS_PER_DAY;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,7 +638,7 @@ mod tests {
         let again = PsiCourt::ensure(&mut slot, &city, CellHash::Plain, CourtRecord::default);
         assert_eq!(again.left(&case), 0);
         again.next_day();
-        assert_eq!(again.left(&case), PSI_TESTS_PER_DAY);
+        assert_eq!(again.left(&case), within500_engine::TESTS_PER_DAY);
         // Plain tokens: a list of every cell of the city reverses all of them.
         let plain = again.ask(&case, CredentialChoice::Issued, home, &mut rng, &|| 0.0);
         assert_eq!(plain.answer_slug(), "near");

@@ -199,6 +199,7 @@ fn rows(l: Locale) -> Vec<(String, &'static str, fn(&Metrics) -> (String, String
         (td_string!(l, ui.lab.row_cell_pinned).to_string(), "cell_pinned_share", |m| share(m.cell_pinned_share)),
         (td_string!(l, ui.lab.row_baseline_cell_pinned).to_string(), "baseline_cell_pinned_share", |m| share(m.baseline_cell_pinned_share)),
         (td_string!(l, ui.lab.row_days_to_pin).to_string(), "days_to_pin_median", |m| (opt(m.days_to_pin_median, ""), m.days_to_pin_median.map_or("null".into(), |v| v.to_string()))),
+        (td_string!(l, ui.lab.row_days_to_pin_no_hint).to_string(), "days_to_pin_no_hint_median", |m| (opt(m.days_to_pin_no_hint_median, ""), m.days_to_pin_no_hint_median.map_or("null".into(), |v| v.to_string()))),
         (td_string!(l, ui.lab.row_tests_per_day).to_string(), "tests_per_day", |m| (m.tests_per_day.map_or("—".into(), |v| v.to_string()), m.tests_per_day.map_or("null".into(), |v| v.to_string()))),
         (td_string!(l, ui.lab.row_court_learns).to_string(), "court_learns_cell_share", |m| share(m.court_learns_cell_share)),
         (td_string!(l, ui.lab.row_baseline_court_learns).to_string(), "baseline_court_learns_cell_share", |m| share(m.baseline_court_learns_cell_share)),
@@ -210,8 +211,15 @@ fn share(v: Option<f64>) -> (String, String) {
 }
 
 /// The rows only the proximity attackers fill: shown when a side has a value.
-const PROXIMITY_ROWS: [&str; 6] =
-    ["cell_pinned_share", "baseline_cell_pinned_share", "days_to_pin_median", "tests_per_day", "court_learns_cell_share", "baseline_court_learns_cell_share"];
+const PROXIMITY_ROWS: [&str; 7] = [
+    "cell_pinned_share",
+    "baseline_cell_pinned_share",
+    "days_to_pin_median",
+    "days_to_pin_no_hint_median",
+    "tests_per_day",
+    "court_learns_cell_share",
+    "baseline_court_learns_cell_share",
+];
 
 /// Whether a proximity row has a value on a side.
 fn proximity_value(m: &Metrics, key: &str) -> bool {
@@ -219,6 +227,7 @@ fn proximity_value(m: &Metrics, key: &str) -> bool {
         "cell_pinned_share" => m.cell_pinned_share.is_some(),
         "baseline_cell_pinned_share" => m.baseline_cell_pinned_share.is_some(),
         "days_to_pin_median" => m.days_to_pin_median.is_some() || m.cell_pinned_share.is_some(),
+        "days_to_pin_no_hint_median" => m.days_to_pin_no_hint_median.is_some(),
         "tests_per_day" => m.tests_per_day.is_some(),
         "court_learns_cell_share" => m.court_learns_cell_share.is_some(),
         "baseline_court_learns_cell_share" => m.baseline_court_learns_cell_share.is_some(),
@@ -267,7 +276,7 @@ fn metrics_json(m: &Result<Metrics, NotApplicable>) -> serde_json::Value {
             "queries_used": m.queries_used, "epsilon_spent": m.epsilon_spent, "count_error": m.count_error,
             "reversed_share": m.reversed_share, "suppressed_revealed": m.suppressed_revealed, "error_curve": m.error_curve,
             "cell_pinned_share": m.cell_pinned_share, "baseline_cell_pinned_share": m.baseline_cell_pinned_share,
-            "days_to_pin_median": m.days_to_pin_median, "tests_per_day": m.tests_per_day,
+            "days_to_pin_median": m.days_to_pin_median, "days_to_pin_no_hint_median": m.days_to_pin_no_hint_median, "tests_per_day": m.tests_per_day,
             "court_learns_cell_share": m.court_learns_cell_share, "baseline_court_learns_cell_share": m.baseline_court_learns_cell_share,
         }),
         Err(why) => serde_json::json!({ "not_applicable": why.text(crate::i18n::Locale::en) }),
