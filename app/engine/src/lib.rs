@@ -47,8 +47,10 @@ mod plan;
 mod state;
 mod story;
 
+#[cfg(feature = "proximity-lab")]
+pub use attacks::{proximity_attack, COURT_FULL_EVALUATIONS};
 pub use attacks::{
-    proximity_attack, COURT_FULL_EVALUATIONS, private_target, replications, run_lab, AveragedBlur, Replications, LOCATION_GUARD_MEDIUM, sample_targets, tradeoff_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed, Duel, DuelReport,
+    private_target, replications, run_lab, AveragedBlur, Replications, LOCATION_GUARD_MEDIUM, sample_targets, tradeoff_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed, Duel, DuelReport,
     LabConfig, LabRun, Metrics, NotApplicable, Outcome, Probe, Reply, Sighting, Target, TradeoffPoint, REGION_M,
 };
 pub use city::{

@@ -156,17 +156,30 @@ fn session_secret() -> u64 {
     u64::from_le_bytes(bytes)
 }
 
-/// 32 bytes from the browser's cryptographic generator: the seed of a proximity test's secrets
-/// (the creditor's and the court's scalars), never a fixed one.
-///
-/// # Panics
-/// Where the browser has no crypto: a test without secrets would be no test.
-#[must_use]
-pub fn browser_seed() -> [u8; 32] {
-    let mut bytes = [0u8; 32];
-    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    assert!(filled, "crypto.getRandomValues is unavailable");
-    bytes
+/// The browser's cryptographic generator as a random number generator: the proximity test's
+/// secrets (the creditor's and the court's scalars) come straight from `crypto.getRandomValues`,
+/// never from a fixed seed.
+pub struct BrowserRng;
+
+impl rand_core::RngCore for BrowserRng {
+    fn next_u32(&mut self) -> u32 {
+        let mut b = [0u8; 4];
+        self.fill_bytes(&mut b);
+        u32::from_le_bytes(b)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let mut b = [0u8; 8];
+        self.fill_bytes(&mut b);
+        u64::from_le_bytes(b)
+    }
+
+    /// # Panics
+    /// Where the browser has no crypto: a test without secrets would be no test.
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(dest).is_ok());
+        assert!(filled, "crypto.getRandomValues is unavailable");
+    }
 }
 
 /// The saved court record of a city (a new one if none was saved or storage is off).
@@ -175,14 +188,14 @@ pub fn load_court_record(city: &City) -> CourtRecord {
     web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
         .and_then(|st| st.get_item(&court_storage_key(city)).ok().flatten())
-        .map(|t| CourtRecord::from_json(&t))
+        .map(|t| CourtRecord::from_text(&t))
         .unwrap_or_default()
 }
 
 /// Saves a city's court record, so that a reload keeps the day and the tests counted.
 pub fn save_court_record(city: &City, record: &CourtRecord) {
     if let Some(st) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = st.set_item(&court_storage_key(city), &record.to_json());
+        let _ = st.set_item(&court_storage_key(city), &record.to_text());
     }
 }
 
@@ -317,18 +330,33 @@ pub struct CourtRecord {
 }
 
 impl CourtRecord {
-    /// As JSON, for `localStorage`.
+    /// As text for `localStorage`: the day on the first line, then one line per case with its
+    /// day and tests, tab-separated (case numbers hold no tabs or line breaks).
     #[must_use]
-    pub fn to_json(&self) -> String {
-        serde_json::json!({ "day": self.day, "ledger": self.ledger }).to_string()
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{}\n", self.day);
+        for (case, (day, tests)) in &self.ledger.tests {
+            out.push_str(&format!("{case}\t{day}\t{tests}\n"));
+        }
+        out
     }
 
-    /// From JSON; a record that cannot be read starts over.
+    /// From that text; a record that cannot be read starts over (it is the page's own record,
+    /// not something a person typed).
     #[must_use]
-    pub fn from_json(text: &str) -> Self {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return Self::default() };
-        let day = v.get("day").and_then(serde_json::Value::as_u64).and_then(|d| u32::try_from(d).ok()).unwrap_or(0);
-        let ledger = v.get("ledger").cloned().and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+    pub fn from_text(text: &str) -> Self {
+        let mut lines = text.lines();
+        let Some(day) = lines.next().and_then(|d| d.trim().parse().ok()) else { return Self::default() };
+        let mut ledger = Ledger::default();
+        for line in lines {
+            let mut parts = line.split('\t');
+            match (parts.next(), parts.next().and_then(|d| d.parse().ok()), parts.next().and_then(|n| n.parse().ok()), parts.next()) {
+                (Some(case), Some(d), Some(n), None) => {
+                    ledger.tests.insert(case.to_owned(), (d, n));
+                }
+                _ => return Self::default(),
+            }
+        }
         Self { day, ledger }
     }
 }
@@ -483,7 +511,7 @@ impl PsiCourt {
         case: &str,
         choice: CredentialChoice,
         at: LatLng,
-        rng: &mut impl rand_chacha::rand_core::RngCore,
+        rng: &mut impl rand_core::RngCore,
         clock: &dyn Fn() -> f64,
     ) -> PsiRound {
         let hash = self.court.hash();
@@ -633,7 +661,7 @@ mod tests {
         court.ask(&case, CredentialChoice::Issued, home, &mut rng, &|| 0.0);
         assert_eq!(court.ask(&case, CredentialChoice::Issued, home, &mut rng, &|| 0.0).answer_slug(), "limit");
         // The record survives a reload; another hash keeps the same court's ledger.
-        let saved = CourtRecord::from_json(&court.record().to_json());
+        let saved = CourtRecord::from_text(&court.record().to_text());
         assert_eq!(saved, court.record());
         let again = PsiCourt::ensure(&mut slot, &city, CellHash::Plain, CourtRecord::default);
         assert_eq!(again.left(&case), 0);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{proximity_attack, AttackerKind, LabConfig, LabRun, Metrics, NotApplicable, Target};
+use super::{AttackerKind, LabConfig, LabRun, Metrics, NotApplicable, Target};
 use crate::city::City;
 use crate::designs::{Aggregate, DesignKind, DpRelease, Epsilon, DEFAULT_AGGREGATE_RESOLUTION};
 use crate::state::AppState;
@@ -112,6 +112,8 @@ pub struct DuelReport {
 /// ```
 pub struct Duel {
     config: LabConfig,
+    // Read only by the proximity attackers, which the page's build leaves out.
+    #[cfg_attr(not(feature = "proximity-lab"), allow(dead_code))]
     state: AppState,
     protected: bool,
     exposed: Side,
@@ -133,7 +135,8 @@ impl Duel {
         let private = match (config.attacker.applies_to(state.design), private_target(city, state, protected)) {
             (Err(why), _) => Side::Skip(why),
             (Ok(()), Some(t)) => Side::Run(Box::new(t), LabRun::new(city, config)),
-            (Ok(()), None) => Side::Proximity(None),
+            (Ok(()), None) if cfg!(feature = "proximity-lab") => Side::Proximity(None),
+            (Ok(()), None) => Side::Skip(NotApplicable::NeedsProximityLab),
         };
         let variants = if config.attacker.budget_per_target() && matches!(private, Side::Run(..)) { sweep(state) } else { Vec::new() };
         let all = super::sample_targets(city, config.targets as usize);
@@ -182,8 +185,9 @@ impl Duel {
                     run.step(city, target, n);
                     return;
                 }
+                #[cfg(feature = "proximity-lab")]
                 Side::Proximity(m @ None) => {
-                    *m = Some(Box::new(proximity_attack(city, &self.config, self.state.hash)));
+                    *m = Some(Box::new(super::proximity_attack(city, &self.config, self.state.hash)));
                     return;
                 }
                 _ => {}

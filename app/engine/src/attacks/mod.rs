@@ -23,12 +23,14 @@
 
 mod duel;
 mod probe;
+#[cfg(feature = "proximity-lab")]
 mod proximity;
 mod reconstruct;
 mod replicate;
 mod strategies;
 
 pub use duel::{private_target, tradeoff_targets, Duel, DuelReport, TradeoffPoint};
+#[cfg(feature = "proximity-lab")]
 pub use proximity::{proximity_attack, COURT_FULL_EVALUATIONS};
 pub use probe::{CellReply, Displayed, Probe, Reply, Sighting, Target};
 pub use reconstruct::{DensityMap, REGION_M};
@@ -177,6 +179,9 @@ pub enum NotApplicable {
     NoSessionNoise,
     /// Differencing releases needs the aggregate table.
     NeedsAggregate,
+    /// The proximity test's attackers are not in this build (the page's; its lab worker has
+    /// them).
+    NeedsProximityLab,
 }
 
 impl NotApplicable {
@@ -188,6 +193,7 @@ impl NotApplicable {
             Self::OnlyProximityAttackers => "the proximity test answers one creditor about their own case: only the dictionary, spoof and court attackers apply",
             Self::NoSessionNoise => "replay calibrates noise drawn per session, which only dp-session has",
             Self::NeedsAggregate => "release-diff differences the aggregate table at two resolutions (--design aggregate)",
+            Self::NeedsProximityLab => "the proximity test's attackers run in the lab's worker, which this page could not start",
         }
     }
 }

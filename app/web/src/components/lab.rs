@@ -26,6 +26,8 @@ pub enum NotApplicable {
     NoSessionNoise,
     /// Differencing releases needs the aggregate table.
     NeedsAggregate,
+    /// The proximity attackers run only in the lab's worker, which did not start.
+    NeedsWorker,
     /// Not run (yet).
     NotRun,
 }
@@ -37,6 +39,7 @@ impl From<within500_engine::NotApplicable> for NotApplicable {
             within500_engine::NotApplicable::OnlyProximityAttackers => Self::OnlyProximityAttackers,
             within500_engine::NotApplicable::NoSessionNoise => Self::NoSessionNoise,
             within500_engine::NotApplicable::NeedsAggregate => Self::NeedsAggregate,
+            within500_engine::NotApplicable::NeedsProximityLab => Self::NeedsWorker,
         }
     }
 }
@@ -50,6 +53,7 @@ impl NotApplicable {
             Self::NeedsProximity => td_string!(l, ui.lab.na_needs_psi),
             Self::NoSessionNoise => td_string!(l, ui.lab.na_no_session_noise),
             Self::NeedsAggregate => td_string!(l, ui.lab.na_needs_aggregate),
+            Self::NeedsWorker => td_string!(l, ui.lab.na_needs_worker),
             Self::NotRun => td_string!(l, ui.lab.na_not_run),
         }
         .to_string()

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use std::rc::Rc;
 
-use rand_chacha::rand_core::SeedableRng;
 use within500_engine::{exercises, hex, CellHash, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, ProximityError, WarningLevel, TESTS_PER_DAY};
 
 use super::chrome::StateField;
@@ -215,7 +214,7 @@ fn ask_court(c: crate::Ctx) {
     let Some(debtor) = s.debtor else { return };
     let case = model::psi_case(&loaded.city, debtor);
     let choice = c.psi_credential.get_untracked();
-    let mut rng = rand_chacha::ChaCha20Rng::from_seed(model::browser_seed());
+    let mut rng = model::BrowserRng;
     let round = c.psi.try_update_value(|slot| {
         let court = PsiCourt::ensure(slot, &loaded.city, s.hash, || model::load_court_record(&loaded.city));
         let round = court.ask(&case, choice, s.at, &mut rng, &crate::now_ms);
