@@ -133,6 +133,16 @@ fn cell_people(density: &DensityMap, cell: u64) -> u32 {
         .unwrap_or(0)
 }
 
+/// Where in a pinned resolution-9 cell the home most likely is: the centre of its most populous
+/// resolution-10 child on the public density map (the cell's centre if the map is empty there).
+fn best_child(density: &DensityMap, cell: u64) -> LatLng {
+    h3o::CellIndex::try_from(cell)
+        .ok()
+        .and_then(|c| c.children(crate::index::INDEX_RESOLUTION).map(u64::from).max_by_key(|&k| (density.people(k), std::cmp::Reverse(k))))
+        .filter(|&k| density.people(k) > 0)
+        .map_or_else(|| cell_centre(cell), cell_centre)
+}
+
 /// The spoofing creditor's candidate cells around the start: those whose centre lies within the
 /// region (plus a cell) first, most populous on the public map first; then the rest by distance.
 fn candidates(density: &DensityMap, start: LatLng, budget: u32) -> Vec<u64> {
@@ -212,7 +222,8 @@ fn spoof(
                 pinned += 1;
             }
         }
-        outcomes.push(Outcome { person, estimate: Some(found.map_or(prior, cell_centre)), truth: home });
+        // The pinned cell narrowed by the density map, else the guess from the start alone.
+        outcomes.push(Outcome { person, estimate: Some(found.map_or(prior, |c| best_child(density, c))), truth: home });
     }
     extra.cell_pinned_share = Some(share(pinned, starts.len()));
     extra.baseline_cell_pinned_share = Some(share(baseline_pinned, starts.len()));
@@ -282,7 +293,7 @@ fn dictionary(
         }
         extra.tests += 1;
         // What it reversed, else what it knew before: the density map's guess from the start.
-        let estimate = debtor.map_or_else(|| prior_estimate(density, start), cell_centre);
+        let estimate = debtor.map_or_else(|| prior_estimate(density, start), |c| best_child(density, c));
         outcomes.push(Outcome { person, estimate: Some(estimate), truth: home });
     }
     extra.max_tests = 1;
