@@ -39,7 +39,12 @@ fn main() {
         for (i, a) in sets.iter().enumerate() {
             for (j, b) in sets.iter().enumerate() {
                 let missing: Vec<&String> = a.difference(b).collect();
-                assert!(missing.is_empty(), "locales/{}/{ns}.json lacks keys that locales/{}/{ns}.json has: {missing:?}", LOCALES[j], LOCALES[i]);
+                assert!(
+                    missing.is_empty(),
+                    "locales/{}/{ns}.json lacks keys that locales/{}/{ns}.json has: {missing:?}",
+                    LOCALES[j],
+                    LOCALES[i]
+                );
             }
         }
     }

@@ -10,7 +10,9 @@ use js_sys::{Float64Array, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use within500_engine::{
     baseline::{query_points, UniformGrid},
-    cell_of, cells::CellAssigner, City, CityConfig, LatLng, INDEX_RESOLUTION,
+    cell_of,
+    cells::CellAssigner,
+    City, CityConfig, LatLng, INDEX_RESOLUTION,
 };
 
 #[wasm_bindgen]

@@ -2,10 +2,7 @@
 //! reference lines of the same run.
 
 use serde_json::Value;
-use within500_engine::{
-    proximity_attack, run_lab, Aggregate, City, DpRelease, LabConfig, Metrics, Target,
-    DEFAULT_AGGREGATE_RESOLUTION,
-};
+use within500_engine::{proximity_attack, run_lab, Aggregate, City, DpRelease, LabConfig, Metrics, Target, DEFAULT_AGGREGATE_RESOLUTION};
 
 use crate::{AttackArgs, DesignArg, DesignArgs};
 
@@ -38,7 +35,9 @@ fn metrics_json(m: &Metrics, outcomes: bool) -> Result<Value, String> {
 pub fn run(args: &AttackArgs) -> Result<(), String> {
     let attacker = args.attacker;
     let q = &args.design;
-    attacker.applies_to(q.design.kind()).map_err(|why| format!("--attacker {} --design {}: {}", attacker.slug(), q.design.kind().slug(), why.en()))?;
+    attacker
+        .applies_to(q.design.kind())
+        .map_err(|why| format!("--attacker {} --design {}: {}", attacker.slug(), q.design.kind().slug(), why.en()))?;
     let city = args.city.generate()?;
     let budget = args.budget.unwrap_or_else(|| attacker.default_budget());
     let config = LabConfig { attacker, budget, radius_m: q.radius, seed: args.city.seed, targets: args.targets };

@@ -16,8 +16,7 @@ mod stress;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use within500_engine::{
-    CellHash, City, CityConfig, DesignKind, Epsilon, Fidelity, DEFAULT_LISTED_RATE, MAX_LISTED_RATE, MAX_PEOPLE,
-    MIN_PEOPLE,
+    CellHash, City, CityConfig, DesignKind, Epsilon, Fidelity, DEFAULT_LISTED_RATE, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE,
 };
 
 /// Within 500 m: a synthetic reproduction of the 2019 "Deadbeat Map" and privacy-preserving
@@ -231,14 +230,27 @@ impl PsiArgs {
             return Err("--debtor is gone: the proximity test is bound to the creditor's own case; give --case CASE (see `generate`'s case_number column)".into());
         }
         if design != DesignArg::Psi {
-            let given = [("--case", self.case.is_some()), ("--creditor-key", self.creditor_key.is_some()), ("--day", self.day.is_some()), ("--ledger", self.ledger.is_some()), ("--transcript", self.transcript)];
+            let given = [
+                ("--case", self.case.is_some()),
+                ("--creditor-key", self.creditor_key.is_some()),
+                ("--day", self.day.is_some()),
+                ("--ledger", self.ledger.is_some()),
+                ("--transcript", self.transcript),
+            ];
             if let Some((flag, _)) = given.iter().find(|g| g.1) {
                 return Err(format!("{flag} belongs to the proximity test: add --design psi"));
             }
             return Ok(None);
         }
-        let case = self.case.clone().ok_or("--design psi needs --case CASE, the creditor's case number (see `generate`'s case_number column)")?;
-        Ok(Some(proximity::CreditorArgs { case, key: self.creditor_key.clone(), day: self.day, ledger: self.ledger.clone(), transcript: self.transcript }))
+        let case =
+            self.case.clone().ok_or("--design psi needs --case CASE, the creditor's case number (see `generate`'s case_number column)")?;
+        Ok(Some(proximity::CreditorArgs {
+            case,
+            key: self.creditor_key.clone(),
+            day: self.day,
+            ledger: self.ledger.clone(),
+            transcript: self.transcript,
+        }))
     }
 }
 
@@ -392,7 +404,13 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 Format::Csv => within500_engine::export::csv(&c, &mut out),
                 Format::Geojson => within500_engine::export::geojson(&c, &mut out),
             }
-            .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(format!("cannot write the output: {e}")) })
+            .or_else(|e| {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    Ok(())
+                } else {
+                    Err(format!("cannot write the output: {e}"))
+                }
+            })
         }
         Command::Query(args) => query::run(&args),
         Command::Attack(args) => attack::run(&args),
@@ -405,9 +423,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             out["people"] = city.people.into();
             emit(&out.to_string())
         }
-        Command::Fingerprint { city } => {
-            emit(&city.generate()?.fingerprint())
-        }
+        Command::Fingerprint { city } => emit(&city.generate()?.fingerprint()),
         Command::Stress(args) => stress::run(&args),
         Command::Bench { seed, people, queries, radius, json: _ } => bench::run(seed, people, queries, radius),
     }

@@ -11,7 +11,7 @@ use rand::{SeedableRng, TryRngCore};
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
 use within500_engine::{
-    exchange, key_seed, CellHash, City, Court, Credential, Creditor, Ledger, LatLng, ProximityError, ReplyView, RequestView, TESTS_PER_DAY,
+    exchange, key_seed, CellHash, City, Court, Credential, Creditor, LatLng, Ledger, ProximityError, ReplyView, RequestView, TESTS_PER_DAY,
 };
 
 /// The creditor's side as the command line gives it.
@@ -88,7 +88,8 @@ impl LedgerFile {
         if text.trim().is_empty() {
             return Ok(Ledger::default());
         }
-        serde_json::from_str(&text).map_err(|e| format!("the court's ledger {} is damaged ({e}); delete it to start again", self.path.display()))
+        serde_json::from_str(&text)
+            .map_err(|e| format!("the court's ledger {} is damaged ({e}); delete it to start again", self.path.display()))
     }
 
     fn write(&mut self, ledger: &Ledger) -> Result<(), String> {
@@ -158,7 +159,9 @@ impl ProximitySession {
         file.write(self.court.ledger())?;
         let mut out = match e.answer {
             Ok(a) => json!({ "near": a.near }),
-            Err(ProximityError::LimitReached { per_day }) => json!({ "refused": format!("this case has had its {per_day} tests today (day {day}); the next test is possible on day {}", day + 1) }),
+            Err(ProximityError::LimitReached { per_day }) => {
+                json!({ "refused": format!("this case has had its {per_day} tests today (day {day}); the next test is possible on day {}", day + 1) })
+            }
             Err(err) => json!({ "refused": err.to_string() }),
         };
         out["hash"] = self.hash.slug().into();

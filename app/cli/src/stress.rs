@@ -8,8 +8,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 use within500_engine::{
-    exchange, key_seed, noise_seed, proximity_attack, Court, Credential, Creditor, Aggregate, AttackerKind, BlurredQuery, CellHash, DpCount, DpRelease, Epsilon, Exposed,
-    Fidelity, LabConfig, LabRun, LocalFrame, Query, Target, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
+    exchange, key_seed, noise_seed, proximity_attack, Aggregate, AttackerKind, BlurredQuery, CellHash, Court, Credential, Creditor,
+    DpCount, DpRelease, Epsilon, Exposed, Fidelity, LabConfig, LabRun, LocalFrame, Query, Target, CITY_CENTRE,
+    DEFAULT_AGGREGATE_RESOLUTION,
 };
 
 use crate::CityArgs;

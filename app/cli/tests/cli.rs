@@ -69,7 +69,11 @@ fn query_privacy_preserving_designs() {
     assert_eq!(release("1"), release("1"));
     // dp-session draws fresh noise in every process: some of ten differ.
     let counts: std::collections::BTreeSet<i64> = (0..10)
-        .map(|_| json(&[&base[..], &["--design", "dp-session", "--epsilon", "0.5", "--epsilon-budget", "2"]].concat())["answer"]["noisy_count"].as_i64().expect("count"))
+        .map(|_| {
+            json(&[&base[..], &["--design", "dp-session", "--epsilon", "0.5", "--epsilon-budget", "2"]].concat())["answer"]["noisy_count"]
+                .as_i64()
+                .expect("count")
+        })
         .collect();
     assert!(counts.len() > 1, "ten processes, one noisy count: {counts:?}");
     let agg = json(&[&base[..], &["--design", "aggregate", "--k", "3"]].concat());
@@ -101,7 +105,24 @@ fn ledger(name: &str) -> String {
 fn query_psi_is_bound_to_the_creditors_case() {
     let (id, lat, lng, case) = listed_person(0);
     let led = ledger("case");
-    let base = ["query", "--seed", "5", "--people", "2000", "--lat", &lat, "--lng", &lng, "--design", "psi", "--ledger", &led, "--day", "3", "--transcript"];
+    let base = [
+        "query",
+        "--seed",
+        "5",
+        "--people",
+        "2000",
+        "--lat",
+        &lat,
+        "--lng",
+        &lng,
+        "--design",
+        "psi",
+        "--ledger",
+        &led,
+        "--day",
+        "3",
+        "--transcript",
+    ];
     refused(&["query", "--seed", "5", "--people", "2000", "--lat", "38.04", "--lng", "114.51", "--design", "psi"], "--case");
     refused(&[&base[..], &["--debtor", &id]].concat(), "--case");
     refused(&[&base[..], &["--case", &case, "--creditor-key", "xyz"]].concat(), "64 hex digits");
@@ -142,7 +163,10 @@ fn the_daily_limit_holds_across_processes() {
     let (_, _, _, other_case) = listed_person(3);
     let led = ledger("limit");
     let test = |case: &str, day: &str| {
-        let v = json(&["query", "--seed", "5", "--people", "2000", "--lat", &lat, "--lng", &lng, "--design", "psi", "--case", case, "--ledger", &led, "--day", day]);
+        let v = json(&[
+            "query", "--seed", "5", "--people", "2000", "--lat", &lat, "--lng", &lng, "--design", "psi", "--case", case, "--ledger", &led,
+            "--day", day,
+        ]);
         v["answer"].clone()
     };
     let per_day = test(&case, "10")["tests_per_day"].as_u64().expect("limit");
@@ -165,7 +189,8 @@ fn the_daily_limit_holds_across_processes() {
     std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), input.as_bytes()).expect("writes");
     drop(child.stdin.take());
     let out = child.wait_with_output().expect("ends");
-    let replies: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    let replies: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
     assert!(replies[0]["answer"]["near"].is_boolean() && replies[1]["answer"]["near"].is_boolean(), "day 11 had one test");
     assert!(replies[2]["answer"]["refused"].is_string(), "{}", replies[2]);
     assert!(replies[4]["answer"]["near"].is_boolean(), "a day later: {}", replies[4]);
@@ -181,7 +206,10 @@ fn bad_arguments_get_one_clear_line() {
     refused(&["query", "--lat", "40", "--lng", "116.4"], "outside the synthetic city");
     refused(&["query", "--lat", "38.04"], "--lng");
     refused(&["query", "--lat", "38.04", "--lng", "114.51", "--radius", "9"], "50 to 5000");
-    refused(&["query", "--lat", "38.04", "--lng", "114.51", "--design", "dp-session", "--epsilon", "5", "--epsilon-budget", "1"], "exceeds");
+    refused(
+        &["query", "--lat", "38.04", "--lng", "114.51", "--design", "dp-session", "--epsilon", "5", "--epsilon-budget", "1"],
+        "exceeds",
+    );
     refused(&["query", "--lat", "38.04", "--lng", "114.51", "--epsilon", "-1"], "--epsilon");
     refused(&["frobnicate"], "frobnicate");
     refused(&["bench", "--queries", "0"], "--queries");
@@ -204,7 +232,16 @@ fn help_documents_every_command() {
 #[test]
 fn bench_reports_the_figures() {
     let v = json(&["bench", "--people", "5000", "--queries", "20", "--json"]);
-    for key in ["people", "queries", "h3_median_us", "brute_median_us", "grid_median_us", "candidates_per_result", "build_ms", "index_bytes_per_person"] {
+    for key in [
+        "people",
+        "queries",
+        "h3_median_us",
+        "brute_median_us",
+        "grid_median_us",
+        "candidates_per_result",
+        "build_ms",
+        "index_bytes_per_person",
+    ] {
         assert!(v[key].is_number(), "{key} missing in {v}");
     }
     assert_eq!(v["answers_equal"], true);
@@ -214,7 +251,17 @@ fn bench_reports_the_figures() {
 fn attack_prints_the_metrics_and_the_lab_holds_for_another_seed() {
     let base = ["attack", "--seed", "424242", "--people", "20000", "--json"];
     let oracle = json(&[&base[..], &["--design", "exposed", "--attacker", "oracle", "--budget", "40"]].concat());
-    for key in ["located_50m", "located_200m", "median_error_m", "reidentified_share", "households_exposed", "queries_used", "epsilon_spent", "count_error", "reversed_share"] {
+    for key in [
+        "located_50m",
+        "located_200m",
+        "median_error_m",
+        "reidentified_share",
+        "households_exposed",
+        "queries_used",
+        "epsilon_spent",
+        "count_error",
+        "reversed_share",
+    ] {
         assert!(oracle.get(key).is_some(), "{key} missing");
     }
     assert!(oracle["located_50m"].as_f64().expect("share") >= 0.9);
@@ -224,7 +271,13 @@ fn attack_prints_the_metrics_and_the_lab_holds_for_another_seed() {
     assert!(share(&agg, "located_50m") <= share(&agg, "baseline_located_50m") + 0.05, "{agg}");
     // Free sessions: reconstruction against dp-session rebuilds far more of the same people's
     // neighbourhoods than against the release.
-    let session = json(&[&base[..], &["--design", "dp-session", "--epsilon", "1", "--epsilon-budget", "10", "--attacker", "reconstruct", "--targets", "20"]].concat());
+    let session = json(
+        &[
+            &base[..],
+            &["--design", "dp-session", "--epsilon", "1", "--epsilon-budget", "10", "--attacker", "reconstruct", "--targets", "20"],
+        ]
+        .concat(),
+    );
     let release = json(&[&base[..], &["--design", "dp", "--epsilon-total", "1", "--attacker", "reconstruct", "--targets", "20"]].concat());
     assert!(share(&session, "homes_recovered_50m") > share(&release, "homes_recovered_50m") + 0.3, "{session} vs {release}");
     assert!(share(&session, "sessions_used") > 20.0, "new sessions were opened: {session}");
@@ -233,13 +286,22 @@ fn attack_prints_the_metrics_and_the_lab_holds_for_another_seed() {
     assert!(dp["located_50m"].as_f64().unwrap() <= dp["baseline_located_50m"].as_f64().unwrap() + 0.05, "{dp}");
     assert!(dp["noiseless_homes_recovered_50m"].as_f64().unwrap() >= dp["homes_recovered_50m"].as_f64().unwrap() - 0.05);
     assert_eq!(dp["epsilon_per_person"], 1.0);
-    for key in ["baseline_median_error_m", "ideal_located_50m", "ideal_median_error_m", "homes_recovered_1m", "homes_recovered_10m", "sessions_used"] {
+    for key in [
+        "baseline_median_error_m",
+        "ideal_located_50m",
+        "ideal_median_error_m",
+        "homes_recovered_1m",
+        "homes_recovered_10m",
+        "sessions_used",
+    ] {
         assert!(!dp[key].is_null(), "{key} in {dp}");
     }
     refused(&[&base[..], &["--design", "dp", "--attacker", "replay"]].concat(), "dp-session");
     // The proximity test's attackers, each beside its plain-hash counterpart and its
     // no-question line of the same run.
-    let psi = |hash: &str, attacker: &str| json(&[&base[..], &["--design", "psi", "--psi-hash", hash, "--attacker", attacker, "--targets", "30"]].concat());
+    let psi = |hash: &str, attacker: &str| {
+        json(&[&base[..], &["--design", "psi", "--psi-hash", hash, "--attacker", attacker, "--targets", "30"]].concat())
+    };
     let plain = psi("plain", "dictionary");
     assert_eq!(plain["reversed_share"], 1.0);
     let keyed = psi("keyed", "dictionary");
@@ -301,7 +363,10 @@ fn ask_answers_every_kind_of_line_and_names_what_is_wrong() {
     assert_eq!(out[0]["answer"], query["answer"]);
     // dp-session: the budget refuses, a new session goes on with a fresh budget.
     let input = format!("{q}\n{q}\n{{\"new_session\":true}}\n{q}\n");
-    let out = ask(&[&city[..], &["--design", "dp-session", "--epsilon", "1", "--epsilon-budget", "1"]].concat(), &input.replace(r#""radius":500}"#, r#""radius":500}"#));
+    let out = ask(
+        &[&city[..], &["--design", "dp-session", "--epsilon", "1", "--epsilon-budget", "1"]].concat(),
+        &input.replace(r#""radius":500}"#, r#""radius":500}"#),
+    );
     assert!(out[0]["answer"]["noisy_count"].is_i64());
     assert!(out[1]["answer"]["cached"].as_bool().unwrap(), "the same question again is cached");
     assert_eq!(out[2]["new_session"], true);
@@ -346,7 +411,13 @@ fn replicate_prints_the_published_attacks_figures() {
     let one = r["blur_without_cache"][0]["rms_m"].as_f64().expect("one report");
     assert!((one / (6f64.sqrt() / 0.004) - 1.0).abs() < 0.1, "{one} m");
     let rms = |list: &str, n: u64| {
-        r[list].as_array().expect("list").iter().find(|x| x["reports"].as_u64() == Some(n)).and_then(|x| x["rms_m"].as_f64()).expect("figure")
+        r[list]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|x| x["reports"].as_u64() == Some(n))
+            .and_then(|x| x["rms_m"].as_f64())
+            .expect("figure")
     };
     assert!(rms("blur_with_cache", 1_440) > 3.0 * rms("blur_without_cache", 1_440), "{r}");
     assert!(rms("blur_without_cache", 336) < rms("blur_without_cache", 48));

@@ -44,9 +44,7 @@ fn main() {
 
     let grid = UniformGrid::build(lat, lng, 250.0, 16_000.0);
     let t = Instant::now();
-    let tree = RTree::bulk_load(
-        lat.iter().zip(lng).enumerate().map(|(i, (&a, &b))| GeomWithData::new([b, a], i as u32)).collect(),
-    );
+    let tree = RTree::bulk_load(lat.iter().zip(lng).enumerate().map(|(i, (&a, &b))| GeomWithData::new([b, a], i as u32)).collect());
     let rtree_build_ms = t.elapsed().as_secs_f64() * 1e3;
 
     let (h3, reference) = time_all(&points, |p, out| {

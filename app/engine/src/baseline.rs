@@ -47,7 +47,10 @@ impl UniformGrid {
         let bin_of = |p: LatLng| {
             let (e, n) = frame.to_local(p);
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-            let (x, y) = (((e + half_m) / bin_m).floor().clamp(0.0, (side - 1) as f64) as usize, ((n + half_m) / bin_m).floor().clamp(0.0, (side - 1) as f64) as usize);
+            let (x, y) = (
+                ((e + half_m) / bin_m).floor().clamp(0.0, (side - 1) as f64) as usize,
+                ((n + half_m) / bin_m).floor().clamp(0.0, (side - 1) as f64) as usize,
+            );
             y * side + x
         };
         let bins: Vec<usize> = lat.iter().zip(lng).map(|(&a, &b)| bin_of(LatLng::new(a, b))).collect();

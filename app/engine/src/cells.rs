@@ -212,10 +212,7 @@ impl CellAssigner {
         let (tx, ty) = (((e + REACH_M) / TILE_M) as usize, ((n + REACH_M) / TILE_M) as usize);
         let t = ty.min(self.side - 1) * self.side + tx.min(self.side - 1);
         if matches!(self.tiles[t], TileState::Unknown) {
-            let centre = (
-                (tx as f64 + 0.5) * TILE_M - REACH_M,
-                (ty as f64 + 0.5) * TILE_M - REACH_M,
-            );
+            let centre = ((tx as f64 + 0.5) * TILE_M - REACH_M, (ty as f64 + 0.5) * TILE_M - REACH_M);
             self.tiles[t] = self.make_tile(centre).map_or(TileState::Unusable, |tile| TileState::Ready(Box::new(tile)));
         }
         let tile = self.tiles[t].ready()?;
@@ -256,12 +253,7 @@ impl CellAssigner {
             }
         }
         corners.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        corners
-            .iter()
-            .take_while(|c| c.1 != NONE)
-            .map(|c| &self.hexes[c.1 as usize])
-            .find(|h| h.inside_by_margin(e, n))
-            .map(|h| h.cell)
+        corners.iter().take_while(|c| c.1 != NONE).map(|c| &self.hexes[c.1 as usize]).find(|h| h.inside_by_margin(e, n)).map(|h| h.cell)
     }
 
     /// The hexagon at `IJ` offset `(i, j)` from tile `t`'s anchor, built on first use.

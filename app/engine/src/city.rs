@@ -41,7 +41,6 @@ pub const MAX_LISTED_RATE: f64 = 0.2;
 /// The year the synthetic data describes (the Deadbeat Map launched in January 2019).
 pub const REFERENCE_YEAR: u16 = 2019;
 
-
 /// What a city is generated from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CityConfig {
@@ -305,10 +304,7 @@ impl City {
     /// # Errors
     /// [`ConfigError`] if the configuration is out of range.
     #[allow(clippy::too_many_lines)] // one pass, step by step; splitting it would hide the order
-    pub fn generate_with_progress(
-        config: CityConfig,
-        mut progress: impl FnMut(f64),
-    ) -> Result<Self, ConfigError> {
+    pub fn generate_with_progress(config: CityConfig, mut progress: impl FnMut(f64)) -> Result<Self, ConfigError> {
         config.validate()?;
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let frame = LocalFrame::new(CITY_CENTRE);
@@ -417,8 +413,7 @@ impl City {
             })
             .collect();
         #[allow(clippy::cast_possible_truncation)] // at most MAX_PEOPLE / 200 < 65 536 workplaces
-        let workplace_of: Vec<u16> =
-            (0..n).map(|_| rng.random_range(0..workplaces.len()) as u16).collect();
+        let workplace_of: Vec<u16> = (0..n).map(|_| rng.random_range(0..workplaces.len()) as u16).collect();
 
         // Listings: only the first two members of a household, who are adults by construction.
         let adults: u32 = households.iter().map(|h| u32::from(h.size.min(2))).sum();
@@ -435,19 +430,11 @@ impl City {
                     listings.push(Listing {
                         person,
                         reason: Reason::ALL[rng.random_range(0..Reason::ALL.len())],
-                        court_district: if rng.random::<f64>() < 0.7 {
-                            households[h].address.district
-                        } else {
-                            rng.random_range(0..8)
-                        },
+                        court_district: if rng.random::<f64>() < 0.7 { households[h].address.district } else { rng.random_range(0..8) },
                         case_year: year.saturating_sub(rng.random_range(0..2)),
                         case_serial: rng.random_range(1..4_000),
                         amount_yuan: amount,
-                        listed_on: BirthDate {
-                            year,
-                            month: rng.random_range(1..=12),
-                            day: rng.random_range(1..=28),
-                        },
+                        listed_on: BirthDate { year, month: rng.random_range(1..=12), day: rng.random_range(1..=28) },
                     });
                 }
             }
@@ -462,19 +449,7 @@ impl City {
             LatLng::new(lat[h], lng[h])
         });
         progress(1.0);
-        Ok(Self {
-            config,
-            frame,
-            plan,
-            lat,
-            lng,
-            workplace_of,
-            households,
-            workplaces,
-            listings,
-            people_index,
-            listed,
-        })
+        Ok(Self { config, frame, plan, lat, lng, workplace_of, households, workplaces, listings, people_index, listed })
     }
 
     fn index_listed(listings: &[Listing], home: impl Fn(u32) -> LatLng) -> ListedIndex {
@@ -591,8 +566,7 @@ impl City {
         let mut details = None;
         for m in 0..=member {
             let own_surname = rng.random_range(0..Name::surname_count());
-            let given: Vec<usize> =
-                (0..rng.random_range(1..=2)).map(|_| rng.random_range(0..64)).collect();
+            let given: Vec<usize> = (0..rng.random_range(1..=2)).map(|_| rng.random_range(0..64)).collect();
             let birth_month = rng.random_range(1..=12);
             let birth_day = rng.random_range(1..=28);
             let seq: u32 = rng.random_range(0..500);
@@ -650,12 +624,7 @@ impl City {
 
     /// Visits everyone within the radius as ranges of ids (unordered) and returns the query's
     /// counters; see [`CellIndex::query`].
-    pub fn people_within_stats(
-        &self,
-        at: LatLng,
-        radius_m: f64,
-        visit: impl FnMut(std::ops::Range<u32>),
-    ) -> QueryStats {
+    pub fn people_within_stats(&self, at: LatLng, radius_m: f64, visit: impl FnMut(std::ops::Range<u32>)) -> QueryStats {
         let test = RadiusTest::new(at, radius_m);
         let mut visit = visit;
         self.people_index.query(&test, radius_m, &self.lat, &self.lng, |hs| visit(self.people_of(hs)))
@@ -736,10 +705,7 @@ impl City {
     #[must_use]
     pub fn index_bytes(&self) -> usize {
         let l = &self.listed;
-        self.people_index.heap_bytes()
-            + l.index.heap_bytes()
-            + 4 * l.ids.capacity()
-            + 8 * (l.lat.capacity() + l.lng.capacity())
+        self.people_index.heap_bytes() + l.index.heap_bytes() + 4 * l.ids.capacity() + 8 * (l.lat.capacity() + l.lng.capacity())
     }
 
     /// Bytes of all the city's tables, indexes included.
@@ -776,9 +742,8 @@ impl City {
     /// # Errors
     /// A message when the bytes come from another format or engine version, or are damaged.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        let body = bytes
-            .strip_prefix(BYTES_TAG.as_bytes())
-            .ok_or_else(|| format!("not a city from this version of the engine ({BYTES_TAG})"))?;
+        let body =
+            bytes.strip_prefix(BYTES_TAG.as_bytes()).ok_or_else(|| format!("not a city from this version of the engine ({BYTES_TAG})"))?;
         let city: Self = postcard::from_bytes(body).map_err(|e| format!("damaged city bytes: {e}"))?;
         city.config.validate().map_err(|e| format!("damaged city bytes: {e}"))?;
         city.check_tables().map_err(|e| format!("damaged city bytes: {e}"))?;

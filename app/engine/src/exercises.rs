@@ -18,7 +18,9 @@ use std::collections::BTreeSet;
 
 use crate::attacks::{run_lab, AttackerKind, LabConfig, Target};
 use crate::city::City;
-use crate::designs::{Aggregate, DpRelease, Epsilon, Exposed, plain_token, Query, Token, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION};
+use crate::designs::{
+    plain_token, Aggregate, DpRelease, Epsilon, Exposed, Query, Token, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
+};
 use crate::geo::{LatLng, CITY_CENTRE};
 use crate::index::{cell_centre, cell_of};
 use crate::plan::StreetPlan;
@@ -63,7 +65,11 @@ fn pick(city: &City, salt: u64) -> Option<u32> {
 /// A position `east`/`north` metres from `p`, or `p` itself if that leaves the city.
 fn offset(p: LatLng, east: f64, north: f64) -> LatLng {
     let q = crate::geo::LocalFrame::new(p).to_latlng(east, north);
-    if in_city_bounds(q) { q } else { p }
+    if in_city_bounds(q) {
+        q
+    } else {
+        p
+    }
 }
 
 /// Exercise 1: find the home of one listed person.

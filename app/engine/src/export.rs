@@ -3,23 +3,24 @@
 
 use std::io::Write;
 
-use serde_json::json;
 use crate::City;
+use serde_json::json;
 
 /// The one-line synthetic-data mark with the settings that reproduce the city.
 #[must_use]
 pub fn mark(city: &City) -> String {
     let c = city.config();
-    format!(
-        "SYNTHETIC DATA from Within 500 m (no real person): seed={} people={} listed_rate={}",
-        c.seed, c.people, c.listed_rate
-    )
+    format!("SYNTHETIC DATA from Within 500 m (no real person): seed={} people={} listed_rate={}", c.seed, c.people, c.listed_rate)
 }
 
 /// Quotes a CSV field if it needs it.
 #[must_use]
 pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
 }
 
 /// Writes one row per person. The first line is a `#` comment with the synthetic mark and the
@@ -33,11 +34,9 @@ pub fn csv(city: &City, out: &mut impl Write) -> std::io::Result<()> {
     let plan = city.plan();
     for id in 0..city.people() {
         let Some(p) = city.person(id) else { continue };
-        let (reason, case, amount) = p
-            .listing
-            .map_or((String::new(), String::new(), String::new()), |l| {
-                (l.reason.en().to_owned(), l.case_number(), l.amount_yuan.to_string())
-            });
+        let (reason, case, amount) = p.listing.map_or((String::new(), String::new(), String::new()), |l| {
+            (l.reason.en().to_owned(), l.case_number(), l.amount_yuan.to_string())
+        });
         writeln!(
             out,
             "{},{},{:.7},{:.7},{},{},{},{},{},{},{},{}",

@@ -72,12 +72,7 @@ impl RadiusTest {
     pub fn new(centre: LatLng, radius_m: f64) -> Self {
         let half_angle = (radius_m / EARTH_RADIUS_M * 0.5).min(std::f64::consts::FRAC_PI_2);
         let s = libm::sin(half_angle);
-        Self {
-            centre,
-            lat_rad: centre.lat.to_radians(),
-            cos_lat: libm::cos(centre.lat.to_radians()),
-            threshold: s * s,
-        }
+        Self { centre, lat_rad: centre.lat.to_radians(), cos_lat: libm::cos(centre.lat.to_radians()), threshold: s * s }
     }
 
     /// The centre of the circle.
@@ -119,11 +114,7 @@ impl LocalFrame {
     #[must_use]
     pub fn new(origin: LatLng) -> Self {
         let per_deg = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
-        Self {
-            origin,
-            metres_per_deg_lat: per_deg,
-            metres_per_deg_lng: per_deg * libm::cos(origin.lat.to_radians()),
-        }
+        Self { origin, metres_per_deg_lat: per_deg, metres_per_deg_lng: per_deg * libm::cos(origin.lat.to_radians()) }
     }
 
     /// The frame's origin.
@@ -135,19 +126,13 @@ impl LocalFrame {
     /// Position of a point `east_m` metres east and `north_m` metres north of the origin.
     #[must_use]
     pub fn to_latlng(&self, east_m: f64, north_m: f64) -> LatLng {
-        LatLng {
-            lat: self.origin.lat + north_m / self.metres_per_deg_lat,
-            lng: self.origin.lng + east_m / self.metres_per_deg_lng,
-        }
+        LatLng { lat: self.origin.lat + north_m / self.metres_per_deg_lat, lng: self.origin.lng + east_m / self.metres_per_deg_lng }
     }
 
     /// East and north offsets in metres of `p` from the origin.
     #[must_use]
     pub fn to_local(&self, p: LatLng) -> (f64, f64) {
-        (
-            (p.lng - self.origin.lng) * self.metres_per_deg_lng,
-            (p.lat - self.origin.lat) * self.metres_per_deg_lat,
-        )
+        ((p.lng - self.origin.lng) * self.metres_per_deg_lng, (p.lat - self.origin.lat) * self.metres_per_deg_lat)
     }
 }
 
@@ -161,9 +146,7 @@ mod tests {
         for (dlat, dlng) in [(0.001, 0.0), (0.0, 0.004), (0.02, -0.03), (-0.1, 0.1)] {
             let b = LatLng::new(a.lat + dlat, a.lng + dlng);
             let ours = a.distance_m(b);
-            let theirs = h3o::LatLng::new(a.lat, a.lng)
-                .unwrap()
-                .distance_m(h3o::LatLng::new(b.lat, b.lng).unwrap());
+            let theirs = h3o::LatLng::new(a.lat, a.lng).unwrap().distance_m(h3o::LatLng::new(b.lat, b.lng).unwrap());
             assert!((ours - theirs).abs() < 1e-6 * ours.max(1.0), "{ours} vs {theirs}");
         }
     }

@@ -17,24 +17,94 @@ pub const SYNTHETIC_REGION_PREFIX: &str = "00";
 
 /// Common surnames with their pinyin. Surnames are shared by millions; no real person is named.
 const SURNAMES: &[(&str, &str)] = &[
-    ("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"),
-    ("赵", "Zhao"), ("黄", "Huang"), ("周", "Zhou"), ("吴", "Wu"), ("徐", "Xu"), ("孙", "Sun"),
-    ("胡", "Hu"), ("朱", "Zhu"), ("高", "Gao"), ("林", "Lin"), ("何", "He"), ("郭", "Guo"),
-    ("马", "Ma"), ("罗", "Luo"), ("梁", "Liang"), ("宋", "Song"), ("郑", "Zheng"), ("谢", "Xie"),
-    ("韩", "Han"), ("唐", "Tang"), ("冯", "Feng"), ("于", "Yu"), ("董", "Dong"), ("萧", "Xiao"),
-    ("程", "Cheng"), ("曹", "Cao"), ("袁", "Yuan"), ("邓", "Deng"), ("许", "Xu"), ("傅", "Fu"),
-    ("沈", "Shen"), ("曾", "Zeng"), ("彭", "Peng"), ("吕", "Lü"), ("苏", "Su"), ("卢", "Lu"),
-    ("蒋", "Jiang"), ("蔡", "Cai"), ("贾", "Jia"), ("丁", "Ding"), ("魏", "Wei"), ("薛", "Xue"),
+    ("王", "Wang"),
+    ("李", "Li"),
+    ("张", "Zhang"),
+    ("刘", "Liu"),
+    ("陈", "Chen"),
+    ("杨", "Yang"),
+    ("赵", "Zhao"),
+    ("黄", "Huang"),
+    ("周", "Zhou"),
+    ("吴", "Wu"),
+    ("徐", "Xu"),
+    ("孙", "Sun"),
+    ("胡", "Hu"),
+    ("朱", "Zhu"),
+    ("高", "Gao"),
+    ("林", "Lin"),
+    ("何", "He"),
+    ("郭", "Guo"),
+    ("马", "Ma"),
+    ("罗", "Luo"),
+    ("梁", "Liang"),
+    ("宋", "Song"),
+    ("郑", "Zheng"),
+    ("谢", "Xie"),
+    ("韩", "Han"),
+    ("唐", "Tang"),
+    ("冯", "Feng"),
+    ("于", "Yu"),
+    ("董", "Dong"),
+    ("萧", "Xiao"),
+    ("程", "Cheng"),
+    ("曹", "Cao"),
+    ("袁", "Yuan"),
+    ("邓", "Deng"),
+    ("许", "Xu"),
+    ("傅", "Fu"),
+    ("沈", "Shen"),
+    ("曾", "Zeng"),
+    ("彭", "Peng"),
+    ("吕", "Lü"),
+    ("苏", "Su"),
+    ("卢", "Lu"),
+    ("蒋", "Jiang"),
+    ("蔡", "Cai"),
+    ("贾", "Jia"),
+    ("丁", "Ding"),
+    ("魏", "Wei"),
+    ("薛", "Xue"),
 ];
 
 /// Syllables for given names, with pinyin.
 const GIVEN: &[(&str, &str)] = &[
-    ("建", "jian"), ("明", "ming"), ("秀", "xiu"), ("华", "hua"), ("国", "guo"), ("英", "ying"),
-    ("志", "zhi"), ("强", "qiang"), ("丽", "li"), ("军", "jun"), ("平", "ping"), ("敏", "min"),
-    ("静", "jing"), ("伟", "wei"), ("芳", "fang"), ("海", "hai"), ("燕", "yan"), ("玉", "yu"),
-    ("文", "wen"), ("东", "dong"), ("红", "hong"), ("林", "lin"), ("云", "yun"), ("春", "chun"),
-    ("兰", "lan"), ("杰", "jie"), ("涛", "tao"), ("磊", "lei"), ("霞", "xia"), ("宁", "ning"),
-    ("辉", "hui"), ("鹏", "peng"), ("洁", "jie"), ("晨", "chen"), ("宇", "yu"), ("欣", "xin"),
+    ("建", "jian"),
+    ("明", "ming"),
+    ("秀", "xiu"),
+    ("华", "hua"),
+    ("国", "guo"),
+    ("英", "ying"),
+    ("志", "zhi"),
+    ("强", "qiang"),
+    ("丽", "li"),
+    ("军", "jun"),
+    ("平", "ping"),
+    ("敏", "min"),
+    ("静", "jing"),
+    ("伟", "wei"),
+    ("芳", "fang"),
+    ("海", "hai"),
+    ("燕", "yan"),
+    ("玉", "yu"),
+    ("文", "wen"),
+    ("东", "dong"),
+    ("红", "hong"),
+    ("林", "lin"),
+    ("云", "yun"),
+    ("春", "chun"),
+    ("兰", "lan"),
+    ("杰", "jie"),
+    ("涛", "tao"),
+    ("磊", "lei"),
+    ("霞", "xia"),
+    ("宁", "ning"),
+    ("辉", "hui"),
+    ("鹏", "peng"),
+    ("洁", "jie"),
+    ("晨", "chen"),
+    ("宇", "yu"),
+    ("欣", "xin"),
 ];
 
 /// A synthetic person's name in Chinese characters and in pinyin.
@@ -62,10 +132,7 @@ impl Name {
             given_py.push_str(g_py);
         }
         let mut chars = given_py.chars();
-        let capitalised: String = chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default();
+        let capitalised: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
         Self { zh, pinyin: format!("{s_py} {capitalised}"), surname_pinyin: s_py }
     }
 
@@ -130,9 +197,7 @@ impl IdNumber {
             return Err(IdNumberError::Length(n));
         }
         let bytes = s.as_bytes();
-        if !bytes[..17].iter().all(u8::is_ascii_digit)
-            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
-        {
+        if !bytes[..17].iter().all(u8::is_ascii_digit) || !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
             return Err(IdNumberError::Characters);
         }
         if !s.starts_with(SYNTHETIC_REGION_PREFIX) {
@@ -163,11 +228,7 @@ impl IdNumber {
 /// The ISO 7064 MOD 11-2 check character of a 17-digit body.
 fn check_character(body: &str) -> char {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = body.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     b"10X98765432"[(sum % 11) as usize].into()
 }
 
@@ -204,10 +265,7 @@ mod tests {
 
     #[test]
     fn parse_rejects_real_region_codes() {
-        assert!(matches!(
-            IdNumber::parse("11010519491231002X"),
-            Err(IdNumberError::NotSynthetic(_))
-        ));
+        assert!(matches!(IdNumber::parse("11010519491231002X"), Err(IdNumberError::NotSynthetic(_))));
         assert_eq!(IdNumber::parse("123"), Err(IdNumberError::Length(3)));
     }
 

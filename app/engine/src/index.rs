@@ -45,9 +45,7 @@ pub fn cell_centre(cell: u64) -> LatLng {
 /// The boundary vertices of a raw H3 cell index, for drawing.
 #[must_use]
 pub fn cell_boundary(cell: u64) -> Vec<LatLng> {
-    H3Cell::try_from(cell)
-        .map(|c| c.boundary().iter().map(|v| LatLng::new(v.lat(), v.lng())).collect())
-        .unwrap_or_default()
+    H3Cell::try_from(cell).map(|c| c.boundary().iter().map(|v| LatLng::new(v.lat(), v.lng())).collect()).unwrap_or_default()
 }
 
 /// Cells of one resolution differ in size by well under 1 % across the city; the reach bound is
@@ -121,11 +119,7 @@ impl CellIndex {
             runs.push(CellRun { cell, start, end, centre: cell_centre(cell) });
             start = end;
         }
-        let lookup = runs
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.cell, u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
+        let lookup = runs.iter().enumerate().map(|(i, r)| (r.cell, u32::try_from(i).unwrap_or(u32::MAX))).collect();
         // Computing every cell's boundary would take most of the build; the tests check the bound
         // against every cell of generated cities.
         let step = (runs.len() / REACH_SAMPLES).max(1);
@@ -175,9 +169,7 @@ impl CellIndex {
     /// The members of a cell, as a range into the sorted point arrays (empty when unpopulated).
     #[must_use]
     pub fn members(&self, cell: u64) -> Range<u32> {
-        self.lookup
-            .get(&cell)
-            .map_or(0..0, |&i| self.runs[i as usize].start..self.runs[i as usize].end)
+        self.lookup.get(&cell).map_or(0..0, |&i| self.runs[i as usize].start..self.runs[i as usize].end)
     }
 
     /// Bytes of memory the index adds on top of the point coordinates (runs and hash map).
@@ -194,21 +186,13 @@ impl CellIndex {
     /// as one range each, other points as ranges of one, so callers can copy runs in bulk.
     ///
     /// `lat` and `lng` must be the arrays whose sorted cells built this index.
-    pub fn query(
-        &self,
-        test: &RadiusTest,
-        radius_m: f64,
-        lat: &[f64],
-        lng: &[f64],
-        mut visit: impl FnMut(Range<u32>),
-    ) -> QueryStats {
+    pub fn query(&self, test: &RadiusTest, radius_m: f64, lat: &[f64], lng: &[f64], mut visit: impl FnMut(Range<u32>)) -> QueryStats {
         let mut stats = QueryStats::default();
         if self.runs.is_empty() {
             return stats;
         }
         let centre = test.centre();
-        let Ok(origin) = H3LatLng::new(centre.lat, centre.lng).map(|ll| ll.to_cell(self.resolution))
-        else {
+        let Ok(origin) = H3LatLng::new(centre.lat, centre.lng).map(|ll| ll.to_cell(self.resolution)) else {
             return stats;
         };
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // small and positive
@@ -287,7 +271,11 @@ fn ring_step(resolution: Resolution, runs: &[CellRun]) -> f64 {
             }
         }
     }
-    if step.is_finite() { step * 0.95 } else { fallback }
+    if step.is_finite() {
+        step * 0.95
+    } else {
+        fallback
+    }
 }
 
 /// Scans every point: the reference the index is tested against and the baseline it is timed
@@ -317,11 +305,7 @@ mod tests {
             })
             .collect();
         pts.sort_by_key(|&(c, _)| c);
-        (
-            pts.iter().map(|p| p.1.lat).collect(),
-            pts.iter().map(|p| p.1.lng).collect(),
-            pts.iter().map(|p| p.0).collect(),
-        )
+        (pts.iter().map(|p| p.1.lat).collect(), pts.iter().map(|p| p.1.lng).collect(), pts.iter().map(|p| p.0).collect())
     }
 
     #[test]

@@ -33,13 +33,13 @@
 #![allow(clippy::many_single_char_names)]
 
 mod attacks;
-pub mod cells;
 pub mod baseline;
+pub mod cells;
 mod city;
 mod designs;
 pub mod exercises;
-pub mod fuzzing;
 pub mod export;
+pub mod fuzzing;
 mod geo;
 pub mod identity;
 mod index;
@@ -47,30 +47,30 @@ mod plan;
 mod state;
 mod story;
 
+pub use attacks::{
+    private_target, replications, run_lab, sample_targets, tradeoff_targets, AttackerKind, AveragedBlur, CellReply, DensityMap, Directory,
+    Displayed, Duel, DuelReport, LabConfig, LabRun, Metrics, NotApplicable, Outcome, Probe, Replications, Reply, Sighting, Target,
+    TradeoffPoint, LOCATION_GUARD_MEDIUM, REGION_M,
+};
 #[cfg(feature = "proximity-lab")]
 pub use attacks::{proximity_attack, COURT_FULL_EVALUATIONS};
-pub use attacks::{
-    private_target, replications, run_lab, AveragedBlur, Replications, LOCATION_GUARD_MEDIUM, sample_targets, tradeoff_targets, AttackerKind, CellReply, DensityMap, Directory, Displayed, Duel, DuelReport,
-    LabConfig, LabRun, Metrics, NotApplicable, Outcome, Probe, Reply, Sighting, Target, TradeoffPoint, REGION_M,
-};
 pub use city::{
-    City, CityConfig, ConfigError, Household, Listing, Person, Reason, Sex, DEFAULT_LISTED_RATE,
-    DEFAULT_PEOPLE, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR,
+    City, CityConfig, ConfigError, Household, Listing, Person, Reason, Sex, DEFAULT_LISTED_RATE, DEFAULT_PEOPLE, MAX_LISTED_RATE,
+    MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR,
 };
 pub use designs::{
-    covering_cells, key_seed, noise_seed, sample_discrete_laplace, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount,
-    CellHash, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Epsilon, EpsilonError, Exposed, ReleasedCell,
-    BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S, RELEASE_RESOLUTION,
-    ExposedAnswer, ExposedEntry, Fidelity, ProximityAnswer, ProximityError, Query,
-    cell_point, cell_point_token, draw_scalar, exchange, hex, neighbourhood, plain_token, proximity_cell, windows, Court, Credential,
-    Creditor, Exchange, Ledger, Pending, ReplyView, RequestView, NEIGHBOURHOOD_CELLS, REFUSAL, TESTS_PER_DAY,
-    Token, WarningLevel, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
+    cell_point, cell_point_token, covering_cells, draw_scalar, exchange, hex, key_seed, neighbourhood, noise_seed, plain_token,
+    proximity_cell, sample_discrete_laplace, windows, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount, CellHash, Court,
+    Credential, Creditor, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Epsilon, EpsilonError, Exchange, Exposed,
+    ExposedAnswer, ExposedEntry, Fidelity, Ledger, Pending, ProximityAnswer, ProximityError, Query, ReleasedCell, ReplyView, RequestView,
+    Token, WarningLevel, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S, DEFAULT_AGGREGATE_RESOLUTION, NEIGHBOURHOOD_CELLS, PROXIMITY_RESOLUTION,
+    REFUSAL, RELEASE_RESOLUTION, TESTS_PER_DAY,
 };
+pub use exercises::EXERCISES;
 pub use geo::{haversine_term, LatLng, LocalFrame, RadiusTest, CITY_CENTRE, EARTH_RADIUS_M};
 pub use h3o::Resolution;
 pub use identity::{BirthDate, IdNumber, Name};
 pub use index::{brute_force, cell_boundary, cell_centre, cell_of, cell_reach_m, CellIndex, QueryStats, INDEX_RESOLUTION};
 pub use plan::{Address, District, Street, StreetAxis, StreetPlan, CITY_RADIUS_M};
-pub use exercises::EXERCISES;
 pub use state::{in_city_bounds, AppState, FieldError, Lang, Mode, Problem, KNOWN_KEYS, MAX_RADIUS_M, MIN_RADIUS_M};
 pub use story::{story_scene, Scene, SceneLab, STORY_STEPS};

@@ -33,11 +33,36 @@ const DISTRICTS: [(&str, &str); DISTRICT_COUNT] = [
 
 /// Syllables for street names (Chinese, pinyin).
 const STREET_SYLLABLES: &[(&str, &str)] = &[
-    ("和", "He"), ("平", "ping"), ("建", "Jian"), ("华", "hua"), ("新", "Xin"), ("安", "an"),
-    ("胜", "Sheng"), ("利", "li"), ("光", "Guang"), ("明", "ming"), ("育", "Yu"), ("才", "cai"),
-    ("裕", "Yu"), ("丰", "feng"), ("东", "Dong"), ("风", "feng"), ("青", "Qing"), ("园", "yuan"),
-    ("槐", "Huai"), ("中", "zhong"), ("友", "You"), ("谊", "yi"), ("红", "Hong"), ("旗", "qi"),
-    ("体", "Ti"), ("育", "yu"), ("维", "Wei"), ("民", "min"), ("兴", "Xing"), ("泰", "tai"),
+    ("和", "He"),
+    ("平", "ping"),
+    ("建", "Jian"),
+    ("华", "hua"),
+    ("新", "Xin"),
+    ("安", "an"),
+    ("胜", "Sheng"),
+    ("利", "li"),
+    ("光", "Guang"),
+    ("明", "ming"),
+    ("育", "Yu"),
+    ("才", "cai"),
+    ("裕", "Yu"),
+    ("丰", "feng"),
+    ("东", "Dong"),
+    ("风", "feng"),
+    ("青", "Qing"),
+    ("园", "yuan"),
+    ("槐", "Huai"),
+    ("中", "zhong"),
+    ("友", "You"),
+    ("谊", "yi"),
+    ("红", "Hong"),
+    ("旗", "qi"),
+    ("体", "Ti"),
+    ("育", "yu"),
+    ("维", "Wei"),
+    ("民", "min"),
+    ("兴", "Xing"),
+    ("泰", "tai"),
 ];
 
 /// Direction a street runs.
@@ -71,14 +96,8 @@ impl Street {
     #[must_use]
     pub fn endpoints(&self, frame: &LocalFrame) -> (LatLng, LatLng) {
         match self.axis {
-            StreetAxis::NorthSouth => (
-                frame.to_latlng(self.offset_m, self.from_m),
-                frame.to_latlng(self.offset_m, self.to_m),
-            ),
-            StreetAxis::EastWest => (
-                frame.to_latlng(self.from_m, self.offset_m),
-                frame.to_latlng(self.to_m, self.offset_m),
-            ),
+            StreetAxis::NorthSouth => (frame.to_latlng(self.offset_m, self.from_m), frame.to_latlng(self.offset_m, self.to_m)),
+            StreetAxis::EastWest => (frame.to_latlng(self.from_m, self.offset_m), frame.to_latlng(self.to_m, self.offset_m)),
         }
     }
 }
@@ -194,11 +213,8 @@ impl StreetPlan {
         let (ns, ew) = (snap(east_m), snap(north_m));
         let to_ns = (east_m - ns * STREET_SPACING_M).abs();
         let to_ew = (north_m - ew * STREET_SPACING_M).abs();
-        let (index, along, side) = if to_ns <= to_ew {
-            (ns, north_m, east_m > ns * STREET_SPACING_M)
-        } else {
-            (ew, east_m, north_m > ew * STREET_SPACING_M)
-        };
+        let (index, along, side) =
+            if to_ns <= to_ew { (ns, north_m, east_m > ns * STREET_SPACING_M) } else { (ew, east_m, north_m > ew * STREET_SPACING_M) };
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to 0..=2·half
         let mut street = (index as i32 + self.half).clamp(0, 2 * self.half) as usize;
         if to_ns > to_ew {

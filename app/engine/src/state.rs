@@ -200,8 +200,26 @@ fn bad_kind(field: &str, value: &str, problem: impl Into<String>, kind: Problem)
 
 /// The parameters the codec knows, in the order it writes them.
 pub const KNOWN_KEYS: [&str; 20] = [
-    "seed", "people", "listed", "lat", "lng", "r", "fidelity", "design", "k", "eps", "budget", "blur",
-    "hash", "debtor", "lang", "mode", "step", "ex", "embed", "presenter",
+    "seed",
+    "people",
+    "listed",
+    "lat",
+    "lng",
+    "r",
+    "fidelity",
+    "design",
+    "k",
+    "eps",
+    "budget",
+    "blur",
+    "hash",
+    "debtor",
+    "lang",
+    "mode",
+    "step",
+    "ex",
+    "embed",
+    "presenter",
 ];
 
 fn parse_f64(field: &str, v: &str, lo: f64, hi: f64, what: &str) -> Result<f64, FieldError> {
@@ -214,10 +232,7 @@ fn parse_f64(field: &str, v: &str, lo: f64, hi: f64, what: &str) -> Result<f64, 
 
 fn parse_u32(field: &str, v: &str, lo: u32, hi: u32, what: &str) -> Result<u32, FieldError> {
     let x: u64 = v.trim().parse().map_err(|_| bad(field, v, format!("not a whole number; {what}")))?;
-    u32::try_from(x)
-        .ok()
-        .filter(|x| (lo..=hi).contains(x))
-        .ok_or_else(|| bad(field, v, format!("out of range; {what}")))
+    u32::try_from(x).ok().filter(|x| (lo..=hi).contains(x)).ok_or_else(|| bad(field, v, format!("out of range; {what}")))
 }
 
 impl AppState {
@@ -227,7 +242,11 @@ impl AppState {
     /// Every bad, unknown or repeated parameter, each as a [`FieldError`].
     pub fn from_query(query: &str) -> Result<Self, Vec<FieldError>> {
         let (state, errors) = Self::from_query_lenient(query);
-        if errors.is_empty() { Ok(state) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(state)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Parses a query string, keeping the default for each bad field and reporting it.
@@ -268,7 +287,10 @@ impl AppState {
             errors.push(bad_kind(
                 field,
                 &value,
-                format!("position ({:.5}, {:.5}) is outside the synthetic city: stay within 20 km of {:.2} N {:.2} E", at.lat, at.lng, CITY_CENTRE.lat, CITY_CENTRE.lng),
+                format!(
+                    "position ({:.5}, {:.5}) is outside the synthetic city: stay within 20 km of {:.2} N {:.2} E",
+                    at.lat, at.lng, CITY_CENTRE.lat, CITY_CENTRE.lng
+                ),
                 Problem::OutsideCity,
             ));
         }
@@ -286,7 +308,12 @@ impl AppState {
         if lat.is_some() || lng.is_some() {
             let at = LatLng::new(lat.unwrap_or(self.at.lat), lng.unwrap_or(self.at.lng));
             if !in_city_bounds(at) {
-                return Err(bad_kind(key, value, "outside the synthetic city: stay within 20 km of 38.04 N 114.51 E", Problem::OutsideCity));
+                return Err(bad_kind(
+                    key,
+                    value,
+                    "outside the synthetic city: stay within 20 km of 38.04 N 114.51 E",
+                    Problem::OutsideCity,
+                ));
             }
             next.at = at;
         }
@@ -333,14 +360,7 @@ impl AppState {
             "ex" => self.exercise = parse_u32(key, v, 1, u32::from(crate::EXERCISES), "an exercise from 1 to 5")? as u8,
             "embed" => self.embed = parse_flag(key, v)?,
             "presenter" => self.presenter = parse_flag(key, v)?,
-            _ => {
-                return Err(bad_kind(
-                    key,
-                    v,
-                    format!("unknown parameter; known ones are {}", KNOWN_KEYS.join(", ")),
-                    Problem::Unknown,
-                ))
-            }
+            _ => return Err(bad_kind(key, v, format!("unknown parameter; known ones are {}", KNOWN_KEYS.join(", ")), Problem::Unknown)),
         }
         Ok(())
     }

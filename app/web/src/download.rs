@@ -46,8 +46,7 @@ pub fn save_canvas_png(source: &web_sys::HtmlCanvasElement, name: &str, caption:
     let band = 22 * u32::try_from(caption.len()).unwrap_or(1) + 12;
     out.set_width(source.width());
     out.set_height(source.height() + band);
-    let ctx: web_sys::CanvasRenderingContext2d =
-        out.get_context("2d")?.ok_or_else(|| JsValue::from_str("no 2d context"))?.dyn_into()?;
+    let ctx: web_sys::CanvasRenderingContext2d = out.get_context("2d")?.ok_or_else(|| JsValue::from_str("no 2d context"))?.dyn_into()?;
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, f64::from(out.width()), f64::from(out.height()));
     ctx.draw_image_with_html_canvas_element(source, 0.0, 0.0)?;

@@ -24,8 +24,8 @@ use leptos_router::NavigateOptions;
 use within500_engine::{story_scene, Aggregate, AppState, AttackerKind, City, CityConfig, FieldError, Lang, Mode};
 
 use crate::components::{
-    Controls, EmbedFooter, ExercisePanel, ExposedPane, Exports, Footer, Header, LabPanel, LabResult, MapView, Notice,
-    PrivacyPane, StoryPanel, TeacherPage, TextAlternative,
+    Controls, EmbedFooter, ExercisePanel, Exports, ExposedPane, Footer, Header, LabPanel, LabResult, MapView, Notice, PrivacyPane,
+    StoryPanel, TeacherPage, TextAlternative,
 };
 use crate::i18n::{td_string, Locale};
 use crate::model::{Answers, Loaded, Sessions, Viewport};
@@ -227,7 +227,14 @@ fn Main() -> impl IntoView {
             return;
         }
         // The worker is done; let it go once its message handler has returned.
-        set_timeout(move || if generation.get_value() == this { job.set_value(None) }, std::time::Duration::ZERO);
+        set_timeout(
+            move || {
+                if generation.get_value() == this {
+                    job.set_value(None)
+                }
+            },
+            std::time::Duration::ZERO,
+        );
         ctx.progress.set(None);
         match result {
             Ok(city) => {

@@ -4,10 +4,10 @@
 use std::rc::Rc;
 
 use within500_engine::{
-    cell_boundary, covering_cells, key_seed, plain_token, hex, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, CellHash,
+    cell_boundary, covering_cells, hex, key_seed, plain_token, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, CellHash,
     City, Court, Credential, Creditor, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Exposed, ExposedAnswer,
-    LatLng, Ledger, LocalFrame, ProximityAnswer, ProximityError, Query, ReplyView, RequestView, Resolution, CITY_CENTRE,
-    CITY_RADIUS_M, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
+    LatLng, Ledger, LocalFrame, ProximityAnswer, ProximityError, Query, ReplyView, RequestView, Resolution, CITY_CENTRE, CITY_RADIUS_M,
+    DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
 };
 
 /// The map's view: a centre and a scale, mapping positions to canvas pixels.
@@ -43,8 +43,7 @@ impl Viewport {
     /// Position at a canvas pixel.
     #[must_use]
     pub fn to_latlng(&self, x: f64, y: f64) -> LatLng {
-        LocalFrame::new(self.centre)
-            .to_latlng((x - self.width / 2.0) * self.metres_per_px, (self.height / 2.0 - y) * self.metres_per_px)
+        LocalFrame::new(self.centre).to_latlng((x - self.width / 2.0) * self.metres_per_px, (self.height / 2.0 - y) * self.metres_per_px)
     }
 
     /// Zoomed by `factor` (above 1 zooms in) keeping the position under pixel (x, y) in place.
@@ -610,7 +609,11 @@ mod tests {
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn both_panes_answer_the_same_query() {
-        let state = AppState { city: CityConfig { seed: 3, people: 10_000, listed_rate: 0.02 }, design: DesignKind::DpSession, ..AppState::default() };
+        let state = AppState {
+            city: CityConfig { seed: 3, people: 10_000, listed_rate: 0.02 },
+            design: DesignKind::DpSession,
+            ..AppState::default()
+        };
         let loaded = Loaded::of(City::generate(state.city).expect("valid"));
         let agg = aggregate_for(&loaded.city, state.k);
         let mut sessions = Sessions::new(&state);
@@ -635,7 +638,13 @@ mod tests {
         let listing = city.listings()[0];
         let home = city.home(listing.person);
         // Moving the marker runs no test: the pane waits for the creditor to ask.
-        let state = AppState { city: city.config(), design: DesignKind::PrivateProximity, debtor: Some(listing.person), at: home, ..AppState::default() };
+        let state = AppState {
+            city: city.config(),
+            design: DesignKind::PrivateProximity,
+            debtor: Some(listing.person),
+            at: home,
+            ..AppState::default()
+        };
         let agg = aggregate_for(&city, state.k);
         assert_eq!(answer(&city, &state, &agg, &mut Sessions::new(&state), false).private, PrivateAnswer::Proximity);
         let mut slot = None;

@@ -79,7 +79,8 @@ fn launch<T: 'static>(
         })
     };
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-        let message = event.dyn_ref::<web_sys::ErrorEvent>().map_or_else(|| "the worker could not start".to_string(), web_sys::ErrorEvent::message);
+        let message =
+            event.dyn_ref::<web_sys::ErrorEvent>().map_or_else(|| "the worker could not start".to_string(), web_sys::ErrorEvent::message);
         finish(Outcome::Unavailable(message));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -138,7 +139,8 @@ pub fn spawn_lab(
         ("config", JsValue::from_str(&settings)),
         ("protected", JsValue::from_bool(protected)),
     ]);
-    let parse = |json: &str| serde_json::from_str::<DuelReport>(json).map_err(|e| format!("the worker's lab report did not read back: {e}"));
+    let parse =
+        |json: &str| serde_json::from_str::<DuelReport>(json).map_err(|e| format!("the worker's lab report did not read back: {e}"));
     let read = move |data: &JsValue| {
         if let Some(json) = field(data, "labProgress").as_string() {
             if let Ok(report) = parse(&json) {

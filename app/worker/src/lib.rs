@@ -44,7 +44,15 @@ pub fn generate(seed: &str, people: u32, listed_rate: f64, progress: &Function) 
 /// A message naming what is wrong: the seed, the state, the settings or the city.
 #[wasm_bindgen]
 #[allow(clippy::needless_pass_by_value)]
-pub fn lab(seed: &str, people: u32, listed_rate: f64, state: &str, config: &str, protected: bool, progress: &Function) -> Result<String, JsError> {
+pub fn lab(
+    seed: &str,
+    people: u32,
+    listed_rate: f64,
+    state: &str,
+    config: &str,
+    protected: bool,
+    progress: &Function,
+) -> Result<String, JsError> {
     let seed: u64 = seed.parse().map_err(|_| JsError::new(&format!("seed {seed:?} is not a whole number from 0 to {}", u64::MAX)))?;
     let state = AppState::from_query(state).map_err(|errors| {
         let fields: Vec<String> = errors.iter().map(|e| format!("{}={:?}: {}", e.field, e.value, e.problem)).collect();

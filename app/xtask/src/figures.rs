@@ -26,11 +26,23 @@ const ROWS: &[(&str, &str)] = &[
     ("reconstruct vs DP release, total ε = 100 (100 targets)", "--design dp --epsilon-total 100 --attacker reconstruct --targets 100"),
     ("scan vs DP release, total ε = 1 (100 targets)", "--design dp --epsilon-total 1 --attacker scan --targets 100"),
     ("bayes vs DP release, total ε = 1", "--design dp --epsilon-total 1 --attacker bayes"),
-    ("averaging vs dp-session, ε = 1 a question, budget 10", "--design dp-session --epsilon 1 --epsilon-budget 10 --attacker averaging --budget 40"),
-    ("reconstruct vs dp-session, ε = 1, budget 10, new sessions (30 targets)", "--design dp-session --epsilon 1 --epsilon-budget 10 --attacker reconstruct --targets 30"),
-    ("replay vs dp-session, ε = 1, budget 10 (100 targets)", "--design dp-session --epsilon 1 --epsilon-budget 10 --attacker replay --targets 100"),
+    (
+        "averaging vs dp-session, ε = 1 a question, budget 10",
+        "--design dp-session --epsilon 1 --epsilon-budget 10 --attacker averaging --budget 40",
+    ),
+    (
+        "reconstruct vs dp-session, ε = 1, budget 10, new sessions (30 targets)",
+        "--design dp-session --epsilon 1 --epsilon-budget 10 --attacker reconstruct --targets 30",
+    ),
+    (
+        "replay vs dp-session, ε = 1, budget 10 (100 targets)",
+        "--design dp-session --epsilon 1 --epsilon-budget 10 --attacker replay --targets 100",
+    ),
     ("oracle vs blurred position, ε = 0.004/m", "--design blur --blur-epsilon 0.004 --attacker oracle --budget 40"),
-    ("reconstruct vs blurred position, ε = 0.004/m (100 targets)", "--design blur --blur-epsilon 0.004 --attacker reconstruct --targets 100"),
+    (
+        "reconstruct vs blurred position, ε = 0.004/m (100 targets)",
+        "--design blur --blur-epsilon 0.004 --attacker reconstruct --targets 100",
+    ),
     ("reconstruct vs blurred position, ε = 1/m (100 targets)", "--design blur --blur-epsilon 1 --attacker reconstruct --targets 100"),
 ];
 
@@ -152,7 +164,9 @@ fn rms(list: &Value, reports: u64) -> String {
 }
 
 fn replication_table(r: &Value) -> String {
-    let mut t = String::from("| Study | Published figure | What this lab measures (seed 7, 100 000 people) | Why it differs |\n| --- | --- | --- | --- |\n");
+    let mut t = String::from(
+        "| Study | Published figure | What this lab measures (seed 7, 100 000 people) | Why it differs |\n| --- | --- | --- | --- |\n",
+    );
     let no = &r["blur_without_cache"];
     let with = &r["blur_with_cache"];
     let rows = [

@@ -70,12 +70,13 @@ pub fn root() -> PathBuf {
 pub fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     eprintln!("xtask: running {shown}");
-    let status = cmd
-        .current_dir(root())
-        .env("PATH", tools::path_with_tools())
-        .status()
-        .map_err(|e| format!("cannot start {shown}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
+    let status =
+        cmd.current_dir(root()).env("PATH", tools::path_with_tools()).status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
 }
 
 /// Runs a command in the repository root and returns its standard output.
@@ -95,6 +96,8 @@ pub fn cargo() -> Command {
 }
 
 fn test() -> Result<(), String> {
+    // Style first: it takes a second and names the file that is off (rustfmt.toml).
+    run(cargo().args(["fmt", "--all", "--check"]))?;
     tools::ensure_test_tools()?;
     // Natively: the engine and the CLI. The web crate's tests run in the browser below, which
     // spares CI a native build of Leptos.
@@ -103,7 +106,8 @@ fn test() -> Result<(), String> {
     // Components in headless Chromium through chromedriver (runner set in .cargo/config.toml),
     // with the native fingerprint of a city to compare the browser's against.
     // The debug CLI was built by the native tests above; the end-to-end lab test runs it too.
-    let native = capture(cargo().args(["run", "--quiet", "--bin", "within500", "--", "fingerprint", "--seed", "2019", "--people", "20000"]))?;
+    let native =
+        capture(cargo().args(["run", "--quiet", "--bin", "within500", "--", "fingerprint", "--seed", "2019", "--people", "20000"]))?;
     run(cargo()
         .args(["test", "-p", "within500-web", "--target", "wasm32-unknown-unknown"])
         .env("WITHIN500_NATIVE_FINGERPRINT", native.trim())

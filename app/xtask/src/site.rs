@@ -31,11 +31,7 @@ fn externalise_loader() -> Result<(), String> {
     let close = html[open_end..].find("</script>").map(|i| open_end + i).ok_or("unterminated script")?;
     let script = &html[open_end..close];
     std::fs::write(dist.join("boot.js"), script.trim()).map_err(|e| format!("cannot write boot.js: {e}"))?;
-    let html = format!(
-        "{}<script type=\"module\" src=\"./boot.js\"></script>{}",
-        &html[..start],
-        &html[close + "</script>".len()..]
-    );
+    let html = format!("{}<script type=\"module\" src=\"./boot.js\"></script>{}", &html[..start], &html[close + "</script>".len()..]);
     if html.contains("<script>") || html.contains("<script type=\"module\">") {
         return Err("dist/index.html still has an inline script".into());
     }

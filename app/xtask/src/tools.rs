@@ -10,8 +10,7 @@ const TRUNK_VERSION: &str = "0.21.14";
 
 /// `PATH` with the npm tools and cargo's binaries first, for the commands xtask starts.
 pub fn path_with_tools() -> String {
-    let home = std::env::var("CARGO_HOME")
-        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
+    let home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
     let npm_bin = root().join("node_modules/.bin");
     format!("{}:{home}/bin:{}", npm_bin.display(), std::env::var("PATH").unwrap_or_default())
 }

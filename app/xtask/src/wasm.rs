@@ -11,10 +11,7 @@ use crate::{cargo, root, run};
 pub fn build_pkg(package: &str, lib: &str, out: &Path) -> Result<(), String> {
     run(cargo().args(["build", "-p", package, "--target", "wasm32-unknown-unknown", "--profile", "wasm-worker"]))?;
     let wasm = root().join("target/wasm32-unknown-unknown/wasm-worker").join(format!("{lib}.wasm"));
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(out)
-        .arg(&wasm))?;
+    run(Command::new("wasm-bindgen").args(["--target", "web", "--no-typescript", "--out-dir"]).arg(out).arg(&wasm))?;
     let bg = out.join(format!("{lib}_bg.wasm"));
     // The features Rust's wasm32 target enables by default; the app's Trunk build uses -Oz too.
     run(Command::new("wasm-opt")

@@ -60,10 +60,9 @@ fn sweep(state: &AppState) -> Vec<(String, AppState)> {
             .iter()
             .map(|&e| (format!("ε={}", Epsilon::from_micros(e).as_f64()), with_eps(e)))
             .collect(),
-        DesignKind::Blur => [0.001, 0.002, 0.004, 0.01, 0.02]
-            .iter()
-            .map(|&b| (format!("ε={b}/m"), AppState { blur_epsilon: b, ..state.clone() }))
-            .collect(),
+        DesignKind::Blur => {
+            [0.001, 0.002, 0.004, 0.01, 0.02].iter().map(|&b| (format!("ε={b}/m"), AppState { blur_epsilon: b, ..state.clone() })).collect()
+        }
         DesignKind::Exposed | DesignKind::PrivateProximity => Vec::new(),
     }
 }

@@ -30,13 +30,13 @@ mod replicate;
 mod strategies;
 
 pub use duel::{private_target, tradeoff_targets, Duel, DuelReport, TradeoffPoint};
+pub use probe::{CellReply, Displayed, Probe, Reply, Sighting, Target};
 #[cfg(feature = "proximity-lab")]
 pub use proximity::{proximity_attack, COURT_FULL_EVALUATIONS};
-pub use probe::{CellReply, Displayed, Probe, Reply, Sighting, Target};
 pub use reconstruct::{DensityMap, REGION_M};
 pub use replicate::{replications, AveragedBlur, Replications, LOCATION_GUARD_MEDIUM};
-pub use strategies::Directory;
 pub(crate) use strategies::city_cells;
+pub use strategies::Directory;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -190,7 +190,9 @@ impl NotApplicable {
     pub fn en(self) -> &'static str {
         match self {
             Self::NeedsProximity => "the dictionary, spoof and court attackers work on the proximity test's messages (--design psi)",
-            Self::OnlyProximityAttackers => "the proximity test answers one creditor about their own case: only the dictionary, spoof and court attackers apply",
+            Self::OnlyProximityAttackers => {
+                "the proximity test answers one creditor about their own case: only the dictionary, spoof and court attackers apply"
+            }
             Self::NoSessionNoise => "replay calibrates noise drawn per session, which only dp-session has",
             Self::NeedsAggregate => "release-diff differences the aggregate table at two resolutions (--design aggregate)",
             Self::NeedsProximityLab => "the proximity test's attackers run in the lab's worker, which this page could not start",
@@ -392,7 +394,11 @@ impl SetScore {
     }
 
     fn share(&self, k: usize) -> f64 {
-        if self.divisor == 0 { 0.0 } else { f64::from(self.matched[k]) / f64::from(self.divisor) }
+        if self.divisor == 0 {
+            0.0
+        } else {
+            f64::from(self.matched[k]) / f64::from(self.divisor)
+        }
     }
 }
 
@@ -487,7 +493,11 @@ impl LabRun {
     #[allow(clippy::cast_precision_loss)]
     pub fn progress(&self) -> f64 {
         if self.config.attacker.budget_per_target() {
-            if self.targets.is_empty() { 1.0 } else { self.next as f64 / self.targets.len() as f64 }
+            if self.targets.is_empty() {
+                1.0
+            } else {
+                self.next as f64 / self.targets.len() as f64
+            }
         } else if self.next > 0 {
             1.0
         } else {
@@ -533,11 +543,16 @@ impl LabRun {
             let operator_seed = self.config.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ u64::from(person);
             let mut probe = Probe::new(city, target, self.config.radius_m, operator_seed);
             let budget = self.config.budget;
-            let as_checkpoints =
-                |h: Vec<Option<LatLng>>| h.into_iter().enumerate().map(|(i, e)| (u32::try_from(i + 1).unwrap_or(u32::MAX), e)).collect::<Vec<_>>();
+            let as_checkpoints = |h: Vec<Option<LatLng>>| {
+                h.into_iter().enumerate().map(|(i, e)| (u32::try_from(i + 1).unwrap_or(u32::MAX), e)).collect::<Vec<_>>()
+            };
             let (history, homes) = match self.config.attacker {
-                AttackerKind::Oracle => (as_checkpoints(strategies::oracle_search(&mut probe, person, start, budget, 1, self.config.radius_m)), None),
-                AttackerKind::Averaging => (as_checkpoints(strategies::oracle_search(&mut probe, person, start, budget, 3, self.config.radius_m)), None),
+                AttackerKind::Oracle => {
+                    (as_checkpoints(strategies::oracle_search(&mut probe, person, start, budget, 1, self.config.radius_m)), None)
+                }
+                AttackerKind::Averaging => {
+                    (as_checkpoints(strategies::oracle_search(&mut probe, person, start, budget, 3, self.config.radius_m)), None)
+                }
                 AttackerKind::Trilateration => (as_checkpoints(strategies::trilaterate(&mut probe, person, start, budget)), None),
                 AttackerKind::Reconstruct => split(reconstruct::reconstruct(&mut probe, start, budget, &density)),
                 AttackerKind::Scan => split(reconstruct::scan(&mut probe, start, budget, &density)),
@@ -712,7 +727,8 @@ impl LabRun {
     /// whose children are all known becomes known. Repeated until nothing changes.
     fn release_diff(&mut self, city: &City, table: &Aggregate) {
         let fine = table.resolution();
-        let levels: Vec<h3o::Resolution> = [fine.pred().and_then(h3o::Resolution::pred), fine.pred(), Some(fine)].into_iter().flatten().collect();
+        let levels: Vec<h3o::Resolution> =
+            [fine.pred().and_then(h3o::Resolution::pred), fine.pred(), Some(fine)].into_iter().flatten().collect();
         // The releases, published by the operator: consistent totals of the same counts (the
         // attacker reads only the tables).
         let releases: Vec<Aggregate> = levels.iter().map(|&r| if r == fine { table.clone() } else { table.coarsened(r) }).collect();
@@ -771,10 +787,8 @@ impl LabRun {
             cells_at.last().map(|cells| cells.iter().filter_map(|c| known.get(c).map(|&n| (*c, n))).collect()).unwrap_or_default();
         // The truth, for the scorer only: the cells k protects.
         let truth = Aggregate::new(city, 1, table.resolution());
-        let protected: Vec<u64> = city_cells(table.resolution())
-            .into_iter()
-            .filter(|&c| truth.published(c).is_some_and(|n| n < table.k()))
-            .collect();
+        let protected: Vec<u64> =
+            city_cells(table.resolution()).into_iter().filter(|&c| truth.published(c).is_some_and(|n| n < table.k())).collect();
         let exposed = protected.iter().filter(|c| revealed.get(c).copied() == truth.published(**c)).count();
         #[allow(clippy::cast_precision_loss)]
         let share = exposed as f64 / protected.len().max(1) as f64;
@@ -825,5 +839,3 @@ pub fn run_lab(city: &City, config: &LabConfig, target: &Target) -> Metrics {
     }
     run.metrics(target)
 }
-
-

@@ -165,7 +165,9 @@ fn candidates(density: &DensityMap, start: LatLng, budget: u32) -> Vec<u64> {
             (d <= reach, cell_people(density, c), d, c)
         })
         .collect();
-    cells.sort_by(|a, b| b.0.cmp(&a.0).then(if a.0 { b.1.cmp(&a.1) } else { std::cmp::Ordering::Equal }).then(a.2.total_cmp(&b.2)).then(a.3.cmp(&b.3)));
+    cells.sort_by(|a, b| {
+        b.0.cmp(&a.0).then(if a.0 { b.1.cmp(&a.1) } else { std::cmp::Ordering::Equal }).then(a.2.total_cmp(&b.2)).then(a.3.cmp(&b.3))
+    });
     cells.into_iter().map(|c| c.3).collect()
 }
 
@@ -314,7 +316,14 @@ fn unhex(h: &str) -> Option<Token> {
 }
 
 /// The court's attempt to learn the creditor's cell.
-fn court_attack(city: &City, court: &mut Court, starts: &[(u32, LatLng, LatLng)], secrets: &mut ChaCha8Rng, outcomes: &mut Vec<Outcome>, extra: &mut Extra) {
+fn court_attack(
+    city: &City,
+    court: &mut Court,
+    starts: &[(u32, LatLng, LatLng)],
+    secrets: &mut ChaCha8Rng,
+    outcomes: &mut Vec<Outcome>,
+    extra: &mut Extra,
+) {
     let all = city_cells(PROXIMITY_RESOLUTION);
     let table = dictionary_tables();
     let raw: FxHashSet<[u8; 8]> = all.iter().flat_map(|c| [c.to_le_bytes(), c.to_be_bytes()]).collect();

@@ -85,11 +85,7 @@ impl DensityMap {
 /// (Every listed home in the region is equally likely the target's, so any rule is as good.)
 #[must_use]
 pub fn nearest(homes: &[LatLng], start: LatLng) -> Option<LatLng> {
-    homes
-        .iter()
-        .copied()
-        .filter(|h| h.distance_m(start) <= REGION_M)
-        .min_by(|a, b| a.distance_m(start).total_cmp(&b.distance_m(start)))
+    homes.iter().copied().filter(|h| h.distance_m(start) <= REGION_M).min_by(|a, b| a.distance_m(start).total_cmp(&b.distance_m(start)))
 }
 
 /// How the counting attackers read one circle.
@@ -237,11 +233,8 @@ impl Grid {
             let score = |inside: &Vec<(i32, i32)>| -> i64 {
                 inside.iter().map(|k| if residual.get(k).copied().unwrap_or(0) > 0 { 1 } else { -2 }).sum()
             };
-            let best = candidates
-                .iter()
-                .map(|(p, inside)| (score(inside), p, inside))
-                .filter(|(s, _, _)| *s > 0)
-                .max_by_key(|(s, _, _)| *s);
+            let best =
+                candidates.iter().map(|(p, inside)| (score(inside), p, inside)).filter(|(s, _, _)| *s > 0).max_by_key(|(s, _, _)| *s);
             let Some((_, p, inside)) = best else { break };
             found.push(*p);
             for k in inside {
@@ -465,4 +458,3 @@ pub fn prior_estimate(density: &DensityMap, start: LatLng) -> LatLng {
 fn parent(cell: u64, res: Resolution) -> Option<u64> {
     H3Cell::try_from(cell).ok()?.parent(res).map(u64::from)
 }
-

@@ -41,31 +41,32 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
     let mut history = Vec::new();
     let mut used = 0u32;
     // The first answer sets the baseline for count designs, or the estimate for cell counts.
-    let ask_avg = |probe: &mut Probe<'_>, at: LatLng, used: &mut u32, history: &mut Vec<Option<LatLng>>, current: Option<LatLng>| -> Option<Reply> {
-        let mut sum = 0.0;
-        let mut last = None;
-        for _ in 0..repeats {
-            if *used >= budget {
-                break;
+    let ask_avg =
+        |probe: &mut Probe<'_>, at: LatLng, used: &mut u32, history: &mut Vec<Option<LatLng>>, current: Option<LatLng>| -> Option<Reply> {
+            let mut sum = 0.0;
+            let mut last = None;
+            for _ in 0..repeats {
+                if *used >= budget {
+                    break;
+                }
+                *used += 1;
+                let mut r = probe.ask(at);
+                if r == Reply::Refused {
+                    // A refused session is no obstacle: open another (a new account, a reload).
+                    probe.new_session();
+                    r = probe.ask(at);
+                }
+                history.push(current);
+                if let Reply::Count(v) = r {
+                    sum += v;
+                }
+                last = Some(r);
             }
-            *used += 1;
-            let mut r = probe.ask(at);
-            if r == Reply::Refused {
-                // A refused session is no obstacle: open another (a new account, a reload).
-                probe.new_session();
-                r = probe.ask(at);
+            match last {
+                Some(Reply::Count(_)) => Some(Reply::Count(sum / f64::from(repeats))),
+                other => other,
             }
-            history.push(current);
-            if let Reply::Count(v) = r {
-                sum += v;
-            }
-            last = Some(r);
-        }
-        match last {
-            Some(Reply::Count(_)) => Some(Reply::Count(sum / f64::from(repeats))),
-            other => other,
-        }
-    };
+        };
     let Some(first) = ask_avg(probe, start, &mut used, &mut history, Some(start)) else { return history };
     let baseline = match &first {
         Reply::Count(v) => *v,
@@ -90,8 +91,20 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
         Reply::Refused => return history,
     };
     let member = |r: &Reply| match r {
-        Reply::Listed(s) => if s.iter().any(|s| s.person == person) { Signal::In } else { Signal::Out },
-        Reply::Count(v) => if *v >= baseline - 0.5 { Signal::In } else { Signal::Out },
+        Reply::Listed(s) => {
+            if s.iter().any(|s| s.person == person) {
+                Signal::In
+            } else {
+                Signal::Out
+            }
+        }
+        Reply::Count(v) => {
+            if *v >= baseline - 0.5 {
+                Signal::In
+            } else {
+                Signal::Out
+            }
+        }
         Reply::Cells(_) => Signal::In,
         Reply::Refused => Signal::Stop,
     };
@@ -102,13 +115,13 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
     let mut lo = [0.0f64; 3];
     let mut hi = [2.0 * radius_m + 10.0; 3];
     let estimate = |lo: &[f64; 3], hi: &[f64; 3]| {
-        let p: Vec<(f64, f64)> = (0..3).map(|i| {
-            let t = f64::midpoint(lo[i], hi[i]);
-            (dirs[i].0 * t, dirs[i].1 * t)
-        }).collect();
-        circumcentre(p[0], p[1], p[2])
-            .filter(|c| libm::hypot(c.0, c.1) <= 2.0 * radius_m)
-            .map_or(start, |c| frame.to_latlng(c.0, c.1))
+        let p: Vec<(f64, f64)> = (0..3)
+            .map(|i| {
+                let t = f64::midpoint(lo[i], hi[i]);
+                (dirs[i].0 * t, dirs[i].1 * t)
+            })
+            .collect();
+        circumcentre(p[0], p[1], p[2]).filter(|c| libm::hypot(c.0, c.1) <= 2.0 * radius_m).map_or(start, |c| frame.to_latlng(c.0, c.1))
     };
     'search: loop {
         for i in 0..3 {

@@ -142,9 +142,7 @@ fn distance_to_polygon(poly: &[(f64, f64)]) -> f64 {
     if contains_origin(poly) {
         return 0.0;
     }
-    (0..poly.len())
-        .map(|i| segment_distance(poly[i], poly[(i + 1) % poly.len()]))
-        .fold(f64::INFINITY, f64::min)
+    (0..poly.len()).map(|i| segment_distance(poly[i], poly[(i + 1) % poly.len()])).fold(f64::INFINITY, f64::min)
 }
 
 fn contains_origin(poly: &[(f64, f64)]) -> bool {
@@ -189,5 +187,9 @@ pub(crate) fn overlap_share(poly: &[(f64, f64)], radius: f64) -> f64 {
             }
         }
     }
-    if total == 0 { 0.0 } else { f64::from(near) / f64::from(total) }
+    if total == 0 {
+        0.0
+    } else {
+        f64::from(near) / f64::from(total)
+    }
 }

@@ -102,7 +102,11 @@ fn bernoulli_exp_unit(rng: &mut ChaCha8Rng, num: u128, den: u128) -> bool {
 }
 
 fn gcd(a: u128, b: u128) -> u128 {
-    if b == 0 { a } else { gcd(b, a % b) }
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 /// Samples discrete Laplace noise `P(y) ∝ exp(-ε·|y|)` exactly, with integer arithmetic only.

@@ -14,14 +14,14 @@ mod release;
 
 pub use aggregate::{covering_cells, Aggregate, AggregateAnswer, CellCount, DEFAULT_AGGREGATE_RESOLUTION};
 pub use blur::{BlurredAnswer, BlurredQuery, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S};
-pub use release::{DpRelease, DpReleaseAnswer, ReleasedCell, RELEASE_RESOLUTION};
 pub use dp::{sample_discrete_laplace, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError};
 pub use exposed::{Exposed, ExposedAnswer, ExposedEntry, Fidelity, WarningLevel};
 pub use proximity::{
-    cell_point, cell_point_token, draw_scalar, exchange, hex, neighbourhood, plain_token, proximity_cell, windows, CellHash, Court, Credential,
-    Creditor, Exchange, Ledger, Pending, ProximityAnswer, ProximityError, ReplyView, RequestView, Token, NEIGHBOURHOOD_CELLS,
+    cell_point, cell_point_token, draw_scalar, exchange, hex, neighbourhood, plain_token, proximity_cell, windows, CellHash, Court,
+    Credential, Creditor, Exchange, Ledger, Pending, ProximityAnswer, ProximityError, ReplyView, RequestView, Token, NEIGHBOURHOOD_CELLS,
     PROXIMITY_RESOLUTION, REFUSAL, TESTS_PER_DAY,
 };
+pub use release::{DpRelease, DpReleaseAnswer, ReleasedCell, RELEASE_RESOLUTION};
 
 use serde::{Deserialize, Serialize};
 
@@ -69,8 +69,7 @@ pub enum DesignKind {
 
 impl DesignKind {
     /// Every design, deployed first.
-    pub const ALL: [Self; 6] =
-        [Self::Exposed, Self::Aggregate, Self::DpRelease, Self::DpSession, Self::Blur, Self::PrivateProximity];
+    pub const ALL: [Self; 6] = [Self::Exposed, Self::Aggregate, Self::DpRelease, Self::DpSession, Self::Blur, Self::PrivateProximity];
 
     /// The privacy-preserving designs, as the second pane offers them.
     pub const PRIVATE: [Self; 5] = [Self::Aggregate, Self::DpRelease, Self::DpSession, Self::Blur, Self::PrivateProximity];

@@ -195,7 +195,8 @@ impl Credential {
         }
         let mut out = [0u8; 32];
         for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).map_err(|_| format!("a creditor key is hex digits 0-9 and a-f; found {:?}", &s[2 * i..2 * i + 2]))?;
+            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16)
+                .map_err(|_| format!("a creditor key is hex digits 0-9 and a-f; found {:?}", &s[2 * i..2 * i + 2]))?;
         }
         Ok(Self(out))
     }

@@ -1,8 +1,7 @@
 //! The attack lab: what each attacker learns from each design.
 
 use within500_engine::{
-    run_lab, Aggregate, AttackerKind, CellHash, City, CityConfig, Epsilon, Fidelity, LabConfig,
-    Target, DEFAULT_AGGREGATE_RESOLUTION,
+    run_lab, Aggregate, AttackerKind, CellHash, City, CityConfig, Epsilon, Fidelity, LabConfig, Target, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
 use crate::shared_city;
@@ -28,7 +27,8 @@ fn oracle_search_locates_listed_people_on_the_deployed_list() {
 #[test]
 fn the_dp_session_cache_makes_repeats_free() {
     let city = shared_city();
-    let protected = Target::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true };
+    let protected =
+        Target::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true };
     let open = Target::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: false };
     let mut c = config(AttackerKind::Averaging, 40, 3);
     c.targets = 50;
@@ -114,7 +114,11 @@ fn the_duel_gives_what_run_lab_gives_and_reads_back_from_json() {
     let r = d.report(city);
     assert!(r.exposed.expect("known").is_err(), "the deployed map has no proximity test");
     let m = r.private.expect("ran").expect("applies");
-    assert_eq!(m, within500_engine::proximity_attack(city, &config(AttackerKind::Spoof, 9, 5), CellHash::Keyed), "the lab's figures are the CLI's");
+    assert_eq!(
+        m,
+        within500_engine::proximity_attack(city, &config(AttackerKind::Spoof, 9, 5), CellHash::Keyed),
+        "the lab's figures are the CLI's"
+    );
     assert!(m.cell_pinned_share.is_some());
 }
 
@@ -125,7 +129,9 @@ fn release_diff_reveals_more_of_what_a_small_k_hides() {
     let city = shared_city();
     let run = |k: u32| {
         let table = Aggregate::new(city, k, DEFAULT_AGGREGATE_RESOLUTION);
-        run_lab(city, &config(AttackerKind::ReleaseDiff, 2, 4), &Target::Aggregate(table)).suppressed_revealed.expect("release-diff measures it")
+        run_lab(city, &config(AttackerKind::ReleaseDiff, 2, 4), &Target::Aggregate(table))
+            .suppressed_revealed
+            .expect("release-diff measures it")
     };
     let (small, large) = (run(2), run(10));
     assert!(small > 0.0, "k = 2: differencing reveals some hidden counts");

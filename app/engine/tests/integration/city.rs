@@ -79,7 +79,8 @@ fn bad_configurations_are_refused_with_the_field_named() {
 #[test]
 fn every_home_cell_equals_h3o_and_households_are_sorted_by_cell() {
     // The fast cell assignment (engine::cells) must give h3o's cell for every home.
-    for config in [CityConfig { seed: 5, people: 200_000, listed_rate: 0.01 }, CityConfig { seed: 2019, people: 30_000, listed_rate: 0.03 }] {
+    for config in [CityConfig { seed: 5, people: 200_000, listed_rate: 0.01 }, CityConfig { seed: 2019, people: 30_000, listed_rate: 0.03 }]
+    {
         let city = City::generate(config).expect("valid");
         let (lat, lng) = city.household_coordinates();
         let mut previous = 0u64;

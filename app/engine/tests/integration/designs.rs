@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use proptest::prelude::*;
 use within500_engine::{
-    cell_of, exchange, key_seed, Aggregate, BlurredQuery, CellHash, Court, Creditor, DpCount, DpRelease, DpRefusal, Epsilon, Exposed,
+    cell_of, exchange, key_seed, Aggregate, BlurredQuery, CellHash, Court, Creditor, DpCount, DpRefusal, DpRelease, Epsilon, Exposed,
     Fidelity, LocalFrame, Query, CITY_CENTRE, DEFAULT_AGGREGATE_RESOLUTION,
 };
 
@@ -43,10 +43,7 @@ fn aggregate_never_releases_a_count_below_k() {
             let a = agg.answer(Query { at: city.home(l.person), radius_m: 500.0 });
             assert!(!a.cells.is_empty());
             for c in &a.cells {
-                let truth = city
-                    .listed_homes()
-                    .filter(|(_, h)| cell_of(*h, DEFAULT_AGGREGATE_RESOLUTION) == Some(c.cell))
-                    .count() as u32;
+                let truth = city.listed_homes().filter(|(_, h)| cell_of(*h, DEFAULT_AGGREGATE_RESOLUTION) == Some(c.cell)).count() as u32;
                 match c.count {
                     Some(n) => {
                         assert!(n >= k, "released {n} < k = {k}");
@@ -112,7 +109,9 @@ fn privacy_preserving_answers_carry_no_identity() {
     let q = Query { at: city.home(l), radius_m: 500.0 };
     let answers = [
         serde_json::to_value(Aggregate::new(city, 2, DEFAULT_AGGREGATE_RESOLUTION).answer(q)),
-        serde_json::to_value(DpCount::new(Epsilon::from_micros(1_000_000), Epsilon::from_micros(1_000_000), 3).answer(city, q).expect("budget")),
+        serde_json::to_value(
+            DpCount::new(Epsilon::from_micros(1_000_000), Epsilon::from_micros(1_000_000), 3).answer(city, q).expect("budget"),
+        ),
         serde_json::to_value(BlurredQuery::new(0.004, 3).answer(city, q, 0)),
         serde_json::to_value(DpRelease::publish(city, Epsilon::from_micros(1_000_000)).answer(q)),
         {

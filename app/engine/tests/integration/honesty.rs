@@ -53,7 +53,13 @@ fn the_release_holds_against_every_attacker_and_tracks_its_noiseless_self() {
     };
     let m = strongest(&default);
     eprintln!("default: {} {} vs baseline {}", m.attacker.slug(), m.located_50m, m.baseline_located_50m);
-    assert!(m.located_50m <= m.baseline_located_50m + 0.05, "{} located {} vs baseline {}", m.attacker.slug(), m.located_50m, m.baseline_located_50m);
+    assert!(
+        m.located_50m <= m.baseline_located_50m + 0.05,
+        "{} located {} vs baseline {}",
+        m.attacker.slug(),
+        m.located_50m,
+        m.baseline_located_50m
+    );
     assert_eq!(m.epsilon_per_person, Some(1.0));
 
     let high = strongest(&Target::DpRelease(DpRelease::publish(city(), eps(100.0))));
@@ -98,9 +104,8 @@ fn the_release_answers_the_same_in_every_session_and_process() {
 #[test]
 fn dp_session_noise_is_fresh_in_every_session() {
     let q = Query { at: city().home(city().listings()[10].person), radius_m: 500.0 };
-    let answers: Vec<i64> = (0..20u64)
-        .map(|secret| DpCount::new(eps(1.0), eps(10.0), secret).answer(city(), q).expect("budget").noisy_count)
-        .collect();
+    let answers: Vec<i64> =
+        (0..20u64).map(|secret| DpCount::new(eps(1.0), eps(10.0), secret).answer(city(), q).expect("budget").noisy_count).collect();
     let distinct: std::collections::BTreeSet<i64> = answers.iter().copied().collect();
     assert!(distinct.len() >= 3, "20 sessions gave {answers:?}");
 }
@@ -129,7 +134,9 @@ fn a_changed_list_gets_fresh_noise() {
     assert!(cells.len() > 1_000);
     let exact = cells
         .iter()
-        .filter(|&&c| a.cell_count(c).zip(b.cell_count(c)).map(|(x, y)| y - x) == ta.cell_count(c).zip(tb.cell_count(c)).map(|(x, y)| y - x))
+        .filter(|&&c| {
+            a.cell_count(c).zip(b.cell_count(c)).map(|(x, y)| y - x) == ta.cell_count(c).zip(tb.cell_count(c)).map(|(x, y)| y - x)
+        })
         .count();
     // Two fresh draws agree about 46 % of the time at ε = 1; the old noise again, always.
     assert!(exact * 10 < cells.len() * 6, "{exact} of {} cells give away the exact change", cells.len());

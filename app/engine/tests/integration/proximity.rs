@@ -108,7 +108,9 @@ fn the_daily_limit_holds_per_case() {
     let city = shared_city();
     let mut court = court(city, CellHash::Keyed);
     let (a, b) = (city.listings()[1], city.listings()[2]);
-    let creditor = |c: &Court, l: within500_engine::Listing| Creditor::at(CellHash::Keyed, &l.case_number(), c.issue(&l.case_number()), city.home(l.person));
+    let creditor = |c: &Court, l: within500_engine::Listing| {
+        Creditor::at(CellHash::Keyed, &l.case_number(), c.issue(&l.case_number()), city.home(l.person))
+    };
     let ca = creditor(&court, a);
     for i in 0..TESTS_PER_DAY {
         assert!(exchange(&mut court, &ca, 4, &mut rng(u64::from(i))).answer.is_ok());

@@ -2,8 +2,7 @@
 
 use proptest::prelude::*;
 use within500_engine::{
-    baseline::UniformGrid, cell_boundary, cell_centre, cell_of, LatLng, LocalFrame, RadiusTest,
-    CITY_CENTRE, INDEX_RESOLUTION,
+    baseline::UniformGrid, cell_boundary, cell_centre, cell_of, LatLng, LocalFrame, RadiusTest, CITY_CENTRE, INDEX_RESOLUTION,
 };
 
 use crate::shared_city;
@@ -22,10 +21,12 @@ fn brute_force_over_homes_equals_a_scan_of_every_person() {
     for i in (0..city.people()).step_by(9_973) {
         let at = city.home(i);
         let test = RadiusTest::new(at, 400.0);
-        let every: Vec<u32> = (0..city.people()).filter(|&id| {
-            let h = city.home(id);
-            test.contains(h.lat, h.lng)
-        }).collect();
+        let every: Vec<u32> = (0..city.people())
+            .filter(|&id| {
+                let h = city.home(id);
+                test.contains(h.lat, h.lng)
+            })
+            .collect();
         assert!(every.len() > 1, "a home's own household is within 400 m");
         assert_eq!(brute(at, 400.0), every);
     }

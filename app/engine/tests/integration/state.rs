@@ -2,8 +2,7 @@
 
 use proptest::prelude::*;
 use within500_engine::{
-    AppState, CellHash, CityConfig, DesignKind, Epsilon, Fidelity, Lang, LocalFrame, Mode, CITY_CENTRE, EXERCISES, KNOWN_KEYS,
-    STORY_STEPS,
+    AppState, CellHash, CityConfig, DesignKind, Epsilon, Fidelity, Lang, LocalFrame, Mode, CITY_CENTRE, EXERCISES, KNOWN_KEYS, STORY_STEPS,
 };
 
 fn arb_state() -> impl Strategy<Value = AppState> {
@@ -19,25 +18,38 @@ fn arb_state() -> impl Strategy<Value = AppState> {
         (1u32..=10_000, any::<bool>(), proptest::option::of(any::<u32>())),
         (0usize..2, 0usize..4, 1u8..=STORY_STEPS, 1u8..=EXERCISES, any::<bool>(), any::<bool>()),
     )
-        .prop_map(|(seed, people, listed_tenths, (e, n), r, f, d, (k, eps, budget), (blur, plain, debtor), (lang, mode, step, exercise, embed, presenter))| AppState {
-            city: CityConfig { seed, people, listed_rate: f64::from(listed_tenths) / 1_000.0 },
-            at: LocalFrame::new(CITY_CENTRE).to_latlng(e, n),
-            radius_m: f64::from(r),
-            fidelity: Fidelity::ALL[f],
-            design: DesignKind::ALL[d],
-            k,
-            epsilon: Epsilon::from_micros(eps),
-            budget: Epsilon::from_micros(budget),
-            blur_epsilon: f64::from(blur) / 10_000.0,
-            hash: if plain { CellHash::Plain } else { CellHash::Keyed },
-            debtor,
-            lang: Lang::ALL[lang],
-            mode: Mode::ALL[mode],
-            step,
-            exercise,
-            embed,
-            presenter,
-        })
+        .prop_map(
+            |(
+                seed,
+                people,
+                listed_tenths,
+                (e, n),
+                r,
+                f,
+                d,
+                (k, eps, budget),
+                (blur, plain, debtor),
+                (lang, mode, step, exercise, embed, presenter),
+            )| AppState {
+                city: CityConfig { seed, people, listed_rate: f64::from(listed_tenths) / 1_000.0 },
+                at: LocalFrame::new(CITY_CENTRE).to_latlng(e, n),
+                radius_m: f64::from(r),
+                fidelity: Fidelity::ALL[f],
+                design: DesignKind::ALL[d],
+                k,
+                epsilon: Epsilon::from_micros(eps),
+                budget: Epsilon::from_micros(budget),
+                blur_epsilon: f64::from(blur) / 10_000.0,
+                hash: if plain { CellHash::Plain } else { CellHash::Keyed },
+                debtor,
+                lang: Lang::ALL[lang],
+                mode: Mode::ALL[mode],
+                step,
+                exercise,
+                embed,
+                presenter,
+            },
+        )
 }
 
 proptest! {

@@ -3,10 +3,7 @@
 use std::sync::OnceLock;
 
 use within500_engine::exercises::{self, EPSILON_MAX_COUNT_ERROR, EPSILON_MAX_RECOVERED, FIND_HOME_QUERIES, FIND_HOME_WITHIN_M};
-use within500_engine::{
-    story_scene, AppState, City, Epsilon, LocalFrame, Mode, StreetPlan, STORY_STEPS,
-    PROXIMITY_RESOLUTION,
-};
+use within500_engine::{story_scene, AppState, City, Epsilon, LocalFrame, Mode, StreetPlan, PROXIMITY_RESOLUTION, STORY_STEPS};
 
 /// The app's default city, where the exercises are played.
 fn app_city() -> &'static City {

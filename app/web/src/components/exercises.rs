@@ -41,10 +41,12 @@ fn goal(l: Locale, n: u8, loaded: &Loaded, zh: bool) -> String {
         1 => {
             let Some(task) = exercises::find_home(city) else { return td_string!(l, ex.no_listed).to_string() };
             let p = city.person(task.person);
-            let name = p.as_ref().map_or_else(String::new, |p| if zh { p.name.zh.clone() } else { format!("{} ({})", p.name.pinyin, p.name.zh) });
+            let name =
+                p.as_ref().map_or_else(String::new, |p| if zh { p.name.zh.clone() } else { format!("{} ({})", p.name.pinyin, p.name.zh) });
             td_string!(l, ex.e1.goal, name = name, within = FIND_HOME_WITHIN_M).to_string()
         }
-        2 => td_string!(l, ex.e2.goal, located = format!("{:.0}", EPSILON_MAX_RECOVERED * 100.0), error = EPSILON_MAX_COUNT_ERROR).to_string(),
+        2 => td_string!(l, ex.e2.goal, located = format!("{:.0}", EPSILON_MAX_RECOVERED * 100.0), error = EPSILON_MAX_COUNT_ERROR)
+            .to_string(),
         3 => td_string!(l, ex.e3.goal).to_string(),
         4 => td_string!(l, ex.e4.goal).to_string(),
         _ => td_string!(l, ex.e5.goal, min = HIDDEN_MIN_LISTED, k = HIDDEN_K).to_string(),
@@ -67,11 +69,7 @@ fn setup(n: u8, loaded: &Loaded, s: &AppState) -> AppState {
     let city = &loaded.city;
     let base = AppState { mode: Mode::Exercise, exercise: n, radius_m: 500.0, ..s.clone() };
     match n {
-        1 => AppState {
-            fidelity: Fidelity::Distance,
-            at: exercises::find_home(city).map_or(base.at, |t| t.start),
-            ..base
-        },
+        1 => AppState { fidelity: Fidelity::Distance, at: exercises::find_home(city).map_or(base.at, |t| t.start), ..base },
         2 => AppState { design: DesignKind::DpRelease, ..base },
         3 => AppState { design: DesignKind::PrivateProximity, ..base },
         4 => AppState { fidelity: Fidelity::Reported, at: exercises::household(city).map_or(base.at, |t| t.at), ..base },
@@ -168,7 +166,8 @@ pub fn ExercisePanel() -> impl IntoView {
             1 => {
                 let Some(task) = exercises::find_home(city) else { return };
                 let r = exercises::check_find_home(city, &task, s.at, c.questions.get_untracked());
-                let detail = td_string!(l, ex.e1.detail, d = format!("{:.0}", r.distance_m), q = r.queries, max = FIND_HOME_QUERIES).to_string();
+                let detail =
+                    td_string!(l, ex.e1.detail, d = format!("{:.0}", r.distance_m), q = r.queries, max = FIND_HOME_QUERIES).to_string();
                 checks.update(|k| *k += 1);
                 outcome.set(judged(l, 1, 1, r.solved, detail));
             }
@@ -179,8 +178,14 @@ pub fn ExercisePanel() -> impl IntoView {
                     move || {
                         let r = exercises::check_epsilon(&loaded.city, eps);
                         checks.update(|k| *k += 1);
-                        let detail = td_string!(l, ex.e2.detail, eps = eps.as_f64(), located = format!("{:.1}", r.homes_recovered_50m * 100.0),
-                            error = format!("{:.2}", r.count_error)).to_string();
+                        let detail = td_string!(
+                            l,
+                            ex.e2.detail,
+                            eps = eps.as_f64(),
+                            located = format!("{:.1}", r.homes_recovered_50m * 100.0),
+                            error = format!("{:.2}", r.count_error)
+                        )
+                        .to_string();
                         outcome.set(judged(l, checks.get_untracked(), EPSILON_CHECKS, r.solved, detail));
                         busy.set(false);
                     },
@@ -209,7 +214,8 @@ pub fn ExercisePanel() -> impl IntoView {
                 let agg = exercises::hidden_aggregate(city);
                 let r = exercises::check_hidden(city, &agg, s.at);
                 let q = c.questions.get_untracked();
-                let detail = td_string!(l, ex.e5.detail, listed = r.listed, released = r.released, q = q, max = HIDDEN_QUESTIONS).to_string();
+                let detail =
+                    td_string!(l, ex.e5.detail, listed = r.listed, released = r.released, q = q, max = HIDDEN_QUESTIONS).to_string();
                 checks.update(|k| *k += 1);
                 outcome.set(judged(l, 1, 1, r.solved && q <= HIDDEN_QUESTIONS, detail));
             }
@@ -290,13 +296,15 @@ pub fn ExercisePanel() -> impl IntoView {
         })
     };
 
-    let finished = move || outcome.with(|o| matches!(o, Outcome::Solved(_))) || {
-        let allowed = match n() {
-            2 => EPSILON_CHECKS,
-            3 | 4 => ANSWER_CHECKS,
-            _ => 1,
-        };
-        checks.get() >= allowed
+    let finished = move || {
+        outcome.with(|o| matches!(o, Outcome::Solved(_))) || {
+            let allowed = match n() {
+                2 => EPSILON_CHECKS,
+                3 | 4 => ANSWER_CHECKS,
+                _ => 1,
+            };
+            checks.get() >= allowed
+        }
     };
 
     view! {
@@ -342,7 +350,10 @@ pub fn TeacherPage() -> impl IntoView {
         epsilon_key.set(None);
         set_timeout(
             move || {
-                let runs = [300_000u64, 1_000_000, 4_000_000].iter().map(|&m| exercises::check_epsilon(&loaded.city, Epsilon::from_micros(m))).collect();
+                let runs = [300_000u64, 1_000_000, 4_000_000]
+                    .iter()
+                    .map(|&m| exercises::check_epsilon(&loaded.city, Epsilon::from_micros(m)))
+                    .collect();
                 epsilon_key.set(Some(runs));
             },
             Duration::from_millis(50),
@@ -359,16 +370,31 @@ pub fn TeacherPage() -> impl IntoView {
                 let p = city.person(t.person)?;
                 let plan = city.plan();
                 let addr = if zh { plan.format_zh(p.address) } else { plan.format_en(p.address) };
-                td_string!(l, ex.answer1, name = if zh { p.name.zh.clone() } else { p.name.pinyin.clone() }, address = addr,
-                    lat = format!("{:.5}", p.home.lat), lng = format!("{:.5}", p.home.lng)).to_string()
+                td_string!(
+                    l,
+                    ex.answer1,
+                    name = if zh { p.name.zh.clone() } else { p.name.pinyin.clone() },
+                    address = addr,
+                    lat = format!("{:.5}", p.home.lat),
+                    lng = format!("{:.5}", p.home.lng)
+                )
+                .to_string()
             }
             2 => epsilon_key.get().map_or_else(
                 || td_string!(l, ex.computing).to_string(),
                 |runs| {
                     runs.iter()
-                        .map(|r| td_string!(l, ex.answer2, eps = r.epsilon.as_f64(), located = format!("{:.1}", r.homes_recovered_50m * 100.0),
-                            error = format!("{:.2}", r.count_error),
-                            verdict = if r.solved { td_string!(l, ex.passes).to_string() } else { td_string!(l, ex.fails).to_string() }).to_string())
+                        .map(|r| {
+                            td_string!(
+                                l,
+                                ex.answer2,
+                                eps = r.epsilon.as_f64(),
+                                located = format!("{:.1}", r.homes_recovered_50m * 100.0),
+                                error = format!("{:.2}", r.count_error),
+                                verdict = if r.solved { td_string!(l, ex.passes).to_string() } else { td_string!(l, ex.fails).to_string() }
+                            )
+                            .to_string()
+                        })
                         .collect::<Vec<_>>()
                         .join(" · ")
                 },

@@ -39,10 +39,8 @@ pub fn Exports() -> impl IntoView {
             .and_then(|d| d.query_selector("canvas.map").ok().flatten())
             .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
         let Some(canvas) = canvas else { return };
-        let caption = vec![
-            td_string!(l, ui.export.png_mark, seed = s.city.seed, people = s.city.people).to_string(),
-            format!("?{}", s.to_query()),
-        ];
+        let caption =
+            vec![td_string!(l, ui.export.png_mark, seed = s.city.seed, people = s.city.people).to_string(), format!("?{}", s.to_query())];
         report(download::save_canvas_png(&canvas, &format!("within500-map-seed{}.png", s.city.seed), &caption));
     };
     view! {

@@ -182,31 +182,65 @@ fn opt(v: Option<f64>, unit: &str) -> String {
 fn rows(l: Locale) -> Vec<(String, &'static str, fn(&Metrics) -> (String, String))> {
     vec![
         (td_string!(l, ui.lab.row_located_50m).to_string(), "located_50m", |m| (pct(m.located_50m), m.located_50m.to_string())),
-        (td_string!(l, ui.lab.row_baseline_50m).to_string(), "baseline_located_50m", |m| (pct(m.baseline_located_50m), m.baseline_located_50m.to_string())),
-        (td_string!(l, ui.lab.row_ideal_50m).to_string(), "ideal_located_50m", |m| (pct(m.ideal_located_50m), m.ideal_located_50m.to_string())),
-        (td_string!(l, ui.lab.row_recovered_50m).to_string(), "homes_recovered_50m", |m| (pct(m.homes_recovered_50m), m.homes_recovered_50m.to_string())),
-        (td_string!(l, ui.lab.row_recovered_10m).to_string(), "homes_recovered_10m", |m| (pct(m.homes_recovered_10m), m.homes_recovered_10m.to_string())),
-        (td_string!(l, ui.lab.row_recovered_1m).to_string(), "homes_recovered_1m", |m| (pct(m.homes_recovered_1m), m.homes_recovered_1m.to_string())),
+        (td_string!(l, ui.lab.row_baseline_50m).to_string(), "baseline_located_50m", |m| {
+            (pct(m.baseline_located_50m), m.baseline_located_50m.to_string())
+        }),
+        (td_string!(l, ui.lab.row_ideal_50m).to_string(), "ideal_located_50m", |m| {
+            (pct(m.ideal_located_50m), m.ideal_located_50m.to_string())
+        }),
+        (td_string!(l, ui.lab.row_recovered_50m).to_string(), "homes_recovered_50m", |m| {
+            (pct(m.homes_recovered_50m), m.homes_recovered_50m.to_string())
+        }),
+        (td_string!(l, ui.lab.row_recovered_10m).to_string(), "homes_recovered_10m", |m| {
+            (pct(m.homes_recovered_10m), m.homes_recovered_10m.to_string())
+        }),
+        (td_string!(l, ui.lab.row_recovered_1m).to_string(), "homes_recovered_1m", |m| {
+            (pct(m.homes_recovered_1m), m.homes_recovered_1m.to_string())
+        }),
         (td_string!(l, ui.lab.row_located_200m).to_string(), "located_200m", |m| (pct(m.located_200m), m.located_200m.to_string())),
-        (td_string!(l, ui.lab.row_median).to_string(), "median_error_m", |m| (opt(m.median_error_m, " m"), m.median_error_m.map_or("null".into(), |v| v.to_string()))),
-        (td_string!(l, ui.lab.row_reidentified).to_string(), "reidentified_share", |m| (pct(m.reidentified_share), m.reidentified_share.to_string())),
-        (td_string!(l, ui.lab.row_households).to_string(), "households_exposed", |m| (m.households_exposed.to_string(), m.households_exposed.to_string())),
+        (td_string!(l, ui.lab.row_median).to_string(), "median_error_m", |m| {
+            (opt(m.median_error_m, " m"), m.median_error_m.map_or("null".into(), |v| v.to_string()))
+        }),
+        (td_string!(l, ui.lab.row_reidentified).to_string(), "reidentified_share", |m| {
+            (pct(m.reidentified_share), m.reidentified_share.to_string())
+        }),
+        (td_string!(l, ui.lab.row_households).to_string(), "households_exposed", |m| {
+            (m.households_exposed.to_string(), m.households_exposed.to_string())
+        }),
         (td_string!(l, ui.lab.row_questions).to_string(), "queries_used", |m| (m.queries_used.to_string(), m.queries_used.to_string())),
         (td_string!(l, ui.lab.row_sessions).to_string(), "sessions_used", |m| (m.sessions_used.to_string(), m.sessions_used.to_string())),
-        (td_string!(l, ui.lab.row_epsilon).to_string(), "epsilon_spent", |m| (format!("{:.1}", m.epsilon_spent), m.epsilon_spent.to_string())),
-        (td_string!(l, ui.lab.row_eps_person).to_string(), "epsilon_per_person", |m| (opt(m.epsilon_per_person, ""), m.epsilon_per_person.map_or("null".into(), |v| v.to_string()))),
-        (td_string!(l, ui.lab.row_count_error).to_string(), "count_error", |m| (opt(m.count_error, ""), m.count_error.map_or("null".into(), |v| v.to_string()))),
-        (td_string!(l, ui.lab.row_suppressed).to_string(), "suppressed_revealed", |m| (m.suppressed_revealed.map_or("—".into(), pct), m.suppressed_revealed.map_or("null".into(), |v| v.to_string()))),
-        (td_string!(l, ui.lab.row_reversed).to_string(), "reversed_share", |m| (m.reversed_share.map_or("—".into(), pct), m.reversed_share.map_or("null".into(), |v| v.to_string()))),
+        (td_string!(l, ui.lab.row_epsilon).to_string(), "epsilon_spent", |m| {
+            (format!("{:.1}", m.epsilon_spent), m.epsilon_spent.to_string())
+        }),
+        (td_string!(l, ui.lab.row_eps_person).to_string(), "epsilon_per_person", |m| {
+            (opt(m.epsilon_per_person, ""), m.epsilon_per_person.map_or("null".into(), |v| v.to_string()))
+        }),
+        (td_string!(l, ui.lab.row_count_error).to_string(), "count_error", |m| {
+            (opt(m.count_error, ""), m.count_error.map_or("null".into(), |v| v.to_string()))
+        }),
+        (td_string!(l, ui.lab.row_suppressed).to_string(), "suppressed_revealed", |m| {
+            (m.suppressed_revealed.map_or("—".into(), pct), m.suppressed_revealed.map_or("null".into(), |v| v.to_string()))
+        }),
+        (td_string!(l, ui.lab.row_reversed).to_string(), "reversed_share", |m| {
+            (m.reversed_share.map_or("—".into(), pct), m.reversed_share.map_or("null".into(), |v| v.to_string()))
+        }),
         // The proximity attackers' figures, each beside its no-question line (shown only when a
         // side has them).
         (td_string!(l, ui.lab.row_cell_pinned).to_string(), "cell_pinned_share", |m| share(m.cell_pinned_share)),
         (td_string!(l, ui.lab.row_baseline_cell_pinned).to_string(), "baseline_cell_pinned_share", |m| share(m.baseline_cell_pinned_share)),
-        (td_string!(l, ui.lab.row_days_to_pin).to_string(), "days_to_pin_median", |m| (opt(m.days_to_pin_median, ""), m.days_to_pin_median.map_or("null".into(), |v| v.to_string()))),
-        (td_string!(l, ui.lab.row_days_to_pin_no_hint).to_string(), "days_to_pin_no_hint_median", |m| (opt(m.days_to_pin_no_hint_median, ""), m.days_to_pin_no_hint_median.map_or("null".into(), |v| v.to_string()))),
-        (td_string!(l, ui.lab.row_tests_per_day).to_string(), "tests_per_day", |m| (m.tests_per_day.map_or("—".into(), |v| v.to_string()), m.tests_per_day.map_or("null".into(), |v| v.to_string()))),
+        (td_string!(l, ui.lab.row_days_to_pin).to_string(), "days_to_pin_median", |m| {
+            (opt(m.days_to_pin_median, ""), m.days_to_pin_median.map_or("null".into(), |v| v.to_string()))
+        }),
+        (td_string!(l, ui.lab.row_days_to_pin_no_hint).to_string(), "days_to_pin_no_hint_median", |m| {
+            (opt(m.days_to_pin_no_hint_median, ""), m.days_to_pin_no_hint_median.map_or("null".into(), |v| v.to_string()))
+        }),
+        (td_string!(l, ui.lab.row_tests_per_day).to_string(), "tests_per_day", |m| {
+            (m.tests_per_day.map_or("—".into(), |v| v.to_string()), m.tests_per_day.map_or("null".into(), |v| v.to_string()))
+        }),
         (td_string!(l, ui.lab.row_court_learns).to_string(), "court_learns_cell_share", |m| share(m.court_learns_cell_share)),
-        (td_string!(l, ui.lab.row_baseline_court_learns).to_string(), "baseline_court_learns_cell_share", |m| share(m.baseline_court_learns_cell_share)),
+        (td_string!(l, ui.lab.row_baseline_court_learns).to_string(), "baseline_court_learns_cell_share", |m| {
+            share(m.baseline_court_learns_cell_share)
+        }),
     ]
 }
 
@@ -328,7 +362,8 @@ fn ErrorChart(result: LabResult, l: Locale) -> impl IntoView {
         .iter()
         .map(|(class, m)| {
             // An attacker that stops early keeps its last estimate: the curve runs flat to the end.
-            let mut pts: String = m.curve_at.iter().zip(&m.error_curve).filter_map(|(&q, v)| v.map(|v| format!("{:.1},{:.1} ", x(q), y(v)))).collect();
+            let mut pts: String =
+                m.curve_at.iter().zip(&m.error_curve).filter_map(|(&q, v)| v.map(|v| format!("{:.1},{:.1} ", x(q), y(v)))).collect();
             if let (Some(&q), Some(Some(v))) = (m.curve_at.last(), m.error_curve.last()) {
                 if q < most {
                     pts.push_str(&format!("{:.1},{:.1}", x(most), y(*v)));
@@ -339,8 +374,11 @@ fn ErrorChart(result: LabResult, l: Locale) -> impl IntoView {
         .collect_view();
     // The reference lines are the same on both sides (the same start points and listed homes).
     let refs = sides.first().map(|(_, m)| {
-        let base = m.baseline_median_error_m.map(|v| reference_line("grey", y(v), pad, w - pad, td_string!(l, ui.lab.ref_baseline).to_string(), false));
-        let ideal = m.ideal_median_error_m.map(|v| reference_line("ideal", y(v), pad, w - pad, td_string!(l, ui.lab.ref_ideal).to_string(), true));
+        let base = m
+            .baseline_median_error_m
+            .map(|v| reference_line("grey", y(v), pad, w - pad, td_string!(l, ui.lab.ref_baseline).to_string(), false));
+        let ideal =
+            m.ideal_median_error_m.map(|v| reference_line("ideal", y(v), pad, w - pad, td_string!(l, ui.lab.ref_ideal).to_string(), true));
         view! { {base}{ideal} }
     });
     view! {
@@ -381,7 +419,8 @@ fn TradeoffChart(points: Vec<TradeoffPoint>, l: Locale) -> impl IntoView {
     };
     // The axis runs to a little above the highest line (the ideal, usually), so that the
     // distance between the two reference lines fills the chart.
-    let top = (points.iter().flat_map(|p| [p.located_50m, p.baseline_located_50m, p.ideal_located_50m]).fold(0.05f64, f64::max) * 1.15).min(1.0);
+    let top =
+        (points.iter().flat_map(|p| [p.located_50m, p.baseline_located_50m, p.ideal_located_50m]).fold(0.05f64, f64::max) * 1.15).min(1.0);
     let y = move |share: f64| h - pad - (h - 2.0 * pad) * (share / top).clamp(0.0, 1.0);
     let line = |f: &dyn Fn(&TradeoffPoint) -> Option<f64>| -> String {
         points.iter().enumerate().filter_map(|(i, p)| f(p).map(|v| format!("{:.1},{:.1} ", x(i, p), y(v)))).collect()
@@ -390,7 +429,11 @@ fn TradeoffChart(points: Vec<TradeoffPoint>, l: Locale) -> impl IntoView {
     let baseline = line(&|p| Some(p.baseline_located_50m));
     let ideal = line(&|p| Some(p.ideal_located_50m));
     let cnt = line(&|p| p.count_error.map(|c| c / top_cnt * top));
-    let labels = points.iter().enumerate().map(|(i, p)| view! { <text x=x(i, p) y=h - pad + 16.0 class="tick" text-anchor="middle">{p.label.clone()}</text> }).collect_view();
+    let labels = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| view! { <text x=x(i, p) y=h - pad + 16.0 class="tick" text-anchor="middle">{p.label.clone()}</text> })
+        .collect_view();
     let axis = if log_axis { td_string!(l, ui.lab.tradeoff_axis_eps).to_string() } else { String::new() };
     view! {
         <figure class="chart" data-testid="tradeoff-chart" data-log-axis=log_axis.to_string()>
@@ -438,12 +481,16 @@ pub fn LabPanel() -> impl IntoView {
         // The spoofing creditor runs up to its budget of real tests (scalar multiplications) per
         // target, and the court attacker's tables are as costly: 100 targets too, as
         // `within500 attack --targets 100` takes.
-        let sample = if matches!(chosen, AttackerKind::Reconstruct | AttackerKind::Replay | AttackerKind::Scan | AttackerKind::Spoof | AttackerKind::Court) {
+        let sample = if matches!(
+            chosen,
+            AttackerKind::Reconstruct | AttackerKind::Replay | AttackerKind::Scan | AttackerKind::Spoof | AttackerKind::Court
+        ) {
             100
         } else {
             0
         };
-        let config = LabConfig { attacker: chosen, budget: budget.get_untracked(), radius_m: s.radius_m, seed: s.city.seed, targets: sample };
+        let config =
+            LabConfig { attacker: chosen, budget: budget.get_untracked(), radius_m: s.radius_m, seed: s.city.seed, targets: sample };
         let protect = protected.get_untracked();
         runs.update_value(|n| *n += 1);
         let mine = runs.get_value();

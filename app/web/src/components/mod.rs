@@ -42,10 +42,12 @@ pub fn ShowMore(
     move || {
         let total = c.answers.with(|a| a.as_ref().map_or(0, |a| a.exposed.entries.len()));
         let n = shown.get();
-        (total > n).then(|| view! {
-            <button type="button" class="show-more" data-testid=testid on:click=move |_| shown.update(|s| *s += LIST_PAGE)>
-                {crate::i18n::td_string!(l, ui.show_more, n = LIST_PAGE.min(total - n), shown = n, total = total).to_string()}
-            </button>
+        (total > n).then(|| {
+            view! {
+                <button type="button" class="show-more" data-testid=testid on:click=move |_| shown.update(|s| *s += LIST_PAGE)>
+                    {crate::i18n::td_string!(l, ui.show_more, n = LIST_PAGE.min(total - n), shown = n, total = total).to_string()}
+                </button>
+            }
         })
     }
 }

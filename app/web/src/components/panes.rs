@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use std::rc::Rc;
 
-use within500_engine::{exercises, hex, CellHash, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, ProximityError, WarningLevel, TESTS_PER_DAY};
+use within500_engine::{
+    exercises, hex, CellHash, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, ProximityError, WarningLevel, TESTS_PER_DAY,
+};
 
 use super::chrome::StateField;
 use crate::i18n::{td_string, Locale};
@@ -266,12 +268,14 @@ fn round_view(l: Locale, r: &PsiRound) -> impl IntoView {
         (true, false) => td_string!(l, ui.psi.creditor_keyed).to_string(),
     };
     let ms = |us: f64| format!("{:.2}", us / 1000.0);
-    let parts = req.map(|v| view! {
-        <dl class="psi-parts">
-            <dt>{td_string!(l, ui.psi.part_case)}</dt><dd data-testid="psi-request-case">{v.case.clone()}</dd>
-            <dt>{td_string!(l, ui.psi.part_credential)}</dt><dd><code>{short_hex(&v.credential)}</code></dd>
-            <dt>{td_string!(l, ui.psi.part_tokens)}</dt><dd>{tokens_view(&v.tokens)}</dd>
-        </dl>
+    let parts = req.map(|v| {
+        view! {
+            <dl class="psi-parts">
+                <dt>{td_string!(l, ui.psi.part_case)}</dt><dd data-testid="psi-request-case">{v.case.clone()}</dd>
+                <dt>{td_string!(l, ui.psi.part_credential)}</dt><dd><code>{short_hex(&v.credential)}</code></dd>
+                <dt>{td_string!(l, ui.psi.part_tokens)}</dt><dd>{tokens_view(&v.tokens)}</dd>
+            </dl>
+        }
     });
     let reply_parts = answered.then(|| view! {
         <dl class="psi-parts">
@@ -379,9 +383,8 @@ pub fn PrivacyPane() -> impl IntoView {
         }
     };
     let l = c.locale_untracked();
-    let answer = move || c.answers.get().map(|a| {
-
-        match a.private {
+    let answer = move || {
+        c.answers.get().map(|a| match a.private {
             PrivateAnswer::Aggregate(ag) => {
                 let released: Vec<String> = ag.cells.iter().filter_map(|x| x.count.map(|n| format!("{n}"))).collect();
                 let hidden = ag.cells.iter().filter(|x| x.count.is_none()).count();
@@ -414,12 +417,14 @@ pub fn PrivacyPane() -> impl IntoView {
                 eps = format!("{}", r.epsilon_total_micros as f64 / 1e6)
             )
             .to_string(),
-            PrivateAnswer::Blur(b) => td_string!(l, ui.answer.blur, n = b.count, m = format!("{:.0}", 2.0 / c.state.get_untracked().blur_epsilon)).to_string(),
+            PrivateAnswer::Blur(b) => {
+                td_string!(l, ui.answer.blur, n = b.count, m = format!("{:.0}", 2.0 / c.state.get_untracked().blur_epsilon)).to_string()
+            }
             PrivateAnswer::Proximity => td_string!(l, ui.answer.psi_ready, n = TESTS_PER_DAY).to_string(),
             PrivateAnswer::NoDebtor => td_string!(l, ui.answer.no_debtor).to_string(),
             PrivateAnswer::Waiting => td_string!(l, ui.answer.waiting).to_string(),
-        }
-    });
+        })
+    };
     view! {
         <section class="pane private" class:active=move || c.tab.get() == Tab::Private aria-labelledby="private-title">
             <h2 id="private-title">{td_string!(l, ui.privacy_preserving)}</h2>

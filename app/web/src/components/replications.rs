@@ -26,20 +26,48 @@ pub fn ReplicationTable(l: Locale) -> impl IntoView {
     };
     let (no, with) = (&r.blur_without_cache, &r.blur_with_cache);
     let rows = [
-        (td_string!(l, ui.rep.facebook).to_string(), td_string!(l, ui.rep.facebook_pub).to_string(),
-            td_string!(l, ui.rep.facebook_ours, share = pct(r.oracle_within_5m), median = format!("{:.2}", r.oracle_median_m.unwrap_or(f64::NAN))).to_string(),
-            td_string!(l, ui.rep.facebook_why).to_string()),
-        (td_string!(l, ui.rep.foursquare).to_string(), td_string!(l, ui.rep.foursquare_pub).to_string(),
-            td_string!(l, ui.rep.foursquare_ours, share = pct(r.oracle_within_15m)).to_string(), td_string!(l, ui.rep.facebook_why).to_string()),
-        (td_string!(l, ui.rep.momo).to_string(), td_string!(l, ui.rep.momo_pub).to_string(),
-            td_string!(l, ui.rep.momo_ours, share = pct(r.momo_within_40m)).to_string(), td_string!(l, ui.rep.momo_why).to_string()),
-        (td_string!(l, ui.rep.lg).to_string(), td_string!(l, ui.rep.lg_pub).to_string(),
+        (
+            td_string!(l, ui.rep.facebook).to_string(),
+            td_string!(l, ui.rep.facebook_pub).to_string(),
+            td_string!(
+                l,
+                ui.rep.facebook_ours,
+                share = pct(r.oracle_within_5m),
+                median = format!("{:.2}", r.oracle_median_m.unwrap_or(f64::NAN))
+            )
+            .to_string(),
+            td_string!(l, ui.rep.facebook_why).to_string(),
+        ),
+        (
+            td_string!(l, ui.rep.foursquare).to_string(),
+            td_string!(l, ui.rep.foursquare_pub).to_string(),
+            td_string!(l, ui.rep.foursquare_ours, share = pct(r.oracle_within_15m)).to_string(),
+            td_string!(l, ui.rep.facebook_why).to_string(),
+        ),
+        (
+            td_string!(l, ui.rep.momo).to_string(),
+            td_string!(l, ui.rep.momo_pub).to_string(),
+            td_string!(l, ui.rep.momo_ours, share = pct(r.momo_within_40m)).to_string(),
+            td_string!(l, ui.rep.momo_why).to_string(),
+        ),
+        (
+            td_string!(l, ui.rep.lg).to_string(),
+            td_string!(l, ui.rep.lg_pub).to_string(),
             td_string!(l, ui.rep.lg_ours, one = rms(no, 1), day = rms(no, 48), week = rms(no, 336), minute = rms(no, 1440)).to_string(),
-            td_string!(l, ui.rep.lg_why, minute = rms(no, 1440)).to_string()),
-        (td_string!(l, ui.rep.lg_cache).to_string(), td_string!(l, ui.rep.lg_cache_pub).to_string(),
-            td_string!(l, ui.rep.lg_cache_ours, day = rms(with, 1440), week = rms(with, 10080)).to_string(), td_string!(l, ui.rep.lg_cache_why).to_string()),
-        (td_string!(l, ui.rep.wechat).to_string(), td_string!(l, ui.rep.wechat_pub).to_string(),
-            td_string!(l, ui.rep.wechat_ours, share = pct(r.wechat_within_60m)).to_string(), td_string!(l, ui.rep.wechat_why).to_string()),
+            td_string!(l, ui.rep.lg_why, minute = rms(no, 1440)).to_string(),
+        ),
+        (
+            td_string!(l, ui.rep.lg_cache).to_string(),
+            td_string!(l, ui.rep.lg_cache_pub).to_string(),
+            td_string!(l, ui.rep.lg_cache_ours, day = rms(with, 1440), week = rms(with, 10080)).to_string(),
+            td_string!(l, ui.rep.lg_cache_why).to_string(),
+        ),
+        (
+            td_string!(l, ui.rep.wechat).to_string(),
+            td_string!(l, ui.rep.wechat_pub).to_string(),
+            td_string!(l, ui.rep.wechat_ours, share = pct(r.wechat_within_60m)).to_string(),
+            td_string!(l, ui.rep.wechat_why).to_string(),
+        ),
     ];
     let body = rows
         .into_iter()
