@@ -23,8 +23,8 @@ use super::reconstruct::{prior_estimate, DensityMap, REGION_M};
 use super::{hint, median, sample_targets, score, strategies::city_cells, AttackerKind, LabConfig, Metrics, Outcome};
 use crate::city::City;
 use crate::designs::{
-    cell_point, cell_point_token, draw_scalar, exchange, key_seed, neighbourhood, plain_token, proximity_cell, windows, CellHash, Court,
-    Creditor, DesignKind, ProximityError, Token, NEIGHBOURHOOD_CELLS, PROXIMITY_RESOLUTION, TESTS_PER_DAY,
+    cell_point, cell_point_token, draw_scalar, exchange, key_seed, neighbourhood, plain_token, proximity_cell, reply_tokens, windows,
+    CellHash, Court, Creditor, DesignKind, ProximityError, Token, NEIGHBOURHOOD_CELLS, PROXIMITY_RESOLUTION, TESTS_PER_DAY,
 };
 use crate::geo::LatLng;
 use crate::index::cell_centre;
@@ -289,7 +289,7 @@ fn dictionary(
         let Some((request, reply)) = honest_test(court, city, person, start, secrets) else { continue };
         let any = windows(&request).iter().chain(windows(&reply).iter()).any(|w| table.contains_key(w));
         // The debtor's token is in the reply: reversing it gives the home's cell.
-        let debtor = reply_debtor_tokens(&reply).iter().find_map(|t| table.get(t).copied());
+        let debtor = reply_tokens(&reply).and_then(|(_, debtors)| debtors.iter().find_map(|t| table.get(t).copied()));
         if any {
             reversed += 1;
         }
@@ -300,19 +300,6 @@ fn dictionary(
     }
     extra.max_tests = 1;
     extra.reversed_share = Some(share(reversed, starts.len()));
-}
-
-/// The debtors' tokens at the end of a reply (empty for a refusal or the limit).
-fn reply_debtor_tokens(reply: &[u8]) -> Vec<Token> {
-    crate::designs::ReplyView::read(reply).debtors.iter().filter_map(|h| unhex(h)).collect()
-}
-
-fn unhex(h: &str) -> Option<Token> {
-    let mut t = [0u8; 32];
-    for (i, b) in t.iter_mut().enumerate() {
-        *b = u8::from_str_radix(h.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(t)
 }
 
 /// The court's attempt to learn the creditor's cell.
@@ -342,12 +329,8 @@ fn court_attack(
         let reply = court.respond(&request, 0, secrets);
         let _ = pending.finish(&reply);
         extra.tests += 1;
-        let mut seen: Vec<u64> = Vec::new();
-        for w in windows(&request) {
-            if let Some(&c) = table.get(&w) {
-                seen.push(c);
-            }
-        }
+        let received = windows(&request);
+        let mut seen: Vec<u64> = received.iter().filter_map(|w| table.get(w).copied()).collect();
         for w in request.windows(8) {
             if let Ok(bytes) = <[u8; 8]>::try_from(w) {
                 if raw.contains(&bytes) {
@@ -357,7 +340,7 @@ fn court_attack(
         }
         if i < COURT_FULL_EVALUATIONS && court.hash() == CellHash::Keyed {
             let evaluated: FxHashMap<Token, u64> = all.iter().map(|&c| ((cell_point(c) * court_scalar).compress().to_bytes(), c)).collect();
-            seen.extend(windows(&request).iter().filter_map(|w| evaluated.get(w).copied()));
+            seen.extend(received.iter().filter_map(|w| evaluated.get(w).copied()));
         }
         // The guess: the seen cell whose neighbourhood holds the most seen cells, else the
         // debtor's own cell (the court knows where the debtor lives).

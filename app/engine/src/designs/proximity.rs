@@ -335,9 +335,7 @@ impl Pending {
             Some(&REPLY_TAG) => {}
             _ => return Err(ProximityError::Malformed),
         }
-        let mut r = Reader(&reply[1..]);
-        let returned = r.tokens().ok_or(ProximityError::Malformed)?;
-        let debtors = r.tokens().ok_or(ProximityError::Malformed)?;
+        let (returned, debtors) = reply_tokens(reply).ok_or(ProximityError::Malformed)?;
         let mut matched = None;
         let mut near = false;
         for d in &debtors {
@@ -595,17 +593,24 @@ impl RequestView {
     }
 }
 
+/// An answered reply's two token lists: the creditor's tokens blinded again, and the debtors'
+/// tokens (`None` for a refusal, the limit, or bytes that cannot be read).
+#[must_use]
+pub fn reply_tokens(reply: &[u8]) -> Option<(Vec<Token>, Vec<Token>)> {
+    if reply.first() != Some(&REPLY_TAG) {
+        return None;
+    }
+    let mut r = Reader(&reply[1..]);
+    Some((r.tokens()?, r.tokens()?))
+}
+
 impl ReplyView {
     /// Reads a reply's bytes.
     #[must_use]
     pub fn read(reply: &[u8]) -> Self {
         let empty = Self { refused: reply == REFUSAL, limit: reply.first() == Some(&LIMIT_TAG), returned: Vec::new(), debtors: Vec::new() };
-        if reply.first() != Some(&REPLY_TAG) {
-            return empty;
-        }
-        let mut r = Reader(&reply[1..]);
-        let returned = r.tokens().unwrap_or_default().iter().map(|t| hex(t)).collect();
-        let debtors = r.tokens().unwrap_or_default().iter().map(|t| hex(t)).collect();
-        Self { returned, debtors, ..empty }
+        let Some((returned, debtors)) = reply_tokens(reply) else { return empty };
+        let hexes = |ts: Vec<Token>| ts.iter().map(|t| hex(t)).collect();
+        Self { returned: hexes(returned), debtors: hexes(debtors), ..empty }
     }
 }
