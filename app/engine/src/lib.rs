@@ -23,14 +23,9 @@
 //! All data is synthetic: ID numbers begin with the region prefix `00`, which no real ID number
 //! carries (see [`identity`]).
 
-#![warn(missing_docs, clippy::pedantic, clippy::unwrap_used)]
-// Tests may unwrap: a panic there is the failure report.
+// Lints: [workspace.lints] in the root Cargo.toml. Tests may unwrap: a panic there is the failure
+// report.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::similar_names))]
-// Indices and counts are u32 by design (a city has at most 11 million people); the casts
-// between them and usize are checked where they could overflow.
-#![allow(clippy::cast_possible_truncation, clippy::module_name_repetitions, clippy::missing_panics_doc)]
-// Geometry reads best in its own notation (x, y, a, b, c, d, e, f).
-#![allow(clippy::many_single_char_names)]
 
 mod attacks;
 pub mod baseline;

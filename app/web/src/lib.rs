@@ -5,8 +5,6 @@
 //! State that matters lives in the URL (through `leptos_router`); the components are thin views
 //! over [`model`], which holds the plain logic and is tested natively.
 
-#![allow(clippy::must_use_candidate)]
-
 pub mod components;
 pub mod download;
 pub mod model;
