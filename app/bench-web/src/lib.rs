@@ -80,6 +80,7 @@ impl BenchCity {
 
     /// Bytes of the city's tables, indexes included, as the engine counts them.
     #[wasm_bindgen(getter)]
+    #[allow(clippy::cast_precision_loss)] // a city's bytes are far below 2^52
     pub fn city_bytes(&self) -> f64 {
         self.city.total_bytes() as f64
     }
@@ -186,6 +187,7 @@ impl BenchCity {
         let ours: Vec<Option<u64>> = homes.iter().map(|&p| assigner.cell(p)).collect();
         let ours_ms = now() - start;
         let stats = assigner.stats();
+        #[allow(clippy::cast_precision_loss)] // counts of homes, far below 2^52
         let fallback = stats.fallback as f64 / (stats.fast + stats.fallback).max(1) as f64;
         Float64Array::from(&[h3o_ms, ours_ms, fallback, f64::from(u8::from(by_h3o == ours))][..])
     }

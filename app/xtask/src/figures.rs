@@ -3,6 +3,7 @@
 //! people, and rewrites both tables in `README.md` (between their marker comments) and the raw
 //! figures in `docs/attack-table.json` and `app/web/replications.json` (which the lab shows).
 
+use std::fmt::Write as _;
 use std::process::Command;
 
 use serde_json::Value;
@@ -78,15 +79,16 @@ fn psi_table(rows: &[(String, Value)]) -> String {
             ),
         };
         let court = m["attacker"] == "court";
-        t.push_str(&format!(
-            "| {label} | {got} | {base} | {} | {} | {} | {} | {} | {} |\n",
+        let _ = writeln!(
+            t,
+            "| {label} | {got} | {base} | {} | {} | {} | {} | {} | {} |",
             if court { "—".into() } else { format!("{} ({})", pct(&m["located_50m"]), pct(&m["baseline_located_50m"])) },
             if court { "—".into() } else { pct(&m["located_200m"]) },
             if court { "—".into() } else { num(&m["median_error_m"], " m", 1) },
             group(&m["queries_used"]),
             if m["attacker"] == "spoof" { num(&m["days_used"], "", 0) } else { "—".into() },
             num(&m["psi_test_us"], " µs", 0),
-        ));
+        );
     }
     t
 }
@@ -104,7 +106,7 @@ fn group(v: &Value) -> String {
     let digits = v.as_u64().map_or_else(|| "—".into(), |n| n.to_string());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && digits.len() > 4 {
             out.push(' ');
         }
         out.push(c);
@@ -143,8 +145,9 @@ fn attack_table(rows: &[(String, Value)]) -> String {
         if m["attacker"] == "release-diff" {
             located = format!("{located} ({} of the counts k hides revealed)", pct(&m["suppressed_revealed"]));
         }
-        t.push_str(&format!(
-            "| {label} | {located} | {} | {} | {rebuilt} | {} | {} | {} | {} | {} |\n",
+        let _ = writeln!(
+            t,
+            "| {label} | {located} | {} | {} | {rebuilt} | {} | {} | {} | {} | {} |",
             reference("baseline_located_50m"),
             reference("ideal_located_50m"),
             num(&m["median_error_m"], " m", 1),
@@ -152,7 +155,7 @@ fn attack_table(rows: &[(String, Value)]) -> String {
             group(&m["sessions_used"]),
             num(&m["epsilon_per_person"], "", 1),
             num(&m["count_error"], "", 2),
-        ));
+        );
     }
     t
 }
@@ -189,9 +192,9 @@ fn replication_table(r: &Value) -> String {
             "the deployed list's `distance` view shows exact distances, which trilateration turns into the home; the distances WeChat showed were coarsened"),
     ];
     for (study, published, measured, why) in rows {
-        t.push_str(&format!("| {study} | {published} | {measured} | {why} |\n"));
+        let _ = writeln!(t, "| {study} | {published} | {measured} | {why} |");
     }
-    t.push_str(&format!("\nBlur figures average {} trials each (a quarter as many with the cache).\n", group(&r["blur_trials"])));
+    let _ = writeln!(t, "\nBlur figures average {} trials each (a quarter as many with the cache).", group(&r["blur_trials"]));
     t
 }
 

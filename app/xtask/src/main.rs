@@ -66,7 +66,10 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
 }
 
-/// Runs a command in the repository root with the tools on `PATH`, failing with its name.
+/// Runs a command in the repository root with the tools on `PATH`.
+///
+/// # Errors
+/// When the command cannot start or fails; the message names it.
 pub fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     eprintln!("xtask: running {shown}");
@@ -80,6 +83,9 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
 }
 
 /// Runs a command in the repository root and returns its standard output.
+///
+/// # Errors
+/// When the command cannot start or fails; the message names it and gives its standard error.
 pub fn capture(cmd: &mut Command) -> Result<String, String> {
     let shown = format!("{cmd:?}");
     let out = cmd.current_dir(root()).output().map_err(|e| format!("cannot start {shown}: {e}"))?;

@@ -20,8 +20,7 @@ pub fn ensure_wasm_target() -> Result<(), String> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
-        .unwrap_or(false);
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
     if installed {
         return Ok(());
     }
@@ -77,7 +76,7 @@ fn ensure_npm() -> Result<(), String> {
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
 
-/// Debian's Chromium and ChromeDriver for the browser tests, and CJK fonts so that screenshots
+/// Debian's Chromium and `ChromeDriver` for the browser tests, and CJK fonts so that screenshots
 /// show the Chinese names rather than empty boxes.
 fn ensure_chromium() -> Result<(), String> {
     let fonts = Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
