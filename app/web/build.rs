@@ -1,4 +1,4 @@
-//! Generates the `i18n` module from `locales/{en,zh}/{ui,story,ex}.json` (one namespace a file).
+//! Generates the `i18n` module from `locales/{en,zh}/{ui,story,ex,src}.json` (one namespace a file).
 //!
 //! `leptos_i18n` already fails the build for a key used in code but absent from the default
 //! locale; it only warns when another locale lacks a key. Here that fails the build too, so no
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
 const LOCALES: [&str; 2] = ["en", "zh"];
-const NAMESPACES: [&str; 3] = ["ui", "story", "ex"];
+const NAMESPACES: [&str; 4] = ["ui", "story", "ex", "src"];
 
 fn keys(path: &Path) -> BTreeSet<String> {
     fn walk(prefix: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {

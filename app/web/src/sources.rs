@@ -1,18 +1,23 @@
 //! The sources behind the story mode's facts, one short reference line each, and which of them
 //! each story step cites.
 //!
-//! Every fact a story step states comes from `REFERENCES.md` (or the background articles it
-//! points to); this table is what the app shows under "Sources" next to a step. A URL is given
-//! only where it is known for certain from those references; otherwise it is `None`, never a
-//! guess. Entries marked "background reading" are commentaries, cited as such.
+//! Every fact a story step states comes from the project's sources file, `docs/SOURCES.md` (or the
+//! background articles it points to); this table is what the app shows under "Sources" next to a
+//! step. The citation lines themselves are in the locale files (`locales/{en,zh}/src.json`), so a
+//! Chinese page cites in Chinese. A URL is given only where it is known for certain from those
+//! references; otherwise it is `None`, never a guess. Entries marked "background reading" are
+//! commentaries, cited as such.
 
-/// One source: a stable id, a short citation line, and a URL when one is known for certain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use crate::i18n::{td_string, Locale};
+
+/// One source: a stable id, its citation line in a language, and a URL when one is known for certain.
+#[derive(Debug, Clone, Copy)]
 pub struct Source {
     /// A short, stable identifier used by [`step_sources`], e.g. `"polakis_2015"`.
     pub id: &'static str,
-    /// A short reference line: authors or outlet, title or subject, venue and date.
-    pub citation: &'static str,
+    /// A short reference line (authors or outlet, title or subject, venue and date), from the
+    /// locale files.
+    pub citation: fn(Locale) -> &'static str,
     /// The address of the source, only when it is known for certain; `None` otherwise.
     pub url: Option<&'static str>,
 }
@@ -21,124 +26,40 @@ pub struct Source {
 pub const SOURCES: &[Source] = &[
     Source {
         id: "thepaper_2019",
-        citation: "The Paper (澎湃新闻), on the Hebei High People’s Court’s WeChat mini-program, 14 January 2019",
+        citation: |l| td_string!(l, src.thepaper_2019),
         url: Some("https://www.thepaper.cn/newsDetail_forward_2854219"),
     },
-    Source {
-        id: "scmp_abacus_2019",
-        citation: "South China Morning Post, Abacus, article 3029105, on the “Deadbeat Map” launch in Shijiazhuang",
-        url: None,
-    },
-    Source {
-        id: "technode_2019",
-        citation: "TechNode, on what the Hebei “Deadbeat Map” showed, 23 January 2019",
-        url: None,
-    },
-    Source {
-        id: "cyd_2013",
-        citation: "China Youth Daily (中国青年报), on the Supreme People’s Court rules for publishing the list of defaulting debtors, 20 July 2013",
-        url: None,
-    },
-    Source {
-        id: "polakis_2015",
-        citation: "Polakis et al., “Where’s Wally? Precise User Discovery Attacks in Location Proximity Services”, ACM CCS 2015",
-        url: None,
-    },
-    Source {
-        id: "li_2014",
-        citation: "Li et al., “All Your Location are Belong to Us: Breaking Mobile Social Networks for Automated User Location Tracking”, ACM MobiHoc 2014",
-        url: None,
-    },
+    Source { id: "scmp_abacus_2019", citation: |l| td_string!(l, src.scmp_abacus_2019), url: None },
+    Source { id: "technode_2019", citation: |l| td_string!(l, src.technode_2019), url: None },
+    Source { id: "cyd_2013", citation: |l| td_string!(l, src.cyd_2013), url: None },
+    Source { id: "polakis_2015", citation: |l| td_string!(l, src.polakis_2015), url: None },
+    Source { id: "li_2014", citation: |l| td_string!(l, src.li_2014), url: None },
     Source {
         id: "wcmc_2022",
-        citation: "Long-distance geolocation of Momo users by dynamically adjusted probes (DAPL), Wireless Communications and Mobile Computing (Hindawi), 2022, article 4147498",
+        citation: |l| td_string!(l, src.wcmc_2022),
         url: Some("https://www.hindawi.com/journals/wcmc/2022/4147498/"),
     },
-    Source {
-        id: "dhondt_2024",
-        citation: "Dhondt et al., “Swipe Left for Identity Theft: An Analysis of User Data Privacy Risks on Location-based Dating Apps”, USENIX Security 2024",
-        url: None,
-    },
+    Source { id: "dhondt_2024", citation: |l| td_string!(l, src.dhondt_2024), url: None },
     Source {
         id: "ohrh_2019",
-        citation: "Vinayak, “The Human Rights Implications of China’s Social Credit System”, OxHRH Blog, September 2019 (background reading, commentary)",
+        citation: |l| td_string!(l, src.ohrh_2019),
         url: Some("https://ohrh.law.ox.ac.uk/the-human-rights-implications-of-chinas-social-credit-system"),
     },
-    Source {
-        id: "pathcheck_gps",
-        citation: "Path Check (MIT Safe Paths), privacy and security analysis of hashed GPS location cells (privacy-security-GPS)",
-        url: None,
-    },
-    Source {
-        id: "h3",
-        citation: "H3 hierarchical hexagonal grid, cell counts and sizes by resolution",
-        url: None,
-    },
-    Source {
-        id: "narayanan_2011",
-        citation: "Narayanan et al., “Location Privacy via Private Proximity Testing”, NDSS 2011",
-        url: None,
-    },
-    Source {
-        id: "gruteser_2003",
-        citation: "Gruteser and Grunwald, “Anonymous Usage of Location-Based Services Through Spatial and Temporal Cloaking”, ACM MobiSys 2003",
-        url: None,
-    },
-    Source {
-        id: "andres_2013",
-        citation: "Andrés et al., “Geo-Indistinguishability: Differential Privacy for Location-Based Systems”, ACM CCS 2013",
-        url: None,
-    },
-    Source {
-        id: "location_guard",
-        citation: "Location Guard, browser extension applying geo-indistinguishability (ε = 2/r; caches the fake position)",
-        url: None,
-    },
-    Source {
-        id: "dinur_nissim_2003",
-        citation: "Dinur and Nissim, “Revealing Information while Preserving Privacy”, ACM PODS 2003",
-        url: None,
-    },
-    Source {
-        id: "chatzikokolakis_2014",
-        citation: "Chatzikokolakis et al., on repeated geo-indistinguishable reports and their quick loss of privacy, PETS 2014",
-        url: None,
-    },
-    Source {
-        id: "mironov_2012",
-        citation: "Mironov, “On Significance of the Least Significant Bits for Differential Privacy”, ACM CCS 2012",
-        url: None,
-    },
-    Source {
-        id: "desfontaines_dp",
-        citation: "desfontain.es, “real-world differential privacy”: deployments and their privacy budgets",
-        url: None,
-    },
-    Source {
-        id: "bi_2017",
-        citation: "Business Insider, on China’s national blacklist of debtors and refused flight and rail tickets, 2017",
-        url: None,
-    },
-    Source {
-        id: "reuters_2016",
-        citation: "Reuters, on debtors’ names, ID numbers and addresses shown on Shanghai railway-station screens, 2016",
-        url: None,
-    },
-    Source {
-        id: "abc_2019",
-        citation: "ABC, on debtors’ faces shown before cinema films in Zhejiang, 2019",
-        url: None,
-    },
-    Source {
-        id: "verge_2017",
-        citation: "The Verge, on a shaming message played to debtors’ callers in Guanyun, Jiangsu, 2017",
-        url: None,
-    },
-    Source {
-        id: "us_guidance_2020",
-        citation: "“US Issues Human Rights Guidelines for Exporters of Surveillance Tech”, Flashpoints, on US State Department guidance of 30 September 2020 (background reading)",
-        url: None,
-    },
+    Source { id: "pathcheck_gps", citation: |l| td_string!(l, src.pathcheck_gps), url: None },
+    Source { id: "h3", citation: |l| td_string!(l, src.h3), url: None },
+    Source { id: "narayanan_2011", citation: |l| td_string!(l, src.narayanan_2011), url: None },
+    Source { id: "gruteser_2003", citation: |l| td_string!(l, src.gruteser_2003), url: None },
+    Source { id: "andres_2013", citation: |l| td_string!(l, src.andres_2013), url: None },
+    Source { id: "location_guard", citation: |l| td_string!(l, src.location_guard), url: None },
+    Source { id: "dinur_nissim_2003", citation: |l| td_string!(l, src.dinur_nissim_2003), url: None },
+    Source { id: "chatzikokolakis_2014", citation: |l| td_string!(l, src.chatzikokolakis_2014), url: None },
+    Source { id: "mironov_2012", citation: |l| td_string!(l, src.mironov_2012), url: None },
+    Source { id: "desfontaines_dp", citation: |l| td_string!(l, src.desfontaines_dp), url: None },
+    Source { id: "bi_2017", citation: |l| td_string!(l, src.bi_2017), url: None },
+    Source { id: "reuters_2016", citation: |l| td_string!(l, src.reuters_2016), url: None },
+    Source { id: "abc_2019", citation: |l| td_string!(l, src.abc_2019), url: None },
+    Source { id: "verge_2017", citation: |l| td_string!(l, src.verge_2017), url: None },
+    Source { id: "us_guidance_2020", citation: |l| td_string!(l, src.us_guidance_2020), url: None },
 ];
 
 /// The ids of the sources cited in story step `step` (1 to 10); an empty slice for any other step.
@@ -198,7 +119,11 @@ mod tests {
     #[test]
     fn citations_are_short_lines_and_urls_are_https() {
         for s in SOURCES {
-            assert!(!s.citation.trim().is_empty() && !s.citation.contains('\n'), "bad citation for {}", s.id);
+            for l in [Locale::en, Locale::zh] {
+                let line = (s.citation)(l);
+                assert!(!line.trim().is_empty() && !line.contains('\n'), "bad citation for {} in {l:?}", s.id);
+            }
+            assert_ne!((s.citation)(Locale::en), (s.citation)(Locale::zh), "{} is cited in one language only", s.id);
             if let Some(url) = s.url {
                 assert!(url.starts_with("https://") && !url.contains(' '), "bad url for {}", s.id);
             }

@@ -92,8 +92,8 @@ pub fn StoryPanel() -> impl IntoView {
             <div class="story-sources" data-testid="story-sources">
                 <strong>{td_string!(l, story.sources)}": "</strong>
                 {move || step_sources(step()).iter().filter_map(|id| source(id)).map(|src| match src.url {
-                    Some(url) => view! { <a href=url rel="noopener" target="_blank" data-source=src.id>{src.citation}</a> }.into_any(),
-                    None => view! { <cite data-source=src.id>{src.citation}</cite> }.into_any(),
+                    Some(url) => view! { <a href=url rel="noopener" target="_blank" data-source=src.id>{(src.citation)(l)}</a> }.into_any(),
+                    None => view! { <cite data-source=src.id>{(src.citation)(l)}</cite> }.into_any(),
                 }).collect_view()}
             </div>
             <nav class="story-nav" aria-label=td_string!(l, story.heading).to_string()>
