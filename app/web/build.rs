@@ -1,4 +1,5 @@
-//! Generates the `i18n` module from `locales/{en,zh}/{ui,story,ex,src}.json` (one namespace a file).
+//! Generates the `i18n` module from `app/locales/{en,zh}/{ui,story,ex,src}.json` (one namespace a file;
+//! `engine.json` beside them holds the engine's words, which the engine reads itself).
 //!
 //! `leptos_i18n` already fails the build for a key used in code but absent from the default
 //! locale; it only warns when another locale lacks a key. Here that fails the build too, so no
@@ -33,7 +34,7 @@ fn keys(path: &Path) -> BTreeSet<String> {
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("locales");
+    let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("../locales");
     for ns in NAMESPACES {
         let sets: Vec<BTreeSet<String>> = LOCALES.iter().map(|l| keys(&dir.join(l).join(format!("{ns}.json")))).collect();
         for (i, a) in sets.iter().enumerate() {
@@ -54,7 +55,9 @@ fn main() {
         .expect("locale and namespace names are valid")
         // Strings with values in them are built as plain `String`s too (for titles, attributes).
         .parse_options(ParseOptions::default().interpolate_display(true));
-    let infos = TranslationsInfos::parse(config).expect("locales/*.json parse");
+    // `parse_at_dir` takes the folder that holds `locales/`: `app/`.
+    let app = dir.parent().expect("app/locales has a parent");
+    let infos = TranslationsInfos::parse_at_dir(app, config).expect("app/locales/*/*.json parse");
     infos.rerun_if_locales_changed();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("i18n");
     infos.generate_i18n_module(out).expect("the i18n module is written");

@@ -17,7 +17,7 @@ const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-co
  * three characters, and when the other language does not use the same piece.
  */
 function pieces(lang) {
-  const dir = path.join(root, 'app/web/locales', lang);
+  const dir = path.join(root, 'app/locales', lang);
   const out = [];
   const walk = (v) => {
     if (typeof v !== 'string') return Object.values(v).forEach(walk);

@@ -37,7 +37,7 @@ pub fn run(args: &AttackArgs) -> Result<(), String> {
     let q = &args.design;
     attacker
         .applies_to(q.design.kind())
-        .map_err(|why| format!("--attacker {} --design {}: {}", attacker.slug(), q.design.kind().slug(), why.en()))?;
+        .map_err(|why| format!("--attacker {} --design {}: {}", attacker.slug(), q.design.kind().slug(), why_not(why)))?;
     let city = args.city.generate()?;
     let budget = args.budget.unwrap_or_else(|| attacker.default_budget());
     let config = LabConfig { attacker, budget, radius_m: q.radius, seed: args.city.seed, targets: args.targets };
@@ -67,4 +67,18 @@ pub fn run(args: &AttackArgs) -> Result<(), String> {
     }
     crate::emit(&serde_json::to_string(&out).map_err(|e| e.to_string())?)?;
     Ok(())
+}
+
+/// Why an attacker does not apply, as the CLI says it (the page words it in its locale files).
+fn why_not(why: within500_engine::NotApplicable) -> &'static str {
+    use within500_engine::NotApplicable as N;
+    match why {
+        N::NeedsProximity => "the dictionary, spoof and court attackers work on the proximity test's messages (--design psi)",
+        N::OnlyProximityAttackers => {
+            "the proximity test answers one creditor about their own case: only the dictionary, spoof and court attackers apply"
+        }
+        N::NoSessionNoise => "replay calibrates noise drawn per session, which only dp-session has",
+        N::NeedsAggregate => "release-diff differences the aggregate table at two resolutions (--design aggregate)",
+        N::NeedsProximityLab => "the proximity test's attackers run in the lab's worker, which this page could not start",
+    }
 }

@@ -114,7 +114,8 @@ pub enum Reason {
 }
 
 impl Reason {
-    const ALL: [Self; 6] = [
+    /// The six grounds.
+    pub const ALL: [Self; 6] = [
         Self::RefusedToComply,
         Self::ObstructedEnforcement,
         Self::EvadedEnforcement,
@@ -126,27 +127,26 @@ impl Reason {
     /// Short English description.
     #[must_use]
     pub fn en(self) -> &'static str {
+        crate::words::reason(self.key(), false)
+    }
+
+    /// The key of its words in `app/locales/{en,zh}/engine.json`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
         match self {
-            Self::RefusedToComply => "Able to pay but refused to comply with a judgment",
-            Self::ObstructedEnforcement => "Obstructed enforcement",
-            Self::EvadedEnforcement => "Hid or moved assets to evade enforcement",
-            Self::FailedToReportAssets => "Failed to report assets",
-            Self::BrokeSpendingRestriction => "Broke a spending-restriction order",
-            Self::BrokeSettlement => "Broke a settlement agreement",
+            Self::RefusedToComply => "refused_to_comply",
+            Self::ObstructedEnforcement => "obstructed_enforcement",
+            Self::EvadedEnforcement => "evaded_enforcement",
+            Self::FailedToReportAssets => "failed_to_report_assets",
+            Self::BrokeSpendingRestriction => "broke_spending_restriction",
+            Self::BrokeSettlement => "broke_settlement",
         }
     }
 
     /// Short Chinese description.
     #[must_use]
     pub fn zh(self) -> &'static str {
-        match self {
-            Self::RefusedToComply => "有履行能力而拒不履行生效法律文书确定义务",
-            Self::ObstructedEnforcement => "妨碍、抗拒执行",
-            Self::EvadedEnforcement => "隐匿、转移财产规避执行",
-            Self::FailedToReportAssets => "违反财产报告制度",
-            Self::BrokeSpendingRestriction => "违反限制消费令",
-            Self::BrokeSettlement => "无正当理由拒不履行执行和解协议",
-        }
+        crate::words::reason(self.key(), true)
     }
 }
 
@@ -180,15 +180,13 @@ impl Listing {
     /// The listing court's name in English.
     #[must_use]
     pub fn court_en(&self) -> String {
-        let d = StreetPlan::districts()[usize::from(self.court_district)];
-        format!("{} District People's Court", d.name_en)
+        crate::words::court(StreetPlan::districts()[usize::from(self.court_district)].name_en, false)
     }
 
     /// The listing court's name in Chinese.
     #[must_use]
     pub fn court_zh(&self) -> String {
-        let d = StreetPlan::districts()[usize::from(self.court_district)];
-        format!("{}区人民法院", d.name_zh)
+        crate::words::court(StreetPlan::districts()[usize::from(self.court_district)].name_zh, true)
     }
 }
 

@@ -41,6 +41,7 @@ mod index;
 mod plan;
 mod state;
 mod story;
+mod words;
 
 pub use attacks::{
     private_target, replications, run_lab, sample_targets, tradeoff_targets, AttackerKind, AveragedBlur, CellReply, DensityMap, Directory,

@@ -19,18 +19,6 @@ pub const DISTRICT_COUNT: usize = 8;
 /// Metres of street frontage per building number.
 const METRES_PER_NUMBER: f64 = 10.0;
 
-/// Synthetic district names (Chinese, pinyin).
-const DISTRICTS: [(&str, &str); DISTRICT_COUNT] = [
-    ("槐阳", "Huaiyang"),
-    ("兰溪", "Lanxi"),
-    ("柏川", "Baichuan"),
-    ("杏坪", "Xingping"),
-    ("桐原", "Tongyuan"),
-    ("榆台", "Yutai"),
-    ("苇塘", "Weitang"),
-    ("枣岭", "Zaoling"),
-];
-
 /// Syllables for street names (Chinese, pinyin).
 const STREET_SYLLABLES: &[(&str, &str)] = &[
     ("和", "He"),
@@ -185,10 +173,10 @@ impl StreetPlan {
     #[must_use]
     pub fn districts() -> [District; DISTRICT_COUNT] {
         let mut out = [District { index: 0, name_zh: "", name_en: "" }; DISTRICT_COUNT];
-        for (i, (zh, en)) in DISTRICTS.iter().enumerate() {
+        for (i, d) in out.iter_mut().enumerate() {
             #[allow(clippy::cast_possible_truncation)] // eight districts
             let index = i as u8;
-            out[i] = District { index, name_zh: zh, name_en: en };
+            *d = District { index, name_zh: crate::words::district(i, true), name_en: crate::words::district(i, false) };
         }
         out
     }
@@ -244,14 +232,14 @@ impl StreetPlan {
     /// The full address in Chinese, e.g. `槐阳区和平路1203号`.
     #[must_use]
     pub fn format_zh(&self, a: Address) -> String {
-        let d = DISTRICTS[usize::from(a.district)].0;
+        let d = crate::words::district(usize::from(a.district), true);
         format!("{d}区{}{}号", self.streets[usize::from(a.street)].name_zh, a.number)
     }
 
     /// The full address in English, e.g. `No. 1203 Heping Road, Huaiyang District`.
     #[must_use]
     pub fn format_en(&self, a: Address) -> String {
-        let d = DISTRICTS[usize::from(a.district)].1;
+        let d = crate::words::district(usize::from(a.district), false);
         format!("No. {} {}, {d} District", a.number, self.streets[usize::from(a.street)].name_en)
     }
 
@@ -259,14 +247,14 @@ impl StreetPlan {
     /// with all but its first digit masked, e.g. `Huaiyang District, Heping Road, No. 1***`.
     #[must_use]
     pub fn partial_en(&self, a: Address) -> String {
-        let d = DISTRICTS[usize::from(a.district)].1;
+        let d = crate::words::district(usize::from(a.district), false);
         format!("{d} District, {}, No. {}", self.streets[usize::from(a.street)].name_en, mask_number(a.number))
     }
 
     /// The Chinese form of [`Self::partial_en`].
     #[must_use]
     pub fn partial_zh(&self, a: Address) -> String {
-        let d = DISTRICTS[usize::from(a.district)].0;
+        let d = crate::words::district(usize::from(a.district), true);
         format!("{d}区{}{}号", self.streets[usize::from(a.street)].name_zh, mask_number(a.number))
     }
 }

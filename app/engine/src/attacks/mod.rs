@@ -184,22 +184,6 @@ pub enum NotApplicable {
     NeedsProximityLab,
 }
 
-impl NotApplicable {
-    /// Said in English (the CLI's message).
-    #[must_use]
-    pub fn en(self) -> &'static str {
-        match self {
-            Self::NeedsProximity => "the dictionary, spoof and court attackers work on the proximity test's messages (--design psi)",
-            Self::OnlyProximityAttackers => {
-                "the proximity test answers one creditor about their own case: only the dictionary, spoof and court attackers apply"
-            }
-            Self::NoSessionNoise => "replay calibrates noise drawn per session, which only dp-session has",
-            Self::NeedsAggregate => "release-diff differences the aggregate table at two resolutions (--design aggregate)",
-            Self::NeedsProximityLab => "the proximity test's attackers run in the lab's worker, which this page could not start",
-        }
-    }
-}
-
 /// How an attack runs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LabConfig {

@@ -93,29 +93,15 @@ impl DesignKind {
         Self::ALL.into_iter().find(|d| d.slug() == s)
     }
 
-    /// What the design discloses and what it keeps, in one English line.
+    /// What the design discloses and what it keeps, in one English line (`app/locales/en/engine.json`).
     #[must_use]
     pub fn discloses_en(self) -> &'static str {
-        match self {
-            Self::Exposed => "Discloses the name, ID number, partial address and case of every listed person near any position anyone chooses; keeps nothing.",
-            Self::Aggregate => "Publishes one table of listed people per coarse cell (about 0.7 km²), hiding counts below k; asking again shows the same table. Keeps who they are and where in the cell; another table (other k, other cells, district totals) can reveal hidden counts by differencing.",
-            Self::DpRelease => "Publishes noisy counts per 0.1 km² cell once: ε in total per person for the whole release, however often anyone asks, since every answer is computed from it. Keeps whether any one person is listed, up to that ε.",
-            Self::DpSession => "For comparison: a fresh noisy count for every question, ε each up to a budget per session. Sessions are free, so the total ε per person has no bound: the lab rebuilds listed homes from it.",
-            Self::Blur => "Protects the asker: one fake position per 30-minute window (ε per metre each, 48 windows a day). The count around it is exact: the people on the list get no guarantee (with little blur the lab rebuilds their homes; at the default it asks about an unknown place).",
-            Self::PrivateProximity => "Tells the creditor of a case, and nobody else, one bit per test: whether a debtor of their case lives in their 174 m cell or the six around it; at most 3 tests a case a day. The court learns that a test happened, not where. Keeps everyone else; but a creditor who states other positions can pin the debtor's cell in about a day (lab).",
-        }
+        crate::words::discloses(self.slug(), false)
     }
 
-    /// What the design discloses and what it keeps, in one Chinese line.
+    /// What the design discloses and what it keeps, in one Chinese line (`app/locales/zh/engine.json`).
     #[must_use]
     pub fn discloses_zh(self) -> &'static str {
-        match self {
-            Self::Exposed => "任何人选任意位置，都能看到附近每个失信被执行人的姓名、身份证号、部分住址和案号；什么都不保护。",
-            Self::Aggregate => "只公开一张表：每个粗网格（约0.7平方公里）内的人数，少于k的数字隐藏；再问也是同一张表。不公开是谁、住在格内何处；但另一张表（别的k、别的网格、区县总数）相减可能揭示被隐藏的数字。",
-            Self::DpRelease => "一次性公开每个0.1平方公里网格的加噪人数：整份发布对每个人合计消耗ε，无论谁问多少次，答案都由它算出。在该ε范围内，无法判断某个人是否在名单上。",
-            Self::DpSession => "对照用：每次查询重新加噪，每次消耗ε，每个会话有预算。会话可以随意新开，每人的总ε没有上限：实验室可据此重建名单上的住址。",
-            Self::Blur => "保护查询者：每30分钟一个虚假位置（每次ε/米，一天48个）。其周围的人数是准确的：名单上的人没有任何保证（模糊很小时，实验室可重建他们的住址；默认设置下问的是一个未知的地方）。",
-            Self::PrivateProximity => "只告诉某案件的债权人（不告诉其他任何人）每次测试一个比特：该案被执行人是否住在其所在的174米网格或周围六格内；每案每天最多测试3次。法院只知道发生了一次测试，不知道在哪里。不公开其他任何人；但谎报位置的债权人大约一天就能锁定被执行人所在网格（实验室结果）。",
-        }
+        crate::words::discloses(self.slug(), true)
     }
 }
