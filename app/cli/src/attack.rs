@@ -65,7 +65,7 @@ pub fn run(args: &AttackArgs) -> Result<(), String> {
         out["noiseless_located_50m"] = exact.located_50m.into();
         out["noiseless_homes_recovered_50m"] = exact.homes_recovered_50m.into();
     }
-    crate::emit(&serde_json::to_string(&out).map_err(|e| e.to_string())?)?;
+    crate::print_result(&out, args.json)?;
     Ok(())
 }
 

@@ -29,7 +29,7 @@ fn micros(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e6
 }
 
-pub fn run(seed: u64, people: u32, queries: u32, radius: f64) -> Result<(), String> {
+pub fn run(seed: u64, people: u32, queries: u32, radius: f64, json: bool) -> Result<(), String> {
     let start = Instant::now();
     let city = City::generate(CityConfig { seed, people, listed_rate: 0.01 }).map_err(|e| e.to_string())?;
     let build_ms = micros(start) / 1e3;
@@ -119,6 +119,6 @@ pub fn run(seed: u64, people: u32, queries: u32, radius: f64) -> Result<(), Stri
         "total_bytes_per_person": city.total_bytes() as f64 / f64::from(people),
         "answers_equal": equal,
     });
-    crate::emit(&serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?)?;
+    crate::print_result(&out, json)?;
     Ok(())
 }

@@ -145,7 +145,7 @@ pub struct QueryArgs {
     design: DesignArgs,
     #[command(flatten)]
     psi: PsiArgs,
-    /// Print the answer as JSON (the default output is JSON too; the flag is accepted for scripts).
+    /// Print the answer as JSON (default: one `key: value` line per field).
     #[arg(long)]
     json: bool,
 }
@@ -182,7 +182,7 @@ pub struct AttackArgs {
     /// Include every target's estimate and true home.
     #[arg(long)]
     outcomes: bool,
-    /// Print JSON (the only output format; accepted for scripts).
+    /// Print JSON (default: one `key: value` line per field).
     #[arg(long)]
     json: bool,
 }
@@ -297,10 +297,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
     },
-    /// Answer one query through one design and print the answer as JSON.
+    /// Answer one query through one design and print the answer (as JSON with --json).
     Query(Box<QueryArgs>),
     /// Run one attacker against one design on every listed person (or --targets of them); print
-    /// the metrics as JSON, beside the no-question and ideal reference lines of the same run.
+    /// the metrics (as JSON with --json), beside the no-question and ideal reference lines of the
+    /// same run.
     Attack(Box<AttackArgs>),
     /// Bring your own attacker: read JSON lines on stdin, answer each with exactly the design's
     /// public answer. {"lat":..,"lng":..,"radius":..} asks; {"new_session":true} starts a new
@@ -317,9 +318,11 @@ pub enum Command {
         #[command(flatten)]
         city: CityArgs,
     },
-    /// Ask random questions of every design and run every attacker, catching any panic; print JSON.
+    /// Ask random questions of every design and run every attacker, catching any panic; print the
+    /// report (as JSON with --json).
     Stress(stress::StressArgs),
-    /// Time the H3 radius query against brute force and a uniform grid; print JSON.
+    /// Time the H3 radius query against brute force and a uniform grid; print the figures (as JSON
+    /// with --json).
     Bench {
         /// Seed of the synthetic city.
         #[arg(long, default_value_t = 7)]
@@ -333,7 +336,7 @@ pub enum Command {
         /// Radius in metres, 50 to 5000.
         #[arg(long, allow_hyphen_values = true, default_value_t = 500.0, value_parser = parse_radius)]
         radius: f64,
-        /// Print JSON (the only output format; accepted for scripts).
+        /// Print JSON (default: one `key: value` line per field).
         #[arg(long)]
         json: bool,
     },
@@ -425,7 +428,44 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Fingerprint { city } => emit(&city.generate()?.fingerprint()),
         Command::Stress(args) => stress::run(&args),
-        Command::Bench { seed, people, queries, radius, json: _ } => bench::run(seed, people, queries, radius),
+        Command::Bench { seed, people, queries, radius, json } => bench::run(seed, people, queries, radius, json),
+    }
+}
+
+/// Prints a command's result: pretty JSON with `--json`, otherwise one `key: value` line per field
+/// (nested fields joined with dots, list items numbered), for reading in a terminal.
+pub(crate) fn print_result(value: &serde_json::Value, json: bool) -> Result<(), String> {
+    if json {
+        emit(&serde_json::to_string_pretty(value).map_err(|e| e.to_string())?)
+    } else {
+        // The synthetic mark and its note first, where a reader starts.
+        let mut lines = vec!["synthetic: true (Within 500 m: synthetic data, no real person)".to_owned()];
+        match value {
+            serde_json::Value::Object(m) => {
+                m.iter().filter(|(k, _)| !matches!(k.as_str(), "synthetic" | "note")).for_each(|(k, v)| text_lines(k, v, &mut lines));
+            }
+            other => text_lines("", other, &mut lines),
+        }
+        emit(&lines.join("\n"))
+    }
+}
+
+fn text_lines(prefix: &str, v: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let scalar = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "—".to_owned(),
+        other => other.to_string(),
+    };
+    let key = |k: &str| if prefix.is_empty() { k.to_owned() } else { format!("{prefix}.{k}") };
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, v)| text_lines(&key(k), v, out)),
+        Value::Array(a) if a.is_empty() => out.push(format!("{prefix}: (none)")),
+        Value::Array(a) if a.iter().all(|v| !v.is_object() && !v.is_array()) => {
+            out.push(format!("{prefix}: {}", a.iter().map(scalar).collect::<Vec<_>>().join(", ")));
+        }
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| text_lines(&format!("{prefix}[{i}]"), v, out)),
+        other => out.push(format!("{prefix}: {}", scalar(other))),
     }
 }
 

@@ -165,6 +165,6 @@ pub fn run(args: &QueryArgs) -> Result<(), String> {
         "discloses": kind.discloses_en(),
         "answer": answer,
     });
-    crate::emit(&serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?)?;
+    crate::print_result(&out, args.json)?;
     Ok(())
 }

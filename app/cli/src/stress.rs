@@ -140,7 +140,7 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
         "seconds": seconds,
         "queries_per_second": args.queries as f64 / seconds,
     });
-    crate::emit(&serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
+    crate::print_result(&report, args.json)?;
     if panics > 0 {
         return Err(format!("{panics} panics; the first: {}", first.unwrap_or_default()));
     }

@@ -6,8 +6,13 @@ fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_within500")).args(args).output().expect("the binary runs")
 }
 
+/// Runs a command (with `--json` where it prints key: value lines otherwise) and parses its output.
 fn json(args: &[&str]) -> serde_json::Value {
-    let out = run(args);
+    let mut args = args.to_vec();
+    if ["query", "attack", "stress", "bench"].contains(&args[0]) && !args.contains(&"--json") {
+        args.push("--json");
+    }
+    let out = run(&args);
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
@@ -442,4 +447,19 @@ fn a_closed_pipe_ends_the_output_without_a_panic() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert!(out.status.success(), "status {:?}: {err}", out.status);
+}
+
+#[test]
+fn without_json_a_result_reads_as_key_value_lines() {
+    let args = ["query", "--seed", "5", "--people", "2000", "--lat", "38.04", "--lng", "114.51", "--design", "aggregate"];
+    let out = run(&args);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_err(), "not JSON: {text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("synthetic: true") && lines.contains(&"design: aggregate"), "{text}");
+    assert!(lines.iter().all(|l| l.contains(": ")), "{text}");
+    // The same fields as the JSON, flattened: every scalar of the JSON appears on some line.
+    let v = json(&args);
+    assert_eq!(v["answer"]["k"].to_string(), lines.iter().find_map(|l| l.strip_prefix("answer.k: ")).unwrap_or_default());
 }
