@@ -72,6 +72,14 @@ const out = {
   browser: `Chromium ${browser.version()} (headless)`,
   machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}`,
   results,
+  // Issue 13's targets, at every population: at most half the fastest JavaScript peer's median,
+  // and a p99 below its p99.
+  targets_vs_js_peers: results.map((r) => ({
+    people: r.people,
+    fastest_js_peer: r.fastest_js_peer,
+    median_ratio: { want: '<= 0.5', got: r.ratio_to_fastest_js_peer, met: r.ratio_to_fastest_js_peer <= 0.5 },
+    p99_ratio: { want: '< 1', got: r.p99_ratio_to_fastest_js_peer, met: r.p99_ratio_to_fastest_js_peer < 1 },
+  })),
   targets_at_1m: at1m && {
     speedup_vs_h3js_turf: { want: '>= 20', got: at1m.speedup_vs_h3js_turf, met: at1m.speedup_vs_h3js_turf >= 20 },
     speedup_vs_brute: { want: '>= 200', got: at1m.speedup_vs_brute, met: at1m.speedup_vs_brute >= 200 },

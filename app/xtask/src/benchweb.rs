@@ -6,12 +6,19 @@ use std::process::Command;
 
 use crate::{root, run, tools, wasm};
 
-/// Files copied next to the page: its own and the JavaScript peer's (npm dev dependencies).
-const FILES: [(&str, &str); 4] = [
+/// Files copied next to the page: its own and the JavaScript peers' (npm dev dependencies, exact
+/// versions in package.json): h3-js with turf, kdbush with geokdbush, and flatbush.
+const FILES: [(&str, &str); 10] = [
     ("tests/perf/bench-web/index.html", "index.html"),
     ("tests/perf/bench-web/bench.js", "bench.js"),
+    ("tests/perf/bench-web/peers.js", "peers.js"),
     ("node_modules/h3-js/dist/h3-js.umd.js", "h3-js.umd.js"),
     ("node_modules/@turf/turf/turf.min.js", "turf.min.js"),
+    ("node_modules/kdbush/index.js", "kdbush.js"),
+    ("node_modules/geokdbush/index.js", "geokdbush.js"),
+    ("node_modules/geokdbush/node_modules/tinyqueue/index.js", "tinyqueue.js"),
+    ("node_modules/flatbush/index.js", "flatbush.js"),
+    ("node_modules/flatqueue/index.js", "flatqueue.js"),
 ];
 
 /// Builds the page into `target/bench-web/`.

@@ -1,7 +1,9 @@
 // The browser benchmark: the engine's H3 index (WebAssembly) against a uniform grid, brute
-// force and the JavaScript stack a web developer would reach for, h3-js with turf.
+// force and the JavaScript peers a web developer would reach for: kdbush (with geokdbush for
+// great-circle distances), flatbush, and h3-js with turf.
 // Results go to `window.benchResult` (or `window.benchError`) for tests/perf/bench-web.mjs.
 import init, { BenchCity } from './pkg/within500_bench_web.js';
+import { kdbushPeer, geokdbushPeer, flatbushPeer } from './peers.js';
 
 const RESOLUTION = 10; // the engine's index resolution (H3 edge about 66 m here)
 
@@ -96,6 +98,36 @@ async function run() {
     if (out.length !== mine.length || out.some((v, j) => v !== mine[j])) h3jsAgree = false;
   }
 
+  // The peers, timed as the engine's index is: each query repeated `reps` times into a reused
+  // buffer, microseconds per query; every answer compared with the engine's.
+  const [lat0, lng0] = [38.04, 114.51];
+  const peers = {
+    kdbush: kdbushPeer(lat, lng, first, count, radius, lat0, lng0),
+    geokdbush: geokdbushPeer(lat, lng, first, count, radius),
+    flatbush: flatbushPeer(lat, lng, first, count, radius, lat0, lng0),
+  };
+  const peerResults = {};
+  let peersAgree = true;
+  for (const [name, peer] of Object.entries(peers)) {
+    status.textContent = `Timing ${name}…`;
+    const times = [];
+    for (let i = 0; i < queries; i++) {
+      t = performance.now();
+      for (let r = 0; r < reps; r++) {
+        out.length = 0;
+        peer.query(points[2 * i], points[2 * i + 1], out);
+      }
+      times.push(((performance.now() - t) * 1e3) / reps);
+      const mine = city.answer(i);
+      out.sort((a, b) => a - b);
+      if (out.length !== mine.length || out.some((v, j) => v !== mine[j])) {
+        peersAgree = false;
+        console.error(`${name} disagrees at query ${i}: ${out.length} people against ${mine.length}`);
+      }
+    }
+    peerResults[name] = { buildMs: peer.buildMs, median: median(times), p99: p99(times) };
+  }
+
   const result = {
     synthetic: true,
     people,
@@ -126,17 +158,32 @@ async function run() {
     grid_median_us: median(grid),
     brute_queries: brute.length,
     brute_median_us: median(brute),
+    kdbush_build_ms: peerResults.kdbush.buildMs,
+    kdbush_median_us: peerResults.kdbush.median,
+    kdbush_p99_us: peerResults.kdbush.p99,
+    geokdbush_build_ms: peerResults.geokdbush.buildMs,
+    geokdbush_median_us: peerResults.geokdbush.median,
+    geokdbush_p99_us: peerResults.geokdbush.p99,
+    flatbush_build_ms: peerResults.flatbush.buildMs,
+    flatbush_median_us: peerResults.flatbush.median,
+    flatbush_p99_us: peerResults.flatbush.p99,
     h3js_build_ms: h3jsBuildMs,
     h3js_turf_median_us: median(h3js),
     h3js_turf_p99_us: p99(h3js),
     js_heap_bytes: memory,
-    answers_equal: agree && h3jsAgree && cellsEqual === 1,
+    answers_equal: agree && h3jsAgree && peersAgree && cellsEqual === 1,
   };
+  // Against the fastest JavaScript peer at this population (by median query time).
+  const fastest = Object.entries(peerResults).sort((a, b) => a[1].median - b[1].median)[0];
+  result.fastest_js_peer = fastest[0];
+  result.ratio_to_fastest_js_peer = result.query_median_us / fastest[1].median;
+  result.p99_ratio_to_fastest_js_peer = result.query_p99_us / fastest[1].p99;
+
   result.speedup_vs_h3js_turf = result.h3js_turf_median_us / result.query_median_us;
   result.speedup_vs_brute = result.brute_median_us / result.query_median_us;
   result.ratio_to_grid = result.query_median_us / result.grid_median_us;
   window.benchResult = result;
-  status.textContent = agree && h3jsAgree ? 'Done: every method gave the same people.' : 'Done, but the methods disagreed: this is a bug.';
+  status.textContent = agree && h3jsAgree && peersAgree ? 'Done: every method gave the same people.' : 'Done, but the methods disagreed: this is a bug.';
   document.getElementById('result').innerHTML = Object.entries(result)
     .map(([k, v]) => `<tr><th>${k}</th><td>${typeof v === 'number' ? +v.toFixed(2) : v}</td></tr>`).join('');
 }
