@@ -1,5 +1,7 @@
-//! The H3 radius query against brute force, a uniform grid and an R-tree (`rstar`, a
-//! dev-dependency only), on one city and one set of query points, in one run. Prints JSON.
+//! The H3 radius query against brute force, a uniform grid, an R-tree (`rstar`) and the k-d tree of
+//! `geo-index` (georust's peer of kdbush and flatbush; both dev-dependencies only), on one city and
+//! one set of query points, in one run, beside a lower bound: visiting and testing only the homes in
+//! the answer. Prints JSON.
 //!
 //! ```sh
 //! cargo run --release -p within500-engine --example baselines -- 1000000
@@ -7,10 +9,11 @@
 
 use std::time::Instant;
 
+use geo_index::kdtree::{KDTreeBuilder, KDTreeIndex};
 use rstar::{primitives::GeomWithData, RTree, AABB};
 use within500_engine::{
     baseline::{query_points, UniformGrid},
-    City, CityConfig, LocalFrame, RadiusTest,
+    City, CityConfig, LocalFrame, RadiusTest, CITY_CENTRE,
 };
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -46,6 +49,16 @@ fn main() {
     let t = Instant::now();
     let tree = RTree::bulk_load(lat.iter().zip(lng).enumerate().map(|(i, (&a, &b))| GeomWithData::new([b, a], i as u32)).collect());
     let rtree_build_ms = t.elapsed().as_secs_f64() * 1e3;
+    // geo-index's k-d tree on metres around the city centre (as a web developer would use kdbush).
+    let frame = LocalFrame::new(CITY_CENTRE);
+    let t = Instant::now();
+    let mut builder = KDTreeBuilder::<f64>::new(u32::try_from(lat.len()).expect("fewer than 2^32 homes"));
+    for (&a, &b) in lat.iter().zip(lng) {
+        let (e, n) = frame.to_local(within500_engine::LatLng::new(a, b));
+        builder.add(e, n);
+    }
+    let kdtree = builder.finish();
+    let kdtree_build_ms = t.elapsed().as_secs_f64() * 1e3;
 
     let (h3, reference) = time_all(&points, |p, out| {
         city.people_within_stats(p, radius, |js| out.extend(js));
@@ -63,13 +76,46 @@ fn main() {
             }
         }
     });
+    let (kdtree_us, k) = time_all(&points, |p, out| {
+        // A search radius padded by 1 % and a metre (the local frame's distortion across the city
+        // is far below that), then the exact test.
+        let (e, n) = frame.to_local(p);
+        let test = RadiusTest::new(p, radius);
+        for h in kdtree.within(e, n, radius * 1.01 + 1.0) {
+            if test.contains(lat[h as usize], lng[h as usize]) {
+                out.extend(city.members(h));
+            }
+        }
+    });
+    // The lower bound: only the homes in the answer, each tested and its members copied.
+    let answer_homes: Vec<Vec<u32>> = points
+        .iter()
+        .map(|&p| {
+            let test = RadiusTest::new(p, radius);
+            (0..u32::try_from(lat.len()).expect("fewer than 2^32 homes"))
+                .filter(|&h| test.contains(lat[h as usize], lng[h as usize]))
+                .collect()
+        })
+        .collect();
+    let mut next = 0;
+    let (floor_us, f) = time_all(&points, |p, out| {
+        let test = RadiusTest::new(p, radius);
+        for &h in &answer_homes[next] {
+            if test.contains(lat[h as usize], lng[h as usize]) {
+                out.extend(city.members(h));
+            }
+        }
+        next += 1;
+    });
     let (brute_us, b) = time_all(&points[..100], |p, out| city.brute_force_within(p, radius, |js| out.extend(js)));
-    assert!(g == reference && r == reference && b[..] == reference[..100], "answers differ");
+    assert!(g == reference && r == reference && k == reference && f == reference && b[..] == reference[..100], "answers differ");
     println!(
-        "{{\"people\":{people},\"queries\":{},\"h3_median_us\":{h3:.2},\"grid_median_us\":{grid_us:.2},\"rtree_median_us\":{rtree_us:.2},\"brute_median_us\":{brute_us:.1},\"speedup_vs_brute\":{:.0},\"speedup_vs_rtree\":{:.2},\"ratio_to_grid\":{:.2},\"rtree_build_ms\":{rtree_build_ms:.0},\"answers_equal\":true}}",
+        "{{\"people\":{people},\"queries\":{},\"h3_median_us\":{h3:.2},\"grid_median_us\":{grid_us:.2},\"rtree_median_us\":{rtree_us:.2},\"brute_median_us\":{brute_us:.1},\"speedup_vs_brute\":{:.0},\"speedup_vs_rtree\":{:.2},\"ratio_to_grid\":{:.2},\"rtree_build_ms\":{rtree_build_ms:.0},\"geo_index_median_us\":{kdtree_us:.2},\"geo_index_build_ms\":{kdtree_build_ms:.0},\"ratio_to_geo_index\":{:.2},\"lower_bound_median_us\":{floor_us:.2},\"ratio_to_lower_bound\":{:.2},\"answers_equal\":true}}",
         points.len(),
         brute_us / h3,
         rtree_us / h3,
-        h3 / grid_us
+        h3 / grid_us,
+        h3 / kdtree_us,
+        h3 / floor_us
     );
 }
