@@ -2,21 +2,9 @@
 //! reference lines of the same run.
 
 use serde_json::Value;
-use within500_engine::{proximity_attack, run_lab, Aggregate, City, DpRelease, LabConfig, Metrics, Target, DEFAULT_AGGREGATE_RESOLUTION};
+use within500_engine::{proximity_attack, run_lab, DpRelease, LabConfig, Metrics, Target};
 
-use crate::{AttackArgs, DesignArg, DesignArgs};
-
-/// The lab's target for a design's parameters.
-fn target(city: &City, q: &DesignArgs, protected: bool) -> Target {
-    match q.design {
-        // The proximity test is attacked through its messages (`proximity_attack`), not here.
-        DesignArg::Exposed | DesignArg::Psi => Target::Exposed(q.fidelity.into()),
-        DesignArg::Aggregate => Target::Aggregate(Aggregate::new(city, q.k, DEFAULT_AGGREGATE_RESOLUTION)),
-        DesignArg::Dp => Target::DpRelease(DpRelease::publish(city, q.epsilon_total)),
-        DesignArg::DpSession => Target::DpSession { epsilon: q.epsilon, budget: q.epsilon_budget, protected },
-        DesignArg::Blur => Target::Blur { epsilon_per_m: q.blur_epsilon, protected },
-    }
-}
+use crate::{AttackArgs, DesignArg};
 
 /// Metrics as JSON with the designs' and attackers' slugs; per-target detail only on request.
 fn metrics_json(m: &Metrics, outcomes: bool) -> Result<Value, String> {
@@ -47,7 +35,9 @@ pub fn run(args: &AttackArgs) -> Result<(), String> {
         psi_us = crate::proximity::psi_test_us(&city, q.psi_hash.into(), 101);
         (proximity_attack(&city, &config, q.psi_hash.into()), None)
     } else {
-        let m = run_lab(&city, &config, &target(&city, q, !args.unprotected));
+        let target =
+            Target::of_design(&city, &q.params(), !args.unprotected).ok_or("the proximity test is attacked through its messages")?;
+        let m = run_lab(&city, &config, &target);
         // The release computed without noise: how close the noisy one lets the attacker come.
         let exact = (q.design == DesignArg::Dp).then(|| run_lab(&city, &config, &Target::DpRelease(DpRelease::noiseless(&city))));
         (m, exact)

@@ -286,6 +286,22 @@ pub struct DesignArgs {
     psi_hash: HashArg,
 }
 
+impl DesignArgs {
+    /// The design and its parameters, as the engine reads them.
+    fn params(&self) -> within500_engine::DesignParams {
+        within500_engine::DesignParams {
+            design: self.design.kind(),
+            fidelity: self.fidelity.into(),
+            k: self.k,
+            release_epsilon: self.epsilon_total,
+            question_epsilon: self.epsilon,
+            budget: self.epsilon_budget,
+            blur_epsilon: self.blur_epsilon,
+            hash: self.psi_hash.into(),
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

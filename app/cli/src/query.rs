@@ -3,9 +3,7 @@
 
 use rand::TryRngCore;
 use serde_json::{json, Value};
-use within500_engine::{
-    in_city_bounds, Aggregate, BlurredQuery, City, DpCount, DpRelease, Exposed, LatLng, Query, DEFAULT_AGGREGATE_RESOLUTION,
-};
+use within500_engine::{in_city_bounds, Answerer, City, DesignAnswer, LatLng, ParamsError, Query};
 
 use crate::proximity::{CreditorArgs, ProximitySession};
 
@@ -36,12 +34,8 @@ pub fn check_position(at: LatLng, lat_name: &str, lng_name: &str) -> Result<(), 
 /// One design with the state its sessions keep: what `query` asks once and `ask` many times.
 pub struct Session<'c> {
     city: &'c City,
-    args: DesignArgs,
+    answerer: Answerer,
     psi: Option<ProximitySession>,
-    release: Option<DpRelease>,
-    aggregate: Option<Aggregate>,
-    dp: Option<DpCount>,
-    blur: Option<BlurredQuery>,
     /// Simulated seconds (the blur's time windows).
     pub now_s: u64,
 }
@@ -52,26 +46,19 @@ impl<'c> Session<'c> {
     /// # Errors
     /// A parameter combination no question could be answered with.
     pub fn new(city: &'c City, args: &DesignArgs, creditor: Option<CreditorArgs>) -> Result<Self, String> {
-        if args.design == DesignArg::DpSession && args.epsilon > args.epsilon_budget {
-            return Err(format!(
-                "--epsilon {} exceeds --epsilon-budget {}: no query could be answered",
-                args.epsilon.as_f64(),
-                args.epsilon_budget.as_f64()
-            ));
-        }
+        let params = args.params();
+        params.validate().map_err(|e| match e {
+            ParamsError::QuestionOverBudget { question, budget } => {
+                format!("--epsilon {question} exceeds --epsilon-budget {budget}: no query could be answered")
+            }
+        })?;
         let psi = match (args.design, creditor) {
             (DesignArg::Psi, Some(c)) => Some(ProximitySession::new(city, args.psi_hash.into(), &c)?),
             (DesignArg::Psi, None) => return Err("--design psi needs --case CASE, the creditor's case number".into()),
             _ => None,
         };
-        let mut s = Self { city, args: args.clone(), psi, release: None, aggregate: None, dp: None, blur: None, now_s: 0 };
-        match args.design {
-            DesignArg::Dp => s.release = Some(DpRelease::publish(city, args.epsilon_total)),
-            DesignArg::Aggregate => s.aggregate = Some(Aggregate::new(city, args.k, DEFAULT_AGGREGATE_RESOLUTION)),
-            _ => {}
-        }
-        s.new_session()?;
-        Ok(s)
+        let secret = if params.has_sessions() { session_secret()? } else { 0 };
+        Ok(Self { city, answerer: Answerer::new(city, params, secret), psi, now_s: 0 })
     }
 
     /// Starts a new session: a fresh budget and fresh noise where the design has sessions.
@@ -79,10 +66,8 @@ impl<'c> Session<'c> {
     /// # Errors
     /// When the operating system has no randomness to give.
     pub fn new_session(&mut self) -> Result<(), String> {
-        match self.args.design {
-            DesignArg::DpSession => self.dp = Some(DpCount::new(self.args.epsilon, self.args.epsilon_budget, session_secret()?)),
-            DesignArg::Blur => self.blur = Some(BlurredQuery::new(self.args.blur_epsilon, session_secret()?)),
-            _ => {}
+        if self.has_sessions() {
+            self.answerer.new_session(session_secret()?);
         }
         Ok(())
     }
@@ -90,7 +75,7 @@ impl<'c> Session<'c> {
     /// Whether the design has sessions at all.
     #[must_use]
     pub fn has_sessions(&self) -> bool {
-        matches!(self.args.design, DesignArg::DpSession | DesignArg::Blur)
+        self.answerer.params().has_sessions()
     }
 
     /// The design's public answer to one question, as JSON.
@@ -99,14 +84,14 @@ impl<'c> Session<'c> {
     /// A refusal (budget spent, proximity test refused), as one line.
     pub fn answer(&mut self, query: Query) -> Result<Value, String> {
         self.now_s += 1;
-        let d = &self.args;
-        Ok(match d.design {
-            DesignArg::Exposed => {
-                let a = Exposed { fidelity: d.fidelity.into() }.answer(self.city, query);
-                json!({ "level": a.level.slug(), "count": a.entries.len(), "people": a.entries })
-            }
-            DesignArg::Aggregate => {
-                let a = self.aggregate.as_ref().map(|g| g.answer(query)).ok_or("no table")?;
+        let p = *self.answerer.params();
+        let Some(answer) = self.answerer.answer(self.city, query, self.now_s) else {
+            let days = u32::try_from(self.now_s / 86_400).unwrap_or(u32::MAX);
+            return self.psi.as_mut().ok_or("no creditor")?.test(query.at, days);
+        };
+        Ok(match answer {
+            DesignAnswer::Exposed(a) => json!({ "level": a.level.slug(), "count": a.entries.len(), "people": a.entries }),
+            DesignAnswer::Aggregate(a) => {
                 let cells: Vec<Value> = a
                     .cells
                     .iter()
@@ -114,34 +99,26 @@ impl<'c> Session<'c> {
                     .collect();
                 json!({ "k": a.k, "cells": cells, "estimate": a.estimate })
             }
-            DesignArg::Dp => {
-                let a = self.release.as_ref().map(|r| r.answer(query)).ok_or("no release")?;
+            DesignAnswer::Release(a) => {
                 let cells: Vec<Value> = a
                     .cells
                     .iter()
                     .map(|c| json!({ "cell": format!("{:x}", c.cell), "noisy_count": c.noisy_count, "overlap_permille": c.overlap_permille }))
                     .collect();
-                json!({ "estimate": a.estimate, "cells": cells, "epsilon_total": d.epsilon_total.as_f64() })
+                json!({ "estimate": a.estimate, "cells": cells, "epsilon_total": p.release_epsilon.as_f64() })
             }
-            DesignArg::DpSession => {
-                let dp = self.dp.as_mut().ok_or("no session")?;
-                let a = dp.answer(self.city, query).map_err(|e| e.to_string())?;
+            DesignAnswer::Dp(a) => {
+                let a = a.map_err(|e| e.to_string())?;
                 json!({
                     "noisy_count": a.noisy_count,
                     "cached": a.cached,
-                    "epsilon": d.epsilon.as_f64(),
+                    "epsilon": p.question_epsilon.as_f64(),
                     "epsilon_spent": a.spent_micros as f64 / 1e6,
                     "epsilon_left": a.left_micros as f64 / 1e6,
                 })
             }
-            DesignArg::Blur => {
-                let blur = self.blur.as_mut().ok_or("no session")?;
-                let a = blur.answer(self.city, query, self.now_s);
-                json!({ "count": a.count, "blur_epsilon_per_m": d.blur_epsilon, "epsilon_per_day": blur.epsilon_per_day() })
-            }
-            DesignArg::Psi => {
-                let days = u32::try_from(self.now_s / 86_400).unwrap_or(u32::MAX);
-                self.psi.as_mut().ok_or("no creditor")?.test(query.at, days)?
+            DesignAnswer::Blur(a) => {
+                json!({ "count": a.count, "blur_epsilon_per_m": p.blur_epsilon, "epsilon_per_day": self.answerer.blur_epsilon_per_day() })
             }
         })
     }

@@ -56,11 +56,11 @@ pub use city::{
 };
 pub use designs::{
     cell_point, cell_point_token, covering_cells, draw_scalar, exchange, hex, key_seed, neighbourhood, noise_seed, plain_token,
-    proximity_cell, sample_discrete_laplace, windows, Aggregate, AggregateAnswer, BlurredAnswer, BlurredQuery, CellCount, CellHash, Court,
-    Credential, Creditor, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Epsilon, EpsilonError, Exchange, Exposed,
-    ExposedAnswer, ExposedEntry, Fidelity, Ledger, Pending, ProximityAnswer, ProximityError, Query, ReleasedCell, ReplyView, RequestView,
-    Token, WarningLevel, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S, DEFAULT_AGGREGATE_RESOLUTION, NEIGHBOURHOOD_CELLS, PROXIMITY_RESOLUTION,
-    REFUSAL, RELEASE_RESOLUTION, TESTS_PER_DAY,
+    proximity_cell, sample_discrete_laplace, windows, Aggregate, AggregateAnswer, Answerer, BlurredAnswer, BlurredQuery, CellCount,
+    CellHash, Court, Credential, Creditor, DesignAnswer, DesignKind, DesignParams, DpAnswer, DpCount, DpRefusal, DpRelease,
+    DpReleaseAnswer, Epsilon, EpsilonError, Exchange, Exposed, ExposedAnswer, ExposedEntry, Fidelity, Ledger, ParamsError, Pending,
+    ProximityAnswer, ProximityError, Query, ReleasedCell, ReplyView, RequestView, Token, WarningLevel, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S,
+    DEFAULT_AGGREGATE_RESOLUTION, NEIGHBOURHOOD_CELLS, PROXIMITY_RESOLUTION, REFUSAL, RELEASE_RESOLUTION, TESTS_PER_DAY,
 };
 pub use exercises::EXERCISES;
 pub use geo::{haversine_term, LatLng, LocalFrame, RadiusTest, CITY_CENTRE, EARTH_RADIUS_M};

@@ -236,6 +236,22 @@ fn parse_u32(field: &str, v: &str, lo: u32, hi: u32, what: &str) -> Result<u32, 
 }
 
 impl AppState {
+    /// The design and its parameters, as the lab and the panes read them (the URL's one `eps` is
+    /// the release's total ε and the session's ε per question alike).
+    #[must_use]
+    pub fn design_params(&self) -> crate::DesignParams {
+        crate::DesignParams {
+            design: self.design,
+            fidelity: self.fidelity,
+            k: self.k,
+            release_epsilon: self.epsilon,
+            question_epsilon: self.epsilon,
+            budget: self.budget,
+            blur_epsilon: self.blur_epsilon,
+            hash: self.hash,
+        }
+    }
+
     /// Parses a query string (with or without a leading `?`), all or nothing.
     ///
     /// # Errors

@@ -5,20 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use super::{AttackerKind, LabConfig, LabRun, Metrics, NotApplicable, Target};
 use crate::city::City;
-use crate::designs::{Aggregate, DesignKind, DpRelease, Epsilon, DEFAULT_AGGREGATE_RESOLUTION};
+use crate::designs::{DesignKind, Epsilon};
 use crate::state::AppState;
 
 /// The design the second pane shows, as the lab attacks it; `None` for the deployed map and
 /// the proximity test, which no position attacker can ask.
 #[must_use]
 pub fn private_target(city: &City, state: &AppState, protected: bool) -> Option<Target> {
-    match state.design {
-        DesignKind::Aggregate => Some(Target::Aggregate(Aggregate::new(city, state.k, DEFAULT_AGGREGATE_RESOLUTION))),
-        DesignKind::DpRelease => Some(Target::DpRelease(DpRelease::publish(city, state.epsilon))),
-        DesignKind::DpSession => Some(Target::DpSession { epsilon: state.epsilon, budget: state.budget, protected }),
-        DesignKind::Blur => Some(Target::Blur { epsilon_per_m: state.blur_epsilon, protected }),
-        DesignKind::PrivateProximity | DesignKind::Exposed => None,
-    }
+    (state.design != DesignKind::Exposed).then(|| Target::of_design(city, &state.design_params(), protected)).flatten()
 }
 
 /// One value of the design's parameter in the privacy-utility sweep.

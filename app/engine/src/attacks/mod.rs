@@ -28,6 +28,7 @@ mod proximity;
 mod reconstruct;
 mod replicate;
 mod strategies;
+mod target;
 
 pub use duel::{private_target, tradeoff_targets, Duel, DuelReport, TradeoffPoint};
 pub use probe::{CellReply, Displayed, Probe, Reply, Sighting, Target};
