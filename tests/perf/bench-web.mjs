@@ -70,6 +70,8 @@ const out = {
   synthetic: true,
   command: 'cargo xtask bench-web --json',
   browser: `Chromium ${browser.version()} (headless)`,
+  queries,
+  reps,
   machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}`,
   results,
   // Issue 13's targets, at every population: at most half the fastest JavaScript peer's median,

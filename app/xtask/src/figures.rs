@@ -97,12 +97,12 @@ fn pct(v: &Value) -> String {
     v.as_f64().map_or_else(|| "—".into(), |x| format!("{:.1} %", x * 100.0))
 }
 
-fn num(v: &Value, unit: &str, digits: usize) -> String {
+pub(crate) fn num(v: &Value, unit: &str, digits: usize) -> String {
     v.as_f64().map_or_else(|| "—".into(), |x| format!("{x:.digits$}{unit}"))
 }
 
 /// A whole number with thin groups of three digits (40 760), as the README writes them.
-fn group(v: &Value) -> String {
+pub(crate) fn group(v: &Value) -> String {
     let digits = v.as_u64().map_or_else(|| "—".into(), |n| n.to_string());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -124,7 +124,7 @@ fn json(args: &[&str]) -> Result<Value, String> {
 }
 
 /// Replaces the text between `<!-- {name}:start -->` and `<!-- {name}:end -->`.
-fn splice(text: &str, name: &str, body: &str) -> Result<String, String> {
+pub(crate) fn splice(text: &str, name: &str, body: &str) -> Result<String, String> {
     let (start, end) = (format!("<!-- {name}:start -->"), format!("<!-- {name}:end -->"));
     let a = text.find(&start).ok_or_else(|| format!("README.md has no {start} marker"))? + start.len();
     let b = text[a..].find(&end).ok_or_else(|| format!("README.md has no {end} marker"))? + a;

@@ -58,6 +58,9 @@ enum Task {
         /// Print the JSON on one line, without progress lines.
         #[arg(long)]
         json: bool,
+        /// Measure nothing: rewrite the README's browser table from `docs/bench-web.json`.
+        #[arg(long, conflicts_with_all = ["json", "people", "queries"])]
+        readme_only: bool,
     },
 }
 
@@ -144,13 +147,14 @@ fn main() -> ExitCode {
         Task::Bench => bench(),
         Task::AttackTable => figures::attack_tables(),
         Task::Worker => tools::ensure_build_tools().and_then(|()| site::build_worker()),
-        Task::BenchWeb { people, queries, json } => {
+        Task::BenchWeb { readme_only: true, .. } => benchweb::readme_from_json(),
+        Task::BenchWeb { people, queries, json, .. } => {
             let list: Vec<String> = people.iter().map(u32::to_string).collect();
             let mut args = vec!["--people".to_string(), list.join(","), "--queries".into(), queries.to_string()];
             if json {
                 args.push("--json".into());
             }
-            benchweb::run_bench(&args)
+            benchweb::run_bench(&args, json)
         }
     };
     match result {
