@@ -106,7 +106,7 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
         Target::Blur { epsilon_per_m: 0.01, protected: false },
     ];
     let mut attacker_runs = 0u64;
-    for attacker in AttackerKind::ALL {
+    for &attacker in AttackerKind::ALL {
         for target in designs.iter().filter(|t| attacker.applies_to(t.kind()).is_ok()) {
             for budget in [1, 7, 40] {
                 attacker_runs += 1;

@@ -97,7 +97,8 @@ pub struct Household {
 }
 
 /// Why a person is on the blacklist (the six grounds of the Supreme People's Court's rules).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Reason {
     /// Able to pay but refused to comply with an effective judgment.
     RefusedToComply,
@@ -115,14 +116,7 @@ pub enum Reason {
 
 impl Reason {
     /// The six grounds.
-    pub const ALL: [Self; 6] = [
-        Self::RefusedToComply,
-        Self::ObstructedEnforcement,
-        Self::EvadedEnforcement,
-        Self::FailedToReportAssets,
-        Self::BrokeSpendingRestriction,
-        Self::BrokeSettlement,
-    ];
+    pub const ALL: &'static [Self] = <Self as strum::VariantArray>::VARIANTS;
 
     /// Short English description.
     #[must_use]
@@ -133,14 +127,7 @@ impl Reason {
     /// The key of its words in `app/locales/{en,zh}/engine.json`.
     #[must_use]
     pub fn key(self) -> &'static str {
-        match self {
-            Self::RefusedToComply => "refused_to_comply",
-            Self::ObstructedEnforcement => "obstructed_enforcement",
-            Self::EvadedEnforcement => "evaded_enforcement",
-            Self::FailedToReportAssets => "failed_to_report_assets",
-            Self::BrokeSpendingRestriction => "broke_spending_restriction",
-            Self::BrokeSettlement => "broke_settlement",
-        }
+        self.into()
     }
 
     /// Short Chinese description.

@@ -88,10 +88,10 @@ mod tests {
     #[test]
     fn every_design_reason_and_district_has_words_in_both_languages() {
         for zh in [false, true] {
-            for d in crate::DesignKind::ALL {
+            for d in crate::DesignKind::ALL.iter().copied() {
                 assert!(!discloses(d.slug(), zh).is_empty());
             }
-            for r in crate::Reason::ALL {
+            for &r in crate::Reason::ALL {
                 assert!(!reason(r.key(), zh).is_empty());
             }
             for i in 0..crate::plan::DISTRICT_COUNT {

@@ -47,8 +47,9 @@ use crate::city::City;
 use crate::designs::{Aggregate, DesignKind};
 use crate::geo::{LatLng, LocalFrame};
 
-/// The attackers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The attackers; each one's slug (command line, URLs) is its name in kebab case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::VariantArray, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "kebab-case")]
 pub enum AttackerKind {
     /// Walks a route, asking as it goes, and records every answer.
     Walker,
@@ -83,46 +84,18 @@ pub enum AttackerKind {
 
 impl AttackerKind {
     /// Every attacker.
-    pub const ALL: [Self; 13] = [
-        Self::Walker,
-        Self::Trilateration,
-        Self::Oracle,
-        Self::Averaging,
-        Self::Dictionary,
-        Self::Spoof,
-        Self::Court,
-        Self::Linkage,
-        Self::Reconstruct,
-        Self::Scan,
-        Self::Replay,
-        Self::Bayes,
-        Self::ReleaseDiff,
-    ];
+    pub const ALL: &'static [Self] = <Self as strum::VariantArray>::VARIANTS;
 
     /// The name used on the command line and in URLs.
     #[must_use]
     pub fn slug(self) -> &'static str {
-        match self {
-            Self::Walker => "walker",
-            Self::Trilateration => "trilateration",
-            Self::Oracle => "oracle",
-            Self::Averaging => "averaging",
-            Self::Dictionary => "dictionary",
-            Self::Spoof => "spoof",
-            Self::Court => "court",
-            Self::Linkage => "linkage",
-            Self::Reconstruct => "reconstruct",
-            Self::Scan => "scan",
-            Self::Replay => "replay",
-            Self::Bayes => "bayes",
-            Self::ReleaseDiff => "release-diff",
-        }
+        self.into()
     }
 
     /// Parses a slug.
     #[must_use]
     pub fn from_slug(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.slug() == s)
+        s.parse().ok()
     }
 
     /// Whether the budget counts questions per target (else in total, for a route).

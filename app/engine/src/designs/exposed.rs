@@ -7,7 +7,8 @@ use crate::city::City;
 use crate::geo::LatLng;
 
 /// How much the reproduction of the deployed map shows of each person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default, strum::VariantArray, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Fidelity {
     /// What press reports say the real app showed: name, ID number, part of the home address,
     /// reason, court and case number, in a list without distances or pins.
@@ -21,22 +22,18 @@ pub enum Fidelity {
 
 impl Fidelity {
     /// Every fidelity, least first.
-    pub const ALL: [Self; 3] = [Self::Reported, Self::Distance, Self::Pins];
+    pub const ALL: &'static [Self] = <Self as strum::VariantArray>::VARIANTS;
 
     /// The name used in URLs and on the command line.
     #[must_use]
     pub fn slug(self) -> &'static str {
-        match self {
-            Self::Reported => "reported",
-            Self::Distance => "distance",
-            Self::Pins => "pins",
-        }
+        self.into()
     }
 
     /// Parses a slug.
     #[must_use]
     pub fn from_slug(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.slug() == s)
+        s.parse().ok()
     }
 }
 
@@ -44,7 +41,8 @@ impl Fidelity {
 ///
 /// The real thresholds were not published; ours are: blue 0-1, yellow 2-4, orange 5-9, red 10 or
 /// more listed people within the radius.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "kebab-case")]
 pub enum WarningLevel {
     /// 0-1 listed people near.
     Blue,
@@ -77,12 +75,7 @@ impl WarningLevel {
     /// The level's name in lower case, also its colour.
     #[must_use]
     pub fn slug(self) -> &'static str {
-        match self {
-            Self::Blue => "blue",
-            Self::Yellow => "yellow",
-            Self::Orange => "orange",
-            Self::Red => "red",
-        }
+        self.into()
     }
 }
 

@@ -53,25 +53,28 @@ pub struct Query {
 }
 
 /// The designs by name, with the one-line statements the app shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::VariantArray, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "kebab-case")]
 pub enum DesignKind {
     /// The deployed map.
     Exposed,
     /// Counts per coarse cell, small counts suppressed.
     Aggregate,
     /// A differentially private release: noisy counts per cell, published once.
+    #[strum(serialize = "dp")]
     DpRelease,
     /// The per-question DP count with a budget per session (to show why that fails).
     DpSession,
     /// A count around a blurred position.
     Blur,
     /// A private proximity test for one creditor and their own debtor.
+    #[strum(serialize = "psi")]
     PrivateProximity,
 }
 
 impl DesignKind {
     /// Every design, deployed first.
-    pub const ALL: [Self; 6] = [Self::Exposed, Self::Aggregate, Self::DpRelease, Self::DpSession, Self::Blur, Self::PrivateProximity];
+    pub const ALL: &'static [Self] = <Self as strum::VariantArray>::VARIANTS;
 
     /// The privacy-preserving designs, as the second pane offers them.
     pub const PRIVATE: [Self; 5] = [Self::Aggregate, Self::DpRelease, Self::DpSession, Self::Blur, Self::PrivateProximity];
@@ -79,20 +82,13 @@ impl DesignKind {
     /// The name used in URLs and on the command line.
     #[must_use]
     pub fn slug(self) -> &'static str {
-        match self {
-            Self::Exposed => "exposed",
-            Self::Aggregate => "aggregate",
-            Self::DpRelease => "dp",
-            Self::DpSession => "dp-session",
-            Self::Blur => "blur",
-            Self::PrivateProximity => "psi",
-        }
+        self.into()
     }
 
     /// Parses a slug.
     #[must_use]
     pub fn from_slug(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|d| d.slug() == s)
+        s.parse().ok()
     }
 
     /// What the design discloses and what it keeps, in one English line (`app/locales/en/engine.json`).

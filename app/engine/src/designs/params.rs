@@ -180,7 +180,7 @@ mod tests {
     fn each_design_answers_with_its_own_kind_and_the_proximity_test_through_its_exchange() {
         let city = City::generate(CityConfig { seed: 3, people: 3_000, listed_rate: 0.02 }).unwrap();
         let q = Query { at: city.home(0), radius_m: 800.0 };
-        for design in DesignKind::ALL {
+        for &design in DesignKind::ALL {
             let mut a = Answerer::new(&city, DesignParams { design, ..DesignParams::default() }, 9);
             let got = a.answer(&city, q, 0);
             let kind = match &got {

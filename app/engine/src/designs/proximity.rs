@@ -84,7 +84,10 @@ const LIMIT_TAG: u8 = 0x02;
 const DOMAIN: &[u8] = b"within500/proximity/v1/cell";
 
 /// How cells are turned into tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, strum::VariantArray, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum CellHash {
     /// Points blinded by secret scalars on both sides (ECDH over ristretto255).
     #[default]
@@ -97,16 +100,13 @@ impl CellHash {
     /// The name used in URLs and on the command line.
     #[must_use]
     pub fn slug(self) -> &'static str {
-        match self {
-            Self::Keyed => "keyed",
-            Self::Plain => "plain",
-        }
+        self.into()
     }
 
     /// Parses a slug.
     #[must_use]
     pub fn from_slug(s: &str) -> Option<Self> {
-        [Self::Keyed, Self::Plain].into_iter().find(|h| h.slug() == s)
+        s.parse().ok()
     }
 
     fn byte(self) -> u8 {

@@ -20,7 +20,7 @@ fn exposed_lists_exactly_the_listed_people_with_the_fidelity_asked() {
     for l in city.listings().iter().step_by(37) {
         let q = Query { at: city.home(l.person), radius_m: 500.0 };
         let truth = city.listed_within(q.at, 500.0);
-        for fidelity in Fidelity::ALL {
+        for &fidelity in Fidelity::ALL {
             let a = Exposed { fidelity }.answer(city, q);
             let ids: Vec<u32> = a.entries.iter().map(|e| e.person).collect();
             assert_eq!(ids, truth);
@@ -132,4 +132,23 @@ fn privacy_preserving_answers_carry_no_identity() {
         }
         assert!(!text.contains(&person.name.zh));
     }
+}
+
+#[test]
+fn every_slug_parses_back_to_its_variant_and_no_two_share_one() {
+    use within500_engine::DesignKind;
+    fn check<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], slug: impl Fn(T) -> &'static str, parse: impl Fn(&str) -> Option<T>) {
+        for (i, &a) in all.iter().enumerate() {
+            assert_eq!(parse(slug(a)), Some(a), "{a:?}");
+            assert!(all[i + 1..].iter().all(|&b| slug(b) != slug(a)), "{a:?} shares its slug");
+        }
+        assert_eq!(parse("no-such-slug"), None);
+    }
+    check(DesignKind::ALL, DesignKind::slug, DesignKind::from_slug);
+    check(Fidelity::ALL, Fidelity::slug, Fidelity::from_slug);
+    check(within500_engine::AttackerKind::ALL, within500_engine::AttackerKind::slug, within500_engine::AttackerKind::from_slug);
+    check(&[CellHash::Keyed, CellHash::Plain], CellHash::slug, CellHash::from_slug);
+    // The names the URLs and the command line have always used.
+    assert_eq!(DesignKind::ALL.iter().map(|d| d.slug()).collect::<Vec<_>>(), ["exposed", "aggregate", "dp", "dp-session", "blur", "psi"]);
+    assert_eq!(within500_engine::AttackerKind::ReleaseDiff.slug(), "release-diff");
 }

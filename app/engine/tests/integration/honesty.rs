@@ -24,7 +24,7 @@ fn eps(v: f64) -> Epsilon {
 
 /// The attackers that apply to a design, as the lab's one table says.
 fn applicable(design: DesignKind) -> Vec<AttackerKind> {
-    AttackerKind::ALL.into_iter().filter(|a| a.applies_to(design).is_ok() && a.budget_per_target()).collect()
+    AttackerKind::ALL.iter().copied().filter(|a| a.applies_to(design).is_ok() && a.budget_per_target()).collect()
 }
 
 #[test]
