@@ -5,9 +5,10 @@
 //! State that matters lives in the URL (through `leptos_router`); the components are thin views
 //! over [`model`], which holds the plain logic and is tested natively.
 
+pub mod browser;
 pub mod components;
 pub mod download;
-pub mod model;
+pub use within500_model as model;
 pub mod sources;
 pub mod worker;
 
@@ -359,14 +360,21 @@ fn Main() -> impl IntoView {
         });
         sessions.update_value(|se| {
             if se.is_none() {
-                *se = Some(Sessions::new(&s));
+                *se = Some(Sessions::new(&s, &mut browser::session_secret));
             }
         });
         let answers = aggregate.with_value(|a| {
             let agg = &a.as_ref().expect("prepared above").2;
             sessions.try_update_value(|se| {
                 let se = se.as_mut().expect("created above");
-                model::answer(&loaded.city, &s, agg, se, dragging)
+                model::answer(
+                    &loaded.city,
+                    &s,
+                    agg,
+                    se,
+                    dragging,
+                    model::Browser { secret: &mut browser::session_secret, now_s: browser::now_s() },
+                )
             })
         });
         ctx.answer_ms.set(now_ms() - start);

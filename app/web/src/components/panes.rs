@@ -216,11 +216,11 @@ fn ask_court(c: crate::Ctx) {
     let Some(debtor) = s.debtor else { return };
     let case = model::psi_case(&loaded.city, debtor);
     let choice = c.psi_credential.get_untracked();
-    let mut rng = model::BrowserRng;
+    let mut rng = crate::browser::BrowserRng;
     let round = c.psi.try_update_value(|slot| {
-        let court = PsiCourt::ensure(slot, &loaded.city, s.hash, || model::load_court_record(&loaded.city));
+        let court = PsiCourt::ensure(slot, &loaded.city, s.hash, || crate::browser::load_court_record(&loaded.city));
         let round = court.ask(&case, choice, s.at, &mut rng, &crate::now_ms);
-        model::save_court_record(&loaded.city, &court.record());
+        crate::browser::save_court_record(&loaded.city, &court.record());
         round
     });
     if let Some(round) = round {
@@ -234,9 +234,9 @@ fn next_day(c: crate::Ctx) {
     let Some(loaded) = c.loaded.get_untracked() else { return };
     let hash = c.state.with_untracked(|s| s.hash);
     c.psi.update_value(|slot| {
-        let court = PsiCourt::ensure(slot, &loaded.city, hash, || model::load_court_record(&loaded.city));
+        let court = PsiCourt::ensure(slot, &loaded.city, hash, || crate::browser::load_court_record(&loaded.city));
         court.next_day();
-        model::save_court_record(&loaded.city, &court.record());
+        crate::browser::save_court_record(&loaded.city, &court.record());
     });
     c.psi_rev.update(|n| *n += 1);
 }
@@ -330,7 +330,7 @@ fn PsiExchange() -> impl IntoView {
         let hash = hash.get();
         let case = case.get()?;
         c.psi.try_update_value(|slot| {
-            let court = PsiCourt::ensure(slot, &loaded.city, hash, || model::load_court_record(&loaded.city));
+            let court = PsiCourt::ensure(slot, &loaded.city, hash, || crate::browser::load_court_record(&loaded.city));
             (court.day(), court.left(&case))
         })
     };

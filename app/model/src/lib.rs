@@ -1,5 +1,11 @@
-//! Plain logic behind the components: the map's view transform, the drawable layers of a city,
-//! and both panes' answers for a state. No DOM here, so it is tested with ordinary `#[test]`s.
+//! The app model of Within 500 m: the plain logic behind the page's components. The map's view
+//! transform, the drawable layers of a city, both panes' answers for a state, the page's court
+//! for the private proximity test, and the state machines of the page (a city's generation with
+//! cancel, the lab's run, an exercise's progress).
+//!
+//! Nothing here touches the DOM or the browser: what the page draws from the browser (secrets from
+//! `crypto.getRandomValues`, the clock, `localStorage`) it passes in. So every type here is tested
+//! natively with ordinary `#[test]`s, which `cargo xtask test` runs.
 
 use std::rc::Rc;
 
@@ -141,79 +147,16 @@ pub struct Sessions {
     key: SessionKey,
 }
 
-/// A fresh secret for a new session's noise, from the browser's cryptographic generator: a
-/// reload or a new session never replays the last one's noise.
-fn session_secret() -> u64 {
-    let mut bytes = [0u8; 8];
-    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        // Only where no crypto exists (a native test): the clock and a counter, never a replay in one run.
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static N: AtomicU64 = AtomicU64::new(1);
-        bytes = (js_sys::Date::now().to_bits() ^ N.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)).to_le_bytes();
-    }
-    u64::from_le_bytes(bytes)
-}
-
-/// The browser's cryptographic generator as a random number generator: the proximity test's
-/// secrets (the creditor's and the court's scalars) come straight from `crypto.getRandomValues`,
-/// never from a fixed seed.
-pub struct BrowserRng;
-
-impl rand_core::RngCore for BrowserRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0u8; 4];
-        self.fill_bytes(&mut b);
-        u32::from_le_bytes(b)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0u8; 8];
-        self.fill_bytes(&mut b);
-        u64::from_le_bytes(b)
-    }
-
-    /// # Panics
-    /// Where the browser has no crypto: a test without secrets would be no test.
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(dest).is_ok());
-        assert!(filled, "crypto.getRandomValues is unavailable");
-    }
-}
-
-/// The saved court record of a city (a new one if none was saved or storage is off).
-#[must_use]
-pub fn load_court_record(city: &City) -> CourtRecord {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|st| st.get_item(&court_storage_key(city)).ok().flatten())
-        .map(|t| CourtRecord::from_text(&t))
-        .unwrap_or_default()
-}
-
-/// Saves a city's court record, so that a reload keeps the day and the tests counted.
-pub fn save_court_record(city: &City, record: &CourtRecord) {
-    if let Some(st) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = st.set_item(&court_storage_key(city), &record.to_text());
-    }
-}
-
-/// Seconds on the page's clock, for the blur's time windows.
-fn now_s() -> u64 {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let s = (js_sys::Date::now() / 1000.0) as u64;
-    s
-}
-
 type SessionKey = (u64, u32, u64, u64, u64, u64);
 
 impl Sessions {
-    /// Fresh sessions for a state.
+    /// Fresh sessions for a state, their noise drawn from `secret` (the browser's crypto in the
+    /// page): a reload or a new session never replays the last one's noise.
     #[must_use]
-    pub fn new(state: &AppState) -> Self {
+    pub fn new(state: &AppState, secret: &mut dyn FnMut() -> u64) -> Self {
         Self {
-            dp: DpCount::new(state.epsilon, state.budget, session_secret()),
-            blur: BlurredQuery::new(state.blur_epsilon, session_secret()),
+            dp: DpCount::new(state.epsilon, state.budget, secret()),
+            blur: BlurredQuery::new(state.blur_epsilon, secret()),
             release: None,
             key: Self::key_of(state),
         }
@@ -227,9 +170,9 @@ impl Sessions {
     }
 
     /// Starts over if the state changed what the sessions were made for.
-    pub fn follow(&mut self, state: &AppState) {
+    pub fn follow(&mut self, state: &AppState, secret: &mut dyn FnMut() -> u64) {
         if self.key != Self::key_of(state) {
-            *self = Self::new(state);
+            *self = Self::new(state, secret);
         }
     }
 
@@ -253,11 +196,27 @@ pub struct Answers {
     pub covering: Vec<u64>,
 }
 
+/// What the page gives the model from the browser: fresh secrets and the clock.
+pub struct Browser<'a> {
+    /// A fresh secret for a new session's noise.
+    pub secret: &'a mut dyn FnMut() -> u64,
+    /// Seconds on the page's clock (the blur's time windows).
+    pub now_s: u64,
+}
+
 /// Answers the state's query through the deployed design and the chosen design.
 ///
 /// While `dragging`, the DP count is not asked: each distinct position would spend ε.
-pub fn answer(city: &City, state: &AppState, aggregate: &Aggregate, sessions: &mut Sessions, dragging: bool) -> Answers {
-    sessions.follow(state);
+pub fn answer(
+    city: &City,
+    state: &AppState,
+    aggregate: &Aggregate,
+    sessions: &mut Sessions,
+    dragging: bool,
+    browser: Browser<'_>,
+) -> Answers {
+    sessions.follow(state, browser.secret);
+    let now_s = browser.now_s;
     let query = Query { at: state.at, radius_m: state.radius_m };
     let exposed = Exposed { fidelity: state.fidelity }.answer(city, query);
     let private = match state.design {
@@ -268,7 +227,7 @@ pub fn answer(city: &City, state: &AppState, aggregate: &Aggregate, sessions: &m
         }
         DesignKind::DpSession if dragging => PrivateAnswer::Waiting,
         DesignKind::DpSession => PrivateAnswer::Dp(sessions.dp.answer(city, query)),
-        DesignKind::Blur => PrivateAnswer::Blur(sessions.blur.answer(city, query, now_s())),
+        DesignKind::Blur => PrivateAnswer::Blur(sessions.blur.answer(city, query, now_s)),
         DesignKind::PrivateProximity => match state.debtor {
             Some(_) => PrivateAnswer::Proximity,
             None => PrivateAnswer::NoDebtor,
@@ -564,33 +523,40 @@ mod tests {
     use super::*;
     use within500_engine::{CityConfig, CITY_CENTRE};
 
-    #[cfg(target_arch = "wasm32")]
-    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+    /// Distinct secrets, as the browser's crypto would give.
+    fn secrets() -> impl FnMut() -> u64 {
+        let mut n = 0u64;
+        move || {
+            n += 1;
+            n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        }
+    }
 
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn answer_now(city: &City, state: &AppState, agg: &Aggregate, sessions: &mut Sessions) -> Answers {
+        answer(city, state, agg, sessions, false, Browser { secret: &mut secrets(), now_s: 0 })
+    }
+
+    #[test]
     fn sessions_start_over_for_another_city() {
         // A cached DP answer belongs to one city: another population or listed share must not
         // repeat it.
         let state = AppState::default();
-        let mut sessions = Sessions::new(&state);
+        let mut sessions = Sessions::new(&state, &mut secrets());
         let city = City::generate(CityConfig { seed: 7, people: 5_000, listed_rate: 0.01 }).expect("valid");
         let query = Query { at: city.home(0), radius_m: 500.0 };
         sessions.dp.answer(&city, query).expect("budget left");
         assert!(sessions.dp_spent_micros() > 0);
         for other in [CityConfig { people: 6_000, ..state.city }, CityConfig { listed_rate: 0.05, ..state.city }] {
-            let mut s = Sessions::new(&state);
+            let mut s = Sessions::new(&state, &mut secrets());
             s.dp.answer(&city, query).expect("budget left");
-            s.follow(&AppState { city: other, ..state.clone() });
+            s.follow(&AppState { city: other, ..state.clone() }, &mut secrets());
             assert_eq!(s.dp_spent_micros(), 0, "a new city starts a new DP session");
         }
-        sessions.follow(&state);
+        sessions.follow(&state, &mut secrets());
         assert!(sessions.dp_spent_micros() > 0, "the same city keeps its session");
     }
 
-    // Plain logic, tested natively with `cargo test` and in the browser by `cargo xtask test`.
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[test]
     fn viewport_round_trips_and_zooms_about_the_pointer() {
         let v = Viewport::around(CITY_CENTRE, 800.0, 600.0);
         let p = v.to_latlng(123.0, 456.0);
@@ -606,8 +572,7 @@ mod tests {
         assert!((m - 500.0).abs() < 1e-9 && (px - 500.0 / 6.0).abs() < 1e-9);
     }
 
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[test]
     fn both_panes_answer_the_same_query() {
         let state = AppState {
             city: CityConfig { seed: 3, people: 10_000, listed_rate: 0.02 },
@@ -616,22 +581,21 @@ mod tests {
         };
         let loaded = Loaded::of(City::generate(state.city).expect("valid"));
         let agg = aggregate_for(&loaded.city, state.k);
-        let mut sessions = Sessions::new(&state);
-        let a = answer(&loaded.city, &state, &agg, &mut sessions, false);
+        let mut sessions = Sessions::new(&state, &mut secrets());
+        let a = answer_now(&loaded.city, &state, &agg, &mut sessions);
         assert_eq!(a.exposed.entries.len(), loaded.city.listed_within(state.at, 500.0).len());
         assert!(matches!(a.private, PrivateAnswer::Dp(Ok(_))));
         // The release answers the same whatever the session.
         let release = AppState { design: DesignKind::DpRelease, ..state.clone() };
-        let first = answer(&loaded.city, &release, &agg, &mut Sessions::new(&release), false).private;
-        assert_eq!(answer(&loaded.city, &release, &agg, &mut Sessions::new(&release), false).private, first);
+        let first = answer_now(&loaded.city, &release, &agg, &mut Sessions::new(&release, &mut secrets())).private;
+        assert_eq!(answer_now(&loaded.city, &release, &agg, &mut Sessions::new(&release, &mut secrets())).private, first);
         assert!(!a.covering.is_empty());
         assert_eq!(sessions.dp_spent_micros(), 1_000_000);
         let total: u32 = loaded.layers.density.iter().map(|c| c.people).sum();
         assert_eq!(total, 10_000);
     }
 
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[test]
     fn the_proximity_test_is_an_exchange_with_a_daily_limit() {
         use rand_chacha::rand_core::SeedableRng;
         let city = City::generate(CityConfig { seed: 7, people: 5_000, listed_rate: 0.02 }).expect("valid");
@@ -646,7 +610,7 @@ mod tests {
             ..AppState::default()
         };
         let agg = aggregate_for(&city, state.k);
-        assert_eq!(answer(&city, &state, &agg, &mut Sessions::new(&state), false).private, PrivateAnswer::Proximity);
+        assert_eq!(answer_now(&city, &state, &agg, &mut Sessions::new(&state, &mut secrets())).private, PrivateAnswer::Proximity);
         let mut slot = None;
         let court = PsiCourt::ensure(&mut slot, &city, CellHash::Keyed, CourtRecord::default);
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
