@@ -9,6 +9,10 @@
 
 use std::rc::Rc;
 
+mod generation;
+
+pub use generation::{Cancelled, Finished, Generation, Ticket};
+
 use within500_engine::{
     cell_boundary, covering_cells, hex, key_seed, plain_token, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, CellHash,
     City, Court, Credential, Creditor, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Exposed, ExposedAnswer,
@@ -213,10 +217,9 @@ pub fn answer(
     aggregate: &Aggregate,
     sessions: &mut Sessions,
     dragging: bool,
-    browser: Browser<'_>,
+    Browser { secret, now_s }: Browser<'_>,
 ) -> Answers {
-    sessions.follow(state, browser.secret);
-    let now_s = browser.now_s;
+    sessions.follow(state, secret);
     let query = Query { at: state.at, radius_m: state.radius_m };
     let exposed = Exposed { fidelity: state.fidelity }.answer(city, query);
     let private = match state.design {
@@ -234,6 +237,24 @@ pub fn answer(
         },
     };
     Answers { truth: exposed.entries.len(), exposed, private, covering: covering_cells(query, Resolution::Nine) }
+}
+
+/// The aggregate table of the shown city and k, rebuilt only when either changes. The city is
+/// identified by its configuration (seed, population, listed share), which decides it entirely.
+#[derive(Default)]
+pub struct AggregateCache {
+    table: Option<(CityKey, u32, Aggregate)>,
+}
+
+impl AggregateCache {
+    /// The table for `city` and `k`, from the cache when it was made for them.
+    pub fn get(&mut self, city: &City, k: u32) -> &Aggregate {
+        let key = city_key(city);
+        if !self.table.as_ref().is_some_and(|(c, kk, _)| *c == key && *kk == k) {
+            self.table = Some((key, k, aggregate_for(city, k)));
+        }
+        &self.table.as_ref().unwrap_or_else(|| unreachable!("set above")).2
+    }
 }
 
 /// The aggregate design prepared for a city and k.
@@ -275,7 +296,7 @@ pub enum CredentialChoice {
 /// for a wrong credential, so the page never says whether a person is listed.
 #[must_use]
 pub fn psi_case(city: &City, debtor: u32) -> String {
-    city.listing(debtor).map_or_else(|| debtor.to_string(), |l| l.case_number())
+    city.listing(debtor).map_or_else(|| debtor.to_string(), within500_engine::Listing::case_number)
 }
 
 /// The court's record as the page keeps it: the simulated day and the tests per case.
@@ -292,9 +313,10 @@ impl CourtRecord {
     /// day and tests, tab-separated (case numbers hold no tabs or line breaks).
     #[must_use]
     pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
         let mut out = format!("{}\n", self.day);
         for (case, (day, tests)) in &self.ledger.tests {
-            out.push_str(&format!("{case}\t{day}\t{tests}\n"));
+            let _ = writeln!(out, "{case}\t{day}\t{tests}");
         }
         out
     }
@@ -521,6 +543,19 @@ fn plain_dictionary() -> std::collections::HashMap<String, u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_aggregate_table_is_kept_for_the_same_city_and_k_only() {
+        let a = City::generate(CityConfig { seed: 1, people: 3_000, listed_rate: 0.02 }).expect("valid");
+        let b = City::generate(CityConfig { seed: 2, people: 3_000, listed_rate: 0.02 }).expect("valid");
+        let mut cache = AggregateCache::default();
+        let q = Query { at: a.home(0), radius_m: 2_000.0 };
+        let first = cache.get(&a, 2).answer(q);
+        assert_eq!(cache.get(&a, 2).answer(q), first);
+        assert_eq!(cache.get(&a, 2).answer(q), aggregate_for(&a, 2).answer(q));
+        assert_eq!(cache.get(&b, 2).answer(q), aggregate_for(&b, 2).answer(q), "another city, another table");
+        assert_eq!(cache.get(&b, 9).answer(q), aggregate_for(&b, 9).answer(q), "another k, another table");
+    }
     use within500_engine::{CityConfig, CITY_CENTRE};
 
     /// Distinct secrets, as the browser's crypto would give.

@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use within500_engine::{story_scene, Aggregate, AppState, AttackerKind, City, CityConfig, FieldError, Lang, Mode};
+use within500_engine::{story_scene, AppState, AttackerKind, City, FieldError, Lang, Mode};
 
 use crate::components::{
     Controls, EmbedFooter, ExercisePanel, Exports, ExposedPane, Footer, Header, LabPanel, LabResult, MapView, Notice, PrivacyPane,
@@ -150,7 +150,6 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-#[allow(clippy::too_many_lines)]
 fn Main() -> impl IntoView {
     let location = use_location();
     let parsed = Memo::new(move |_| AppState::from_query_lenient(&location.search.get()));
@@ -165,109 +164,116 @@ fn Main() -> impl IntoView {
         let path = pathname.get_untracked();
         navigate(&format!("{path}?{}", s.to_query()), NavigateOptions { replace, scroll: false, ..Default::default() });
     });
-    let initial = state.get_untracked();
-    let ctx = Ctx {
-        state,
-        url_errors,
-        loaded: RwSignal::new_local(None),
-        answers: RwSignal::new_local(None),
-        answer_ms: RwSignal::new(0.0),
-        viewport: RwSignal::new(Viewport::around(initial.at, 800.0, 560.0)),
-        status: RwSignal::new(None),
-        progress: RwSignal::new(None),
-        cancel: RwSignal::new(false),
-        dragging: RwSignal::new(false),
-        selected: RwSignal::new(None),
-        truth_overlay: RwSignal::new(false),
-        tab: RwSignal::new(Tab::Exposed),
-        lab: RwSignal::new_local(None),
-        lab_request: RwSignal::new(None),
-        questions: RwSignal::new(0),
-        psi: StoredValue::new_local(None),
-        psi_round: RwSignal::new_local(None),
-        psi_credential: RwSignal::new(model::CredentialChoice::Issued),
-        psi_rev: RwSignal::new(0),
-        go: StoredValue::new_local(go),
-    };
+    let ctx = Ctx::new(state, url_errors, go);
     provide_context(ctx);
+    follow_document(state);
+    generate_cities(ctx, parsed);
+    set_up_story_scenes(ctx, scene);
+    answer_queries(ctx);
+    // In an iframe, tell the host page how tall the content is whenever that changes.
+    components::post_height_to_parent();
+    page(ctx)
+}
 
-    // The document follows the language: `lang` for screen readers and fonts, and the title.
+impl Ctx {
+    fn new(state: Memo<AppState>, url_errors: Memo<Vec<FieldError>>, go: Navigate) -> Self {
+        let initial = state.get_untracked();
+        Self {
+            state,
+            url_errors,
+            loaded: RwSignal::new_local(None),
+            answers: RwSignal::new_local(None),
+            answer_ms: RwSignal::new(0.0),
+            viewport: RwSignal::new(Viewport::around(initial.at, 800.0, 560.0)),
+            status: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            cancel: RwSignal::new(false),
+            dragging: RwSignal::new(false),
+            selected: RwSignal::new(None),
+            truth_overlay: RwSignal::new(false),
+            tab: RwSignal::new(Tab::Exposed),
+            lab: RwSignal::new_local(None),
+            lab_request: RwSignal::new(None),
+            questions: RwSignal::new(0),
+            psi: StoredValue::new_local(None),
+            psi_round: RwSignal::new_local(None),
+            psi_credential: RwSignal::new(model::CredentialChoice::Issued),
+            psi_rev: RwSignal::new(0),
+            go: StoredValue::new_local(go),
+        }
+    }
+}
+
+/// The document follows the state: `lang` for screen readers and fonts, the title, and the body's
+/// classes for the mode and the page flags.
+fn follow_document(state: Memo<AppState>) {
     Effect::new(move |_| {
         let s = state.get();
         let l = locale_of(s.lang);
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            if let Some(html) = doc.document_element() {
-                let _ = html.set_attribute("lang", if s.lang == Lang::Zh { "zh-Hans" } else { "en" });
-            }
-            doc.set_title(td_string!(l, ui.doc_title));
-            if let Some(body) = doc.body() {
-                let class = [
-                    Some(format!("mode-{}", s.mode.slug())),
-                    s.embed.then(|| "embed".to_owned()),
-                    s.presenter.then(|| "presenter".to_owned()),
-                ];
-                let _ = body.set_attribute("class", &class.into_iter().flatten().collect::<Vec<_>>().join(" "));
-            }
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        if let Some(html) = doc.document_element() {
+            let _ = html.set_attribute("lang", if s.lang == Lang::Zh { "zh-Hans" } else { "en" });
+        }
+        doc.set_title(td_string!(l, ui.doc_title));
+        if let Some(body) = doc.body() {
+            let class =
+                [Some(format!("mode-{}", s.mode.slug())), s.embed.then(|| "embed".to_owned()), s.presenter.then(|| "presenter".to_owned())];
+            let _ = body.set_attribute("class", &class.into_iter().flatten().collect::<Vec<_>>().join(" "));
         }
     });
+}
 
-    // Generate the city when its settings change, in a Web Worker: the page stays responsive,
-    // shows progress and can cancel. Without workers (a browser that refuses module workers),
-    // the page generates it itself after the message has painted.
-    let config = Memo::new(move |_| {
-        let c = state.get().city;
-        (c.seed, c.people, c.listed_rate.to_bits())
-    });
-    let generation = StoredValue::new(0u64);
+/// Generates the city when its settings change, in a Web Worker: the page stays responsive,
+/// shows progress and can cancel ([`model::Generation`] decides what each message means). Without
+/// workers (a browser that refuses module workers) the page generates it itself after the
+/// message has painted.
+fn generate_cities(ctx: Ctx, parsed: Memo<(AppState, Vec<FieldError>)>) {
+    let state = ctx.state;
+    let config = Memo::new(move |_| state.get().city);
+    let generation: StoredValue<model::Generation> = StoredValue::new(model::Generation::default());
     let job: StoredValue<Option<worker::Job>, LocalStorage> = StoredValue::new_local(None);
-    let last_city: StoredValue<Option<CityConfig>> = StoredValue::new(None);
-    let finish = move |this: u64, result: Result<within500_engine::City, String>| {
-        if generation.get_value() != this {
-            return;
+    let finish = move |ticket: model::Ticket, result: Result<City, String>| {
+        let Some(finished) = generation.try_update_value(|g| g.finish(ticket, result)) else { return };
+        let l = ctx.locale_untracked();
+        match finished {
+            model::Finished::Stale => return,
+            model::Finished::Ready(city) => {
+                ctx.loaded.set(Some(model::Loaded::of(*city)));
+                ctx.status.set(None);
+                mark_generated();
+            }
+            model::Finished::Failed(e) => ctx.status.set(Some(td_string!(l, ui.cannot_generate, error = e).to_string())),
         }
-        // The worker is done; let it go once its message handler has returned.
+        ctx.progress.set(None);
+        // The worker is done; let it go once its message handler has returned (unless another
+        // generation has started meanwhile).
         set_timeout(
             move || {
-                if generation.get_value() == this {
-                    job.set_value(None)
+                if generation.with_value(|g| g.is_latest(ticket)) {
+                    job.set_value(None);
                 }
             },
             std::time::Duration::ZERO,
         );
-        ctx.progress.set(None);
-        match result {
-            Ok(city) => {
-                last_city.set_value(Some(city.config()));
-                ctx.loaded.set(Some(model::Loaded::of(city)));
-                ctx.status.set(None);
-                mark_generated();
-            }
-            Err(e) => {
-                let l = ctx.locale_untracked();
-                ctx.status.set(Some(td_string!(l, ui.cannot_generate, error = e).to_string()));
-            }
-        }
     };
     Effect::new(move |_| {
-        let (seed, people, _) = config.get();
-        generation.update_value(|g| *g += 1);
-        let this = generation.get_value();
+        let city = config.get();
         let l = ctx.locale_untracked();
-        ctx.status.set(Some(td_string!(l, ui.generating, people = people, seed = seed).to_string()));
+        ctx.status.set(Some(td_string!(l, ui.generating, people = city.people, seed = city.seed).to_string()));
         // Let go of the old city and any unfinished generation first, so that the new city
         // reuses the memory: the page holds one city at a time, however often it regenerates.
         job.set_value(None);
         ctx.answers.set(None);
         ctx.loaded.set(None);
-        let city = state.get_untracked().city;
-        if let Err(e) = city.validate() {
-            ctx.status.set(Some(td_string!(l, ui.cannot_generate, error = e).to_string()));
-            return;
-        }
+        let ticket = match generation.try_update_value(|g| g.start(city)) {
+            Some(Ok(t)) => t,
+            Some(Err(e)) => return ctx.status.set(Some(td_string!(l, ui.cannot_generate, error = e).to_string())),
+            None => return,
+        };
         ctx.progress.set(Some(0.0));
         let progress = move |share: f64| {
-            if generation.get_value() == this {
-                ctx.progress.set(Some(share));
+            if let Some(p) = generation.with_value(|g| g.progress(ticket, share)) {
+                ctx.progress.set(Some(p));
             }
         };
         // Without a worker, the page generates the city itself once the message has painted; it
@@ -276,16 +282,16 @@ fn Main() -> impl IntoView {
             ctx.progress.set(None);
             set_timeout(
                 move || {
-                    if generation.get_value() == this {
-                        finish(this, within500_engine::City::generate(city).map_err(|e| e.to_string()));
+                    if generation.with_value(|g| g.is_current(ticket)) {
+                        finish(ticket, City::generate(city).map_err(|e| e.to_string()));
                     }
                 },
                 std::time::Duration::from_millis(16),
             );
         };
         let done = move |outcome: worker::Outcome<Box<City>>| match outcome {
-            worker::Outcome::Done(c) => finish(this, Ok(*c)),
-            worker::Outcome::Failed(e) => finish(this, Err(e)),
+            worker::Outcome::Done(c) => finish(ticket, Ok(*c)),
+            worker::Outcome::Failed(e) => finish(ticket, Err(e)),
             worker::Outcome::Unavailable(_) => on_page(),
         };
         match worker::spawn(city, progress, done) {
@@ -299,25 +305,27 @@ fn Main() -> impl IntoView {
             return;
         }
         ctx.cancel.set(false);
-        // The city may have arrived between the click and now: then there is nothing to cancel.
-        if ctx.progress.get_untracked().is_none() {
+        let asked = state.get_untracked().city;
+        let Some(cancelled) = generation.try_update_value(|g| g.cancel(asked)) else { return };
+        if cancelled == model::Cancelled::Nothing {
             return;
         }
-        generation.update_value(|g| *g += 1);
         job.set_value(None);
         ctx.progress.set(None);
-        let l = ctx.locale_untracked();
-        match last_city.get_value() {
-            Some(previous) if previous != state.get_untracked().city => {
+        match cancelled {
+            model::Cancelled::GoBack(previous) => {
                 let mut back = parsed.with_untracked(|p| p.0.clone());
                 back.city = previous;
                 ctx.go(&back, true);
             }
-            _ => ctx.status.set(Some(td_string!(l, ui.generation_cancelled).to_string())),
+            _ => ctx.status.set(Some(td_string!(ctx.locale_untracked(), ui.generation_cancelled).to_string())),
         }
     });
+}
 
-    // Entering a story step sets up its scene: zoom, open page, ground truth, attack.
+/// Entering a story step sets up its scene: zoom, open page, ground truth, attack; and opens the
+/// first person's page where the step asks for it, once the answers are in.
+fn set_up_story_scenes(ctx: Ctx, scene: Memo<Option<within500_engine::Scene>>) {
     let serial = StoredValue::new(0u32);
     Effect::new(move |_| {
         let Some(scene) = scene.get() else { return };
@@ -336,49 +344,33 @@ fn Main() -> impl IntoView {
             serial: serial.get_value(),
         }));
     });
-    // Open the first person's page where the step asks for it, once the answers are in.
     Effect::new(move |_| {
         let Some(a) = ctx.answers.get() else { return };
         if scene.with(|sc| sc.as_ref().is_some_and(|sc| sc.open_first)) && ctx.selected.get_untracked().is_none() {
             ctx.selected.set(a.exposed.entries.first().map(|e| e.person));
         }
     });
+}
 
-    // Answer the query whenever the city or the state changes.
+/// Answers the query whenever the city or the state changes.
+fn answer_queries(ctx: Ctx) {
     let sessions: StoredValue<Option<Sessions>, LocalStorage> = StoredValue::new_local(None);
-    let aggregate: StoredValue<Option<(usize, u32, Aggregate)>, LocalStorage> = StoredValue::new_local(None);
+    let aggregate: StoredValue<model::AggregateCache, LocalStorage> = StoredValue::new_local(model::AggregateCache::default());
     Effect::new(move |_| {
         let Some(loaded) = ctx.loaded.get() else { return };
-        let s = state.get();
+        let s = ctx.state.get();
         let dragging = ctx.dragging.get();
         let start = now_ms();
-        let key = Rc::as_ptr(&loaded) as usize;
-        aggregate.update_value(|a| {
-            if a.as_ref().is_none_or(|(p, k, _)| *p != key || *k != s.k) {
-                *a = Some((key, s.k, model::aggregate_for(&loaded.city, s.k)));
-            }
-        });
-        sessions.update_value(|se| {
-            if se.is_none() {
-                *se = Some(Sessions::new(&s, &mut browser::session_secret));
-            }
-        });
-        let answers = aggregate.with_value(|a| {
-            let agg = &a.as_ref().expect("prepared above").2;
+        let answers = aggregate.try_update_value(|cache| {
+            let agg = cache.get(&loaded.city, s.k);
             sessions.try_update_value(|se| {
-                let se = se.as_mut().expect("created above");
-                model::answer(
-                    &loaded.city,
-                    &s,
-                    agg,
-                    se,
-                    dragging,
-                    model::Browser { secret: &mut browser::session_secret, now_s: browser::now_s() },
-                )
+                let se = se.get_or_insert_with(|| Sessions::new(&s, &mut browser::session_secret));
+                let from_browser = model::Browser { secret: &mut browser::session_secret, now_s: browser::now_s() };
+                model::answer(&loaded.city, &s, agg, se, dragging, from_browser)
             })
         });
         ctx.answer_ms.set(now_ms() - start);
-        if let Some(a) = answers {
+        if let Some(Some(a)) = answers {
             ctx.answers.set(Some(a));
         }
         // A counter on <body> lets the speed measurement see each answer arrive.
@@ -387,14 +379,15 @@ fn Main() -> impl IntoView {
             let _ = body.set_attribute("data-answer-seq", &(seq + 1).to_string());
         }
     });
+}
 
-    // In an iframe, tell the host page how tall the content is whenever that changes.
-    components::post_height_to_parent();
-
+/// The page's parts for the mode; rebuilt when the language changes (rarely), so that its strings
+/// are plain text.
+fn page(ctx: Ctx) -> impl IntoView {
+    let state = ctx.state;
     let mode = Memo::new(move |_| state.with(|s| s.mode));
     let embed = Memo::new(move |_| state.with(|s| s.embed));
     let lang = Memo::new(move |_| state.with(|s| s.lang));
-    // The page is rebuilt when the language changes (rarely): its strings are then plain text.
     move || {
         let l = locale_of(lang.get());
         view! {
