@@ -10,8 +10,10 @@
 use std::rc::Rc;
 
 mod generation;
+mod lab;
 
 pub use generation::{Cancelled, Finished, Generation, Ticket};
+pub use lab::{is_proximity_attacker, log_share, LabControls, LabResult, LabRuns, NotApplicable, RunTicket, LAB_BUDGET, PROXIMITY_ROWS};
 
 use within500_engine::{
     cell_boundary, covering_cells, hex, key_seed, plain_token, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, CellHash,

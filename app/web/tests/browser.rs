@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use gloo_timers::future::sleep;
+use gloo::timers::future::sleep;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use within500_engine::{City, CityConfig};
 

@@ -1,60 +1,26 @@
 //! The attack lab panel: run one attacker against both panes at once, watch the estimates on
 //! the map, read the table and the charts.
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use within500_engine::{AppState, AttackerKind, DesignKind, Duel, DuelReport, LabConfig, Metrics, TradeoffPoint};
+use within500_engine::{AppState, AttackerKind, Duel, DuelReport, Metrics, TradeoffPoint};
 
 use crate::i18n::{td_string, Locale};
-use crate::use_ctx;
-use crate::worker;
+use crate::model::{log_share, LabControls, LabResult, LabRuns, NotApplicable, RunTicket};
+use crate::{use_ctx, worker, Ctx};
 
-/// Why an attacker does not apply to one side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotApplicable {
-    /// The proximity attackers need the proximity test's messages; the deployed map has none.
-    NoHashes,
-    /// The proximity test answers one creditor: only the dictionary, spoofing and court
-    /// attackers apply.
-    OnlyProximityAttackers,
-    /// The dictionary, spoofing and court attackers need the private proximity test.
-    NeedsProximity,
-    /// Replay needs noise drawn per session.
-    NoSessionNoise,
-    /// Differencing releases needs the aggregate table.
-    NeedsAggregate,
-    /// The proximity attackers run only in the lab's worker, which did not start.
-    NeedsWorker,
-    /// Not run (yet).
-    NotRun,
-}
-
-impl From<within500_engine::NotApplicable> for NotApplicable {
-    fn from(why: within500_engine::NotApplicable) -> Self {
+/// Why an attacker does not apply to a side, said in the page's language.
+pub fn not_applicable_text(why: NotApplicable, l: Locale) -> String {
+    {
         match why {
-            within500_engine::NotApplicable::NeedsProximity => Self::NeedsProximity,
-            within500_engine::NotApplicable::OnlyProximityAttackers => Self::OnlyProximityAttackers,
-            within500_engine::NotApplicable::NoSessionNoise => Self::NoSessionNoise,
-            within500_engine::NotApplicable::NeedsAggregate => Self::NeedsAggregate,
-            within500_engine::NotApplicable::NeedsProximityLab => Self::NeedsWorker,
-        }
-    }
-}
-
-impl NotApplicable {
-    /// Said in the page's language.
-    pub fn text(self, l: Locale) -> String {
-        match self {
-            Self::NoHashes => td_string!(l, ui.lab.na_no_hashes),
-            Self::OnlyProximityAttackers => td_string!(l, ui.lab.na_only_proximity),
-            Self::NeedsProximity => td_string!(l, ui.lab.na_needs_psi),
-            Self::NoSessionNoise => td_string!(l, ui.lab.na_no_session_noise),
-            Self::NeedsAggregate => td_string!(l, ui.lab.na_needs_aggregate),
-            Self::NeedsWorker => td_string!(l, ui.lab.na_needs_worker),
-            Self::NotRun => td_string!(l, ui.lab.na_not_run),
+            NotApplicable::NoHashes => td_string!(l, ui.lab.na_no_hashes),
+            NotApplicable::OnlyProximityAttackers => td_string!(l, ui.lab.na_only_proximity),
+            NotApplicable::NeedsProximity => td_string!(l, ui.lab.na_needs_psi),
+            NotApplicable::NoSessionNoise => td_string!(l, ui.lab.na_no_session_noise),
+            NotApplicable::NeedsAggregate => td_string!(l, ui.lab.na_needs_aggregate),
+            NotApplicable::NeedsWorker => td_string!(l, ui.lab.na_needs_worker),
+            NotApplicable::NotRun => td_string!(l, ui.lab.na_not_run),
         }
         .to_string()
     }
@@ -78,95 +44,6 @@ pub fn attacker_label(l: Locale, a: AttackerKind) -> String {
         AttackerKind::ReleaseDiff => td_string!(l, ui.attacker.release_diff),
     }
     .to_string()
-}
-
-/// The attackers that work on the proximity test's messages.
-fn is_proximity_attacker(a: AttackerKind) -> bool {
-    matches!(a, AttackerKind::Dictionary | AttackerKind::Spoof | AttackerKind::Court)
-}
-
-/// What a lab run produced for both panes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LabResult {
-    /// Against the deployed map, or why it does not apply.
-    pub exposed: Result<Metrics, NotApplicable>,
-    /// Against the privacy-preserving design, or why it does not apply.
-    pub private: Result<Metrics, NotApplicable>,
-    /// Privacy against utility for the chosen design: one point per parameter value.
-    pub tradeoff: Vec<TradeoffPoint>,
-    /// Milliseconds the run took (so far, while running).
-    pub elapsed_ms: f64,
-    /// Whether the run has finished (the table and map update live while it runs).
-    pub complete: bool,
-    /// Whether the chosen design's side has finished (it runs first).
-    pub private_complete: bool,
-    /// The attacker, its budget and the seed, for captions and exports.
-    pub config: LabConfig,
-}
-
-/// Targets attacked per slice of work between frames, when the lab runs on the page.
-const SLICE: usize = 1;
-
-fn side(m: Option<Result<Metrics, within500_engine::NotApplicable>>, deployed: bool) -> Result<Metrics, NotApplicable> {
-    match m {
-        None => Err(NotApplicable::NotRun),
-        Some(Ok(m)) => Ok(m),
-        Some(Err(within500_engine::NotApplicable::NeedsProximity)) if deployed => Err(NotApplicable::NoHashes),
-        Some(Err(why)) => Err(why.into()),
-    }
-}
-
-impl LabResult {
-    /// The page's view of a lab report, `elapsed_ms` after the run started.
-    #[must_use]
-    pub fn from_report(r: DuelReport, elapsed_ms: f64) -> Self {
-        Self {
-            exposed: side(r.exposed, true),
-            private: side(r.private, false),
-            tradeoff: r.tradeoff,
-            elapsed_ms,
-            complete: r.complete,
-            private_complete: r.private_complete,
-            config: r.config,
-        }
-    }
-}
-
-/// Runs the duel on the page, a slice between frames: what the lab does where no worker can
-/// start.
-fn run_on_page(
-    loaded: Rc<crate::model::Loaded>,
-    duel: Rc<RefCell<(Duel, f64)>>,
-    t0: f64,
-    progress: RwSignal<Option<f64>>,
-    run: (StoredValue<u64>, u64),
-    lab: RwSignal<Option<LabResult>, LocalStorage>,
-) {
-    // A newer run, or Stop, has moved the counter on: this one ends.
-    if run.0.get_value() != run.1 {
-        progress.set(None);
-        return;
-    }
-    let done = {
-        let mut j = duel.borrow_mut();
-        let (d, shown) = &mut *j;
-        d.step(&loaded.city, SLICE);
-        progress.set(Some(d.progress()));
-        let now = crate::now_ms();
-        let done = d.done();
-        // Show the estimates so far four times a second: redrawing after every slice would
-        // slow the run down.
-        if done || now - *shown > 250.0 {
-            *shown = now;
-            lab.set(Some(LabResult::from_report(d.report(&loaded.city), now - t0)));
-        }
-        done
-    };
-    if done {
-        progress.set(None);
-    } else {
-        set_timeout(move || run_on_page(loaded, duel, t0, progress, run, lab), Duration::ZERO);
-    }
 }
 
 fn pct(v: f64) -> String {
@@ -248,31 +125,6 @@ fn share(v: Option<f64>) -> (String, String) {
     (v.map_or("—".into(), pct), v.map_or("null".into(), |v| v.to_string()))
 }
 
-/// The rows only the proximity attackers fill: shown when a side has a value.
-const PROXIMITY_ROWS: [&str; 7] = [
-    "cell_pinned_share",
-    "baseline_cell_pinned_share",
-    "days_to_pin_median",
-    "days_to_pin_no_hint_median",
-    "tests_per_day",
-    "court_learns_cell_share",
-    "baseline_court_learns_cell_share",
-];
-
-/// Whether a proximity row has a value on a side.
-fn proximity_value(m: &Metrics, key: &str) -> bool {
-    match key {
-        "cell_pinned_share" => m.cell_pinned_share.is_some(),
-        "baseline_cell_pinned_share" => m.baseline_cell_pinned_share.is_some(),
-        "days_to_pin_median" => m.days_to_pin_median.is_some() || m.cell_pinned_share.is_some(),
-        "days_to_pin_no_hint_median" => m.days_to_pin_no_hint_median.is_some(),
-        "tests_per_day" => m.tests_per_day.is_some(),
-        "court_learns_cell_share" => m.court_learns_cell_share.is_some(),
-        "baseline_court_learns_cell_share" => m.baseline_court_learns_cell_share.is_some(),
-        _ => true,
-    }
-}
-
 /// The lab's results as CSV: one row per measure, a column per side; `#` lines carry the
 /// synthetic mark and the settings that reproduce the run.
 pub fn results_csv(r: &LabResult, state: &AppState) -> String {
@@ -317,16 +169,8 @@ fn metrics_json(m: &Result<Metrics, NotApplicable>) -> serde_json::Value {
             "days_to_pin_median": m.days_to_pin_median, "days_to_pin_no_hint_median": m.days_to_pin_no_hint_median, "tests_per_day": m.tests_per_day,
             "court_learns_cell_share": m.court_learns_cell_share, "baseline_court_learns_cell_share": m.baseline_court_learns_cell_share,
         }),
-        Err(why) => serde_json::json!({ "not_applicable": why.text(crate::i18n::Locale::en) }),
+        Err(why) => serde_json::json!({ "not_applicable": not_applicable_text(*why, crate::i18n::Locale::en) }),
     }
-}
-
-/// A log-scale position from 0 to 1 of `v` between `lo` and `hi`.
-fn log_share(v: f64, lo: f64, hi: f64) -> f64 {
-    if hi <= lo {
-        return 0.0;
-    }
-    ((v.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln())).clamp(0.0, 1.0)
 }
 
 /// A dashed horizontal reference line across a chart, labelled at its right end, or its left
@@ -453,222 +297,292 @@ fn TradeoffChart(points: Vec<TradeoffPoint>, l: Locale) -> impl IntoView {
     }
 }
 
-/// The lab panel.
+/// Runs the duel on the page, a slice of targets between frames, as an async task: what the lab
+/// does where no worker can start. Shows the estimates four times a second (redrawing after every
+/// slice would slow the run down) and ends when the run is no longer current.
+async fn run_on_page(c: Ctx, mut duel: Duel, runs: StoredValue<LabRuns>, ticket: RunTicket, progress: RwSignal<Option<f64>>) {
+    let Some(loaded) = c.loaded.get_untracked() else { return };
+    let t0 = crate::now_ms();
+    let mut shown = f64::NEG_INFINITY;
+    loop {
+        if !runs.with_value(|r| r.is_current(ticket)) {
+            progress.set(None);
+            return;
+        }
+        duel.step(&loaded.city, 1);
+        progress.set(Some(duel.progress()));
+        let now = crate::now_ms();
+        if duel.done() || now - shown > 250.0 {
+            shown = now;
+            c.lab.set(Some(LabResult::from_report(duel.report(&loaded.city), now - t0)));
+        }
+        if duel.done() {
+            runs.update_value(|r| r.finish(ticket));
+            progress.set(None);
+            return;
+        }
+        gloo_timers::future::sleep(Duration::ZERO).await;
+    }
+}
+
+/// Starts a run of the controls' attacker on the page's state: in the lab's worker, or on the page
+/// where none starts. Results go to the context's `lab` while the run is current.
+fn start_run(c: Ctx, controls: LabControls, lab: Lab, failed: RwSignal<Option<String>>) {
+    let Lab { runs, job, progress } = lab;
+    let Some(loaded) = c.loaded.get_untracked() else { return };
+    let l = c.locale_untracked();
+    let s = c.state.get_untracked();
+    let config = controls.config(&s);
+    let ticket = runs.try_update_value(LabRuns::start).unwrap_or_else(|| unreachable!("the runs live as long as the panel"));
+    job.set_value(None);
+    progress.set(Some(0.0));
+    c.lab.set(None);
+    let t0 = crate::now_ms();
+    let on_page = move || {
+        let duel = Duel::new(&loaded.city, &s, config, controls.protected);
+        leptos::task::spawn_local(run_on_page(c, duel, runs, ticket, progress));
+    };
+    let shown = move |report: DuelReport| {
+        if runs.with_value(|r| r.is_current(ticket)) {
+            progress.set(Some(report.progress));
+            c.lab.set(Some(LabResult::from_report(report, crate::now_ms() - t0)));
+        }
+    };
+    let fallback = on_page.clone();
+    let done = move |outcome: worker::Outcome<DuelReport>| {
+        if !runs.with_value(|r| r.is_current(ticket)) {
+            return;
+        }
+        // The worker is done; let it go once its message handler has returned, unless a new run
+        // has started meanwhile.
+        set_timeout(
+            move || {
+                if !runs.with_value(LabRuns::running) {
+                    job.set_value(None);
+                }
+            },
+            Duration::ZERO,
+        );
+        match outcome {
+            worker::Outcome::Done(report) => {
+                runs.update_value(|r| r.finish(ticket));
+                progress.set(None);
+                c.lab.set(Some(LabResult::from_report(report, crate::now_ms() - t0)));
+            }
+            worker::Outcome::Failed(e) => {
+                runs.update_value(|r| r.finish(ticket));
+                progress.set(None);
+                failed.set(Some(td_string!(l, ui.lab.failed, error = e).to_string()));
+            }
+            worker::Outcome::Unavailable(_) => fallback(),
+        }
+    };
+    match worker::spawn_lab(&c.state.get_untracked(), config, controls.protected, shown, done) {
+        Ok(j) => job.set_value(Some(j)),
+        Err(_) => on_page(),
+    }
+}
+
+/// The panel's run: which is current, the worker running it (dropping it terminates the
+/// worker), and its progress.
+#[derive(Clone, Copy)]
+struct Lab {
+    runs: StoredValue<LabRuns>,
+    job: StoredValue<Option<worker::Job>, LocalStorage>,
+    progress: RwSignal<Option<f64>>,
+}
+
+/// Stops the current run: its worker ends and its results stop coming.
+fn stop_run(lab: Lab) {
+    lab.runs.update_value(LabRuns::stop);
+    lab.job.set_value(None);
+    lab.progress.set(None);
+}
+
+/// The lab panel: its controls, the live table and charts, the exports and the replications.
 #[component]
-#[allow(clippy::too_many_lines)]
 pub fn LabPanel() -> impl IntoView {
     let c = use_ctx();
     let l = c.locale_untracked();
-    let attacker = RwSignal::new(AttackerKind::Oracle);
-    let budget = RwSignal::new(40u32);
+    let controls = RwSignal::new(LabControls::default());
     let budget_error = RwSignal::new(None::<String>);
-    let protected = RwSignal::new(true);
     let progress = RwSignal::new(None::<f64>);
-    // Counts runs: each Run and each Stop moves it on, so a run that is no longer the latest
-    // stops writing results.
-    let runs = StoredValue::new(0u64);
-    let export_error = RwSignal::new(None::<String>);
+    let lab = Lab { runs: StoredValue::new(LabRuns::default()), job: StoredValue::new_local(None), progress };
+    let failed = RwSignal::new(None::<String>);
+    let start = move || start_run(c, controls.get_untracked(), lab, failed);
 
-    // The worker running the lab; dropping it (Stop, a new run) terminates it.
-    let job: StoredValue<Option<worker::Job>, LocalStorage> = StoredValue::new_local(None);
-
-    let start = move || {
-        let Some(loaded) = c.loaded.get_untracked() else { return };
-        let s = c.state.get_untracked();
-        let chosen = attacker.get_untracked();
-        // Rebuilding every home near a start is long work: a sample of 100 listed people, as
-        // `within500 attack --targets 100` takes.
-        // The spoofing creditor runs up to its budget of real tests (scalar multiplications) per
-        // target, and the court attacker's tables are as costly: 100 targets too, as
-        // `within500 attack --targets 100` takes.
-        let sample = if matches!(
-            chosen,
-            AttackerKind::Reconstruct | AttackerKind::Replay | AttackerKind::Scan | AttackerKind::Spoof | AttackerKind::Court
-        ) {
-            100
-        } else {
-            0
-        };
-        let config =
-            LabConfig { attacker: chosen, budget: budget.get_untracked(), radius_m: s.radius_m, seed: s.city.seed, targets: sample };
-        let protect = protected.get_untracked();
-        runs.update_value(|n| *n += 1);
-        let mine = runs.get_value();
-        job.set_value(None);
-        progress.set(Some(0.0));
-        c.lab.set(None);
-        let t0 = crate::now_ms();
-        let lab = c.lab;
-        let on_page = move || {
-            let duel = Duel::new(&loaded.city, &s, config, protect);
-            let duel = Rc::new(RefCell::new((duel, t0)));
-            set_timeout(move || run_on_page(loaded, duel, t0, progress, (runs, mine), lab), Duration::ZERO);
-        };
-        let shown = move |report: DuelReport| {
-            if runs.get_value() == mine {
-                progress.set(Some(report.progress));
-                lab.set(Some(LabResult::from_report(report, crate::now_ms() - t0)));
-            }
-        };
-        let fallback = on_page.clone();
-        let done = move |outcome: worker::Outcome<DuelReport>| {
-            if runs.get_value() != mine {
-                return;
-            }
-            job.set_value(None);
-            match outcome {
-                worker::Outcome::Done(report) => {
-                    progress.set(None);
-                    lab.set(Some(LabResult::from_report(report, crate::now_ms() - t0)));
-                }
-                worker::Outcome::Failed(e) => {
-                    progress.set(None);
-                    export_error.set(Some(td_string!(l, ui.lab.failed, error = e).to_string()));
-                }
-                worker::Outcome::Unavailable(_) => fallback(),
-            }
-        };
-        match worker::spawn_lab(&c.state.get_untracked(), config, protect, shown, done) {
-            Ok(j) => job.set_value(Some(j)),
-            Err(_) => on_page(),
-        }
-    };
-
-    // Choosing the proximity test chooses the spoofing creditor, unless a proximity attacker is
-    // already chosen: no other attacker applies to it.
+    // Choosing the proximity test chooses the spoofing creditor (no other attacker applies to it),
+    // unless a story step has asked for its own run.
     let design = Memo::new(move |_| c.state.with(|s| s.design));
     Effect::new(move |_| {
         let d = design.get();
-        if d == DesignKind::PrivateProximity && attacker.get_untracked().applies_to(d).is_err() && c.lab_request.get_untracked().is_none() {
-            attacker.set(AttackerKind::Spoof);
-            budget.set(AttackerKind::Spoof.default_budget());
+        let mut next = controls.get_untracked();
+        if c.lab_request.get_untracked().is_none() && next.follow_design(d) {
+            controls.set(next);
             budget_error.set(None);
         }
     });
-
     // A story step asks for a run: set the controls to it and run once the city is ready.
     Effect::new(move |_| {
         let Some(req) = c.lab_request.get() else { return };
         if c.loaded.get().is_none() || c.answers.get().is_none() {
             return;
         }
-        attacker.set(req.attacker);
-        budget.set(req.budget);
-        protected.set(req.protected);
-        runs.update_value(|n| *n += 1);
-        job.set_value(None);
+        controls.set(LabControls { attacker: req.attacker, budget: req.budget, protected: req.protected });
+        stop_run(lab);
         c.lab_request.set(None);
         set_timeout(start, Duration::ZERO);
     });
-
-    let set_budget = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        match text.trim().parse::<u32>() {
-            Ok(b) if (1..=100_000).contains(&b) => {
-                budget.set(b);
-                budget_error.set(None);
-            }
-            _ => budget_error.set(Some(td_string!(l, ui.lab.budget_error, value = format!("{text:?}")).to_string())),
-        }
-    };
-
-    let complete = move || c.lab.get().filter(|r| r.complete);
-    let save = move |kind: &'static str| {
-        let Some(r) = complete() else { return };
-        let s = c.state.get_untracked();
-        let name = format!("within500-lab-seed{}-{}", s.city.seed, r.config.attacker.slug());
-        let result = match kind {
-            "csv" => crate::download::save_text(&format!("{name}.csv"), "text/csv", &results_csv(&r, &s)),
-            _ => crate::download::save_text(&format!("{name}.json"), "application/json", &results_json(&r, &s)),
-        };
-        export_error.set(result.err().map(|e| td_string!(l, ui.export_failed, error = format!("{e:?}")).to_string()));
-    };
 
     view! {
         <section class="lab" id="lab" aria-labelledby="lab-title">
             <h2 id="lab-title">{td_string!(l, ui.lab.title)}</h2>
             <p class="pane-sub">{td_string!(l, ui.lab.sub)}</p>
-            <div class="lab-controls">
-                <span class="field">
-                    <label for="attacker">{td_string!(l, ui.lab.attacker)}</label>
-                    <select id="attacker" data-testid="attacker" on:change=move |ev| {
-                        if let Some(a) = AttackerKind::from_slug(&event_target_value(&ev)) {
-                            attacker.set(a);
-                            // The proximity attackers count tests (30 days at the limit) or run
-                            // once: their budget is their own, as on the command line.
-                            if is_proximity_attacker(a) {
-                                budget.set(a.default_budget());
-                                budget_error.set(None);
-                            }
-                        }
-                    }>
-                        {AttackerKind::ALL.iter().map(|a| {
-                            let a = *a;
-                            view! { <option value=a.slug() selected=move || attacker.get() == a>{move || attacker_label(l, a)}</option> }
-                        }).collect_view()}
-                    </select>
-                </span>
-                <span class="field">
-                    <label for="lab-budget">{move || if attacker.get().budget_per_target() { td_string!(l, ui.lab.per_target) } else { td_string!(l, ui.lab.in_total) }}</label>
-                    <input type="text" id="lab-budget" size="6" data-testid="lab-budget" prop:value=move || budget.get().to_string()
-                        aria-invalid=move || budget_error.get().is_some().to_string()
-                        on:change=set_budget />
-                </span>
-                <span class="field">
-                    <input type="checkbox" id="lab-protected" prop:checked=move || protected.get() on:change=move |ev| protected.set(event_target_checked(&ev)) />
-                    <label for="lab-protected">{td_string!(l, ui.lab.protected)}</label>
-                </span>
-                <button type="button" data-testid="lab-run" on:click=move |_| start() disabled=move || progress.get().is_some() || c.loaded.get().is_none()>{td_string!(l, ui.lab.run)}</button>
-                <button type="button" on:click=move |_| { runs.update_value(|n| *n += 1); job.set_value(None); progress.set(None); } disabled=move || progress.get().is_none()>{td_string!(l, ui.lab.stop)}</button>
-            </div>
+            <LabControlsView controls=controls budget_error=budget_error progress=progress
+                on_run=Callback::new(move |()| start()) on_stop=Callback::new(move |()| stop_run(lab)) />
             {move || budget_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             {move || progress.get().map(|p| view! {
                 <p role="status"><progress max="1" value=p aria-label=td_string!(l, ui.lab.progress).to_string()></progress>{format!(" {:.0} %", p * 100.0)}</p>
             })}
-            {move || c.lab.get().map(|r| {
-
-                let cols = [r.exposed.clone(), r.private.clone()];
-                let shown_row = |key: &str| !PROXIMITY_ROWS.contains(&key) || cols.iter().any(|m| m.as_ref().is_ok_and(|m| proximity_value(m, key)));
-                let body = rows(l).into_iter().filter(|(_, key, _)| shown_row(key)).map(|(label, key, f)| {
-                    let cells = cols.iter().enumerate().map(|(i, m)| {
-                        let side = if i == 0 { "exposed" } else { "private" };
-                        match m {
-                            Ok(m) => { let (shown, raw) = f(m); view! { <td data-side=side data-key=key data-value=raw>{shown}</td> }.into_any() }
-                            Err(_) => view! { <td data-side=side data-key=key>{td_string!(l, ui.lab.na)}</td> }.into_any(),
-                        }
-                    }).collect_view();
-                    view! { <tr><th scope="row">{label}</th>{cells}</tr> }
-                }).collect_view();
-                let notes = cols.iter().filter_map(|m| m.as_ref().err().map(|e| view! { <p class="discloses">{e.text(l)}</p> })).collect_view();
-                let tradeoff = (!r.tradeoff.is_empty()).then(|| view! { <TradeoffChart points=r.tradeoff.clone() l=l /> });
-                // The walker and the dictionary attacker have no per-question curve.
-                let has_curve = cols.iter().any(|m| m.as_ref().is_ok_and(|m| !m.error_curve.is_empty()));
-                let caption = td_string!(l, ui.lab.caption,
-                    attacker = attacker_label(l, r.config.attacker), budget = r.config.budget,
-                    targets = cols.iter().find_map(|m| m.as_ref().ok().map(|m| m.targets)).unwrap_or(0), seed = c.state.get_untracked().city.seed,
-                    ms = format!("{:.0}", r.elapsed_ms)).to_string();
-                view! {
-                    <table class="lab-table" data-testid="lab-table" data-complete=r.complete.to_string() data-private-complete=r.private_complete.to_string()>
-                        <caption>{caption}{(!r.complete).then(|| td_string!(l, ui.lab.running).to_string())}</caption>
-                        <thead><tr><th scope="col">{td_string!(l, ui.lab.measure)}</th><th scope="col">{td_string!(l, ui.as_deployed)}</th><th scope="col">{td_string!(l, ui.privacy_preserving)}</th></tr></thead>
-                        <tbody>{body}</tbody>
-                    </table>
-                    {notes}
-                    <div class="charts">
-                        {has_curve.then(|| view! { <ErrorChart result=r.clone() l=l /> })}
-                        {tradeoff}
-                    </div>
-                }
-            })}
-            {move || complete().map(|r| view! {
-                <div class="exports lab-exports">
-                    <button type="button" data-testid="export-lab-csv" on:click=move |_| save("csv")>{td_string!(l, ui.export.lab_csv)}</button>
-                    <button type="button" data-testid="export-lab-json" on:click=move |_| save("json")>{td_string!(l, ui.export.lab_json)}</button>
-                </div>
-                <details class="lab-json"><summary>{td_string!(l, ui.lab.json)}</summary><pre data-testid="lab-json">{results_json(&r, &c.state.get_untracked())}</pre></details>
-            })}
-            {move || export_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            {move || c.lab.get().map(|r| view! { <LabTable result=r /> })}
+            <LabExports failed=failed />
             <super::replications::ReplicationTable l=l />
         </section>
+    }
+}
+
+/// The lab's controls: attacker, budget, protections, Run and Stop.
+#[component]
+fn LabControlsView(
+    controls: RwSignal<LabControls>,
+    budget_error: RwSignal<Option<String>>,
+    progress: RwSignal<Option<f64>>,
+    on_run: Callback<()>,
+    on_stop: Callback<()>,
+) -> impl IntoView {
+    let c = use_ctx();
+    let l = c.locale_untracked();
+    let attacker = move || controls.with(|k| k.attacker);
+    let set_budget = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let ok = controls.try_update(|k| k.set_budget(&text).is_ok()).unwrap_or(false);
+        budget_error.set((!ok).then(|| td_string!(l, ui.lab.budget_error, value = format!("{text:?}")).to_string()));
+    };
+    view! {
+        <div class="lab-controls">
+            <span class="field">
+                <label for="attacker">{td_string!(l, ui.lab.attacker)}</label>
+                <select id="attacker" data-testid="attacker" on:change=move |ev| {
+                    if let Some(a) = AttackerKind::from_slug(&event_target_value(&ev)) {
+                        controls.update(|k| k.choose(a));
+                        if crate::model::is_proximity_attacker(a) {
+                            budget_error.set(None);
+                        }
+                    }
+                }>
+                    {AttackerKind::ALL.iter().map(|a| {
+                        let a = *a;
+                        view! { <option value=a.slug() selected=move || attacker() == a>{move || attacker_label(l, a)}</option> }
+                    }).collect_view()}
+                </select>
+            </span>
+            <span class="field">
+                <label for="lab-budget">{move || if attacker().budget_per_target() { td_string!(l, ui.lab.per_target) } else { td_string!(l, ui.lab.in_total) }}</label>
+                <input type="text" id="lab-budget" size="6" data-testid="lab-budget" prop:value=move || controls.with(|k| k.budget.to_string())
+                    aria-invalid=move || budget_error.get().is_some().to_string()
+                    on:change=set_budget />
+            </span>
+            <span class="field">
+                <input type="checkbox" id="lab-protected" prop:checked=move || controls.with(|k| k.protected)
+                    on:change=move |ev| controls.update(|k| k.protected = event_target_checked(&ev)) />
+                <label for="lab-protected">{td_string!(l, ui.lab.protected)}</label>
+            </span>
+            <button type="button" data-testid="lab-run" on:click=move |_| on_run.run(()) disabled=move || progress.get().is_some() || c.loaded.get().is_none()>{td_string!(l, ui.lab.run)}</button>
+            <button type="button" on:click=move |_| on_stop.run(()) disabled=move || progress.get().is_none()>{td_string!(l, ui.lab.stop)}</button>
+        </div>
+    }
+}
+
+/// The results of a run: the table of both sides, why a side does not apply, and the charts.
+#[component]
+fn LabTable(result: LabResult) -> impl IntoView {
+    let c = use_ctx();
+    let l = c.locale_untracked();
+    let r = result;
+    let body = rows(l)
+        .into_iter()
+        .filter(|(_, key, _)| r.shows_row(key))
+        .map(|(label, key, f)| {
+            let cells = r
+                .sides()
+                .into_iter()
+                .zip(["exposed", "private"])
+                .map(|(m, side)| match m {
+                    Ok(m) => {
+                        let (shown, raw) = f(m);
+                        view! { <td data-side=side data-key=key data-value=raw>{shown}</td> }.into_any()
+                    }
+                    Err(_) => view! { <td data-side=side data-key=key>{td_string!(l, ui.lab.na)}</td> }.into_any(),
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{label}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let notes = r
+        .sides()
+        .into_iter()
+        .filter_map(|m| m.as_ref().err().map(|e| view! { <p class="discloses">{not_applicable_text(*e, l)}</p> }))
+        .collect_view();
+    let tradeoff = (!r.tradeoff.is_empty()).then(|| view! { <TradeoffChart points=r.tradeoff.clone() l=l /> });
+    let caption = td_string!(
+        l,
+        ui.lab.caption,
+        attacker = attacker_label(l, r.config.attacker),
+        budget = r.config.budget,
+        targets = r.targets(),
+        seed = c.state.get_untracked().city.seed,
+        ms = format!("{:.0}", r.elapsed_ms)
+    )
+    .to_string();
+    view! {
+        <table class="lab-table" data-testid="lab-table" data-complete=r.complete.to_string() data-private-complete=r.private_complete.to_string()>
+            <caption>{caption}{(!r.complete).then(|| td_string!(l, ui.lab.running).to_string())}</caption>
+            <thead><tr><th scope="col">{td_string!(l, ui.lab.measure)}</th><th scope="col">{td_string!(l, ui.as_deployed)}</th><th scope="col">{td_string!(l, ui.privacy_preserving)}</th></tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+        {notes}
+        <div class="charts">
+            {r.has_curve().then(|| view! { <ErrorChart result=r.clone() l=l /> })}
+            {tradeoff}
+        </div>
+    }
+}
+
+/// The finished run's downloads (CSV, JSON) and its JSON in the page.
+#[component]
+fn LabExports(failed: RwSignal<Option<String>>) -> impl IntoView {
+    let c = use_ctx();
+    let l = c.locale_untracked();
+    let complete = move || c.lab.get().filter(|r| r.complete);
+    let save = move |csv: bool| {
+        let Some(r) = complete() else { return };
+        let s = c.state.get_untracked();
+        let name = format!("within500-lab-seed{}-{}", s.city.seed, r.config.attacker.slug());
+        let result = if csv {
+            crate::download::save_text(&format!("{name}.csv"), "text/csv", &results_csv(&r, &s))
+        } else {
+            crate::download::save_text(&format!("{name}.json"), "application/json", &results_json(&r, &s))
+        };
+        failed.set(result.err().map(|e| td_string!(l, ui.export_failed, error = format!("{e:?}")).to_string()));
+    };
+    view! {
+        {move || complete().map(|r| view! {
+            <div class="exports lab-exports">
+                <button type="button" data-testid="export-lab-csv" on:click=move |_| save(true)>{td_string!(l, ui.export.lab_csv)}</button>
+                <button type="button" data-testid="export-lab-json" on:click=move |_| save(false)>{td_string!(l, ui.export.lab_json)}</button>
+            </div>
+            <details class="lab-json"><summary>{td_string!(l, ui.lab.json)}</summary><pre data-testid="lab-json">{results_json(&r, &c.state.get_untracked())}</pre></details>
+        })}
+        {move || failed.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
     }
 }

@@ -57,7 +57,8 @@ pub use chrome::{
 };
 pub use exercises::{ExercisePanel, TeacherPage};
 pub use export::Exports;
-pub use lab::{attacker_label, results_csv, results_json, LabPanel, LabResult, NotApplicable};
+pub use lab::{attacker_label, not_applicable_text, results_csv, results_json, LabPanel};
 pub use map::MapView;
 pub use panes::{design_label, level_words, ExposedPane, PrivacyPane};
 pub use story::StoryPanel;
+pub use within500_model::{LabResult, NotApplicable};
