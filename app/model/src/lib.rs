@@ -9,6 +9,7 @@
 
 use std::rc::Rc;
 
+pub mod exercise;
 mod generation;
 mod lab;
 

@@ -1,26 +1,19 @@
 //! Exercise mode and the teacher's page: five tasks, each with a goal, a limit and a check the
 //! app performs against the truth (which only the engine sees).
 
-use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use within500_engine::exercises::{
     self, EPSILON_MAX_COUNT_ERROR, EPSILON_MAX_RECOVERED, FIND_HOME_QUERIES, FIND_HOME_WITHIN_M, HIDDEN_K, HIDDEN_MIN_LISTED,
 };
-use within500_engine::{AppState, DesignKind, Epsilon, Fidelity, Lang, LatLng, Mode, StreetPlan, EXERCISES};
+use within500_engine::{AppState, Epsilon, Lang, LatLng, Mode, StreetPlan, EXERCISES};
 
 use super::chrome::href;
 use crate::i18n::{td_string, Locale};
-use crate::model::Loaded;
+use crate::model::exercise::{setup, Answers, Detail, Progress, Verdict, HIDDEN_QUESTIONS};
+use crate::model::{self, Loaded};
 use crate::use_ctx;
-
-/// Exercise 2: checks allowed.
-const EPSILON_CHECKS: u32 = 3;
-/// Exercises 3 and 4: checks allowed.
-const ANSWER_CHECKS: u32 = 2;
-/// Exercise 5: questions allowed.
-const HIDDEN_QUESTIONS: u32 = 15;
 
 /// An exercise's title.
 pub fn title(l: Locale, n: u8) -> String {
@@ -55,26 +48,11 @@ fn goal(l: Locale, n: u8, loaded: &Loaded, zh: bool) -> String {
 
 /// The exercise's limit, in words.
 fn limit(l: Locale, n: u8) -> String {
-    match n {
-        1 => td_string!(l, ex.limit_questions, n = FIND_HOME_QUERIES),
-        2 => td_string!(l, ex.limit_checks, n = EPSILON_CHECKS),
-        3 | 4 => td_string!(l, ex.limit_checks, n = ANSWER_CHECKS),
-        _ => td_string!(l, ex.limit_questions, n = HIDDEN_QUESTIONS),
+    match model::exercise::questions_allowed(n) {
+        Some(q) => td_string!(l, ex.limit_questions, n = q),
+        None => td_string!(l, ex.limit_checks, n = model::exercise::checks_allowed(n)),
     }
     .to_string()
-}
-
-/// The state an exercise starts from.
-fn setup(n: u8, loaded: &Loaded, s: &AppState) -> AppState {
-    let city = &loaded.city;
-    let base = AppState { mode: Mode::Exercise, exercise: n, radius_m: 500.0, ..s.clone() };
-    match n {
-        1 => AppState { fidelity: Fidelity::Distance, at: exercises::find_home(city).map_or(base.at, |t| t.start), ..base },
-        2 => AppState { design: DesignKind::DpRelease, ..base },
-        3 => AppState { design: DesignKind::PrivateProximity, ..base },
-        4 => AppState { fidelity: Fidelity::Reported, at: exercises::household(city).map_or(base.at, |t| t.at), ..base },
-        _ => AppState { design: DesignKind::Aggregate, k: HIDDEN_K, fidelity: Fidelity::Reported, ..base },
-    }
 }
 
 fn district_name(d: u8, zh: bool) -> String {
@@ -85,66 +63,56 @@ fn hex(token: &[u8]) -> String {
     token.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The outcome of the last check.
-#[derive(Debug, Clone, PartialEq)]
-enum Outcome {
-    Pending,
-    Solved(String),
-    Failed(String),
-}
-
-impl Outcome {
-    fn slug(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Solved(_) => "solved",
-            Self::Failed(_) => "failed",
+/// The check's outcome, said in the page's language.
+fn verdict_text(l: Locale, v: &Verdict) -> String {
+    let detail = |d: &Detail| match d {
+        Detail::FindHome { distance_m, queries } => {
+            td_string!(l, ex.e1.detail, d = format!("{distance_m:.0}"), q = *queries, max = FIND_HOME_QUERIES).to_string()
         }
-    }
-}
-
-/// Runs a check: counts it, and fails the exercise once the checks allowed are used up.
-fn judged(l: Locale, used: u32, allowed: u32, solved: bool, detail: String) -> Outcome {
-    if solved {
-        Outcome::Solved(td_string!(l, ex.solved, detail = detail).to_string())
-    } else if used >= allowed {
-        Outcome::Failed(td_string!(l, ex.failed_final, detail = detail).to_string())
-    } else {
-        Outcome::Failed(td_string!(l, ex.failed_try_again, detail = detail, left = allowed - used).to_string())
+        Detail::Epsilon { epsilon, rebuilt, count_error } => {
+            td_string!(l, ex.e2.detail, eps = *epsilon, located = format!("{:.1}", rebuilt * 100.0), error = format!("{count_error:.2}"))
+                .to_string()
+        }
+        Detail::Districts { right, total } => td_string!(l, ex.e3.detail, right = *right, total = *total).to_string(),
+        Detail::Household { value } => td_string!(l, ex.e4.detail, value = *value).to_string(),
+        Detail::NotANumber(given) => td_string!(l, ex.e4.not_a_number, value = format!("{given:?}")).to_string(),
+        Detail::Hidden { listed, released, queries } => {
+            td_string!(l, ex.e5.detail, listed = *listed, released = *released, q = *queries, max = HIDDEN_QUESTIONS).to_string()
+        }
+    };
+    match v {
+        Verdict::Pending => String::new(),
+        Verdict::Solved(d) => td_string!(l, ex.solved, detail = detail(d)).to_string(),
+        Verdict::Failed(d) => td_string!(l, ex.failed_final, detail = detail(d)).to_string(),
+        Verdict::TryAgain { detail: d, left } => td_string!(l, ex.failed_try_again, detail = detail(d), left = *left).to_string(),
+        Verdict::Rejected(d) => detail(d),
     }
 }
 
 /// One exercise at a time, with its tools and its check.
 #[component]
-#[allow(clippy::too_many_lines)]
 pub fn ExercisePanel() -> impl IntoView {
     let c = use_ctx();
     let l = c.locale_untracked();
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     let n = move || c.state.with(|s| s.exercise);
-    let outcome = RwSignal::new(Outcome::Pending);
-    let checks = RwSignal::new(0u32);
+    let progress = RwSignal::new(Progress::default());
     let busy = RwSignal::new(false);
+    let answers = RwSignal::new(Answers { districts: vec![0u8; exercises::HASHED_CELLS], count: String::new() });
     let reversed = RwSignal::new(None::<Vec<Option<LatLng>>>);
-    let districts = RwSignal::new(vec![0u8; exercises::HASHED_CELLS]);
-    let count_answer = RwSignal::new(String::new());
 
     // Entering an exercise (or a new city) sets up its starting state and clears the score.
-    let started = StoredValue::new(None::<(u8, usize)>);
     let restart = move |force: bool| {
         let Some(loaded) = c.loaded.get_untracked() else { return };
-        let key = (n(), Rc::as_ptr(&loaded) as usize);
-        if !force && started.get_value() == Some(key) {
+        let exercise = n();
+        if !progress.try_update(|p| p.enter(exercise, &loaded.city, force)).unwrap_or(false) {
             return;
         }
-        started.set_value(Some(key));
-        outcome.set(Outcome::Pending);
-        checks.set(0);
+        answers.update(|a| a.count.clear());
         reversed.set(None);
-        count_answer.set(String::new());
         c.selected.set(None);
         c.lab.set(None);
-        let s = setup(key.0, &loaded, &c.state.get_untracked());
+        let s = setup(exercise, &loaded.city, &c.state.get_untracked());
         c.viewport.update(|v| v.centre = s.at);
         c.go(&s, true);
         // The set-up's own move is not a question.
@@ -160,150 +128,20 @@ pub fn ExercisePanel() -> impl IntoView {
     let check = move |_| {
         let Some(loaded) = c.loaded.get_untracked() else { return };
         let s = c.state.get_untracked();
-
-        let city = &loaded.city;
-        match s.exercise {
-            1 => {
-                let Some(task) = exercises::find_home(city) else { return };
-                let r = exercises::check_find_home(city, &task, s.at, c.questions.get_untracked());
-                let detail =
-                    td_string!(l, ex.e1.detail, d = format!("{:.0}", r.distance_m), q = r.queries, max = FIND_HOME_QUERIES).to_string();
-                checks.update(|k| *k += 1);
-                outcome.set(judged(l, 1, 1, r.solved, detail));
+        let slow = s.exercise == 2;
+        let run = move || {
+            if let Some((solved, detail)) = model::exercise::check(&loaded.city, &s, c.questions.get_untracked(), &answers.get_untracked())
+            {
+                progress.update(|p| p.record(solved, detail));
             }
-            2 => {
-                busy.set(true);
-                let eps = s.epsilon;
-                set_timeout(
-                    move || {
-                        let r = exercises::check_epsilon(&loaded.city, eps);
-                        checks.update(|k| *k += 1);
-                        let detail = td_string!(
-                            l,
-                            ex.e2.detail,
-                            eps = eps.as_f64(),
-                            located = format!("{:.1}", r.homes_recovered_50m * 100.0),
-                            error = format!("{:.2}", r.count_error)
-                        )
-                        .to_string();
-                        outcome.set(judged(l, checks.get_untracked(), EPSILON_CHECKS, r.solved, detail));
-                        busy.set(false);
-                    },
-                    Duration::from_millis(30),
-                );
-            }
-            3 => {
-                let task = exercises::hashed_cells(city);
-                let right = exercises::check_districts(&task, &districts.get_untracked());
-                checks.update(|k| *k += 1);
-                let detail = td_string!(l, ex.e3.detail, right = right.iter().filter(|r| **r).count(), total = right.len()).to_string();
-                outcome.set(judged(l, checks.get_untracked(), ANSWER_CHECKS, right.iter().all(|r| *r), detail));
-            }
-            4 => {
-                let Some(task) = exercises::household(city) else { return };
-                let given = count_answer.get_untracked();
-                let Ok(value) = given.trim().parse::<u32>() else {
-                    outcome.set(Outcome::Failed(td_string!(l, ex.e4.not_a_number, value = format!("{given:?}")).to_string()));
-                    return;
-                };
-                checks.update(|k| *k += 1);
-                let detail = td_string!(l, ex.e4.detail, value = value).to_string();
-                outcome.set(judged(l, checks.get_untracked(), ANSWER_CHECKS, value == task.exposed, detail));
-            }
-            _ => {
-                let agg = exercises::hidden_aggregate(city);
-                let r = exercises::check_hidden(city, &agg, s.at);
-                let q = c.questions.get_untracked();
-                let detail =
-                    td_string!(l, ex.e5.detail, listed = r.listed, released = r.released, q = q, max = HIDDEN_QUESTIONS).to_string();
-                checks.update(|k| *k += 1);
-                outcome.set(judged(l, 1, 1, r.solved && q <= HIDDEN_QUESTIONS, detail));
-            }
-        }
-    };
-
-    let tools = move || {
-        let loaded = c.loaded.get()?;
-        let zh = zh();
-        Some(match n() {
-            1 | 5 => {
-                let max = if n() == 1 { FIND_HOME_QUERIES } else { HIDDEN_QUESTIONS };
-                view! {
-                    <p class="ex-questions" data-testid="ex-questions" data-used=move || c.questions.get().to_string()>
-                        {move || td_string!(l, ex.questions_used, q = c.questions.get(), max = max).to_string()}
-                    </p>
-                }
-                .into_any()
-            }
-            2 => view! {
-                <super::chrome::StateField testid="ex" key="eps" label=|l| td_string!(l, ui.field.eps).to_string()
-                    value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
-            }
-            .into_any(),
-            3 => {
-                let task = exercises::hashed_cells(&loaded.city);
-                let rows = task.cells.iter().enumerate().map(|(i, (_, token, _))| {
-                    let token_hex = hex(token);
-                    view! {
-                        <li>
-                            <code class="token">{token_hex}</code>
-                            {move || reversed.get().and_then(|r| r.get(i).copied().flatten()).map(|p| {
-                                let text = td_string!(l, ex.e3.found, lat = format!("{:.5}", p.lat), lng = format!("{:.5}", p.lng)).to_string();
-                                view! {
-                                    <span class="found" data-testid="ex-found">{text}" "
-                                        <button type="button" on:click=move |_| {
-                                            let s = c.state.get_untracked();
-                                            c.viewport.update(|v| v.centre = p);
-                                            c.go(&AppState { at: p, ..s }, false);
-                                        }>{td_string!(l, ex.e3.show)}</button>
-                                    </span>
-                                }
-                            })}
-                            <span class="field">
-                                <label for=format!("ex-district-{i}")>{move || td_string!(l, ex.e3.district, n = i + 1).to_string()}</label>
-                                <select id=format!("ex-district-{i}") data-testid="ex-district" on:change=move |ev| {
-                                    if let Ok(d) = event_target_value(&ev).parse::<u8>() {
-                                        districts.update(|v| if let Some(x) = v.get_mut(i) { *x = d });
-                                    }
-                                }>
-                                    {StreetPlan::districts().into_iter().map(|d| {
-                                        let name = district_name(d.index, zh);
-                                        view! { <option value=d.index.to_string() selected=move || districts.with(|v| v.get(i) == Some(&d.index))>{name}</option> }
-                                    }).collect_view()}
-                                </select>
-                            </span>
-                        </li>
-                    }
-                }).collect_view();
-                let tokens: Vec<_> = task.cells.iter().map(|c| c.1).collect();
-                view! {
-                    <ol class="tokens">{rows}</ol>
-                    <button type="button" data-testid="ex-reverse" on:click=move |_| {
-                        reversed.set(Some(exercises::reverse_plain_tokens(&tokens)));
-                    }>{td_string!(l, ex.e3.try_every_cell)}</button>
-                }
-                .into_any()
-            }
-            4 => view! {
-                <span class="field">
-                    <label for="ex-count">{td_string!(l, ex.e4.your_answer)}</label>
-                    <input id="ex-count" type="text" size="5" data-testid="ex-count" prop:value=move || count_answer.get()
-                        on:input=move |ev| count_answer.set(event_target_value(&ev)) />
-                </span>
-            }
-            .into_any(),
-            _ => ().into_any(),
-        })
-    };
-
-    let finished = move || {
-        outcome.with(|o| matches!(o, Outcome::Solved(_))) || {
-            let allowed = match n() {
-                2 => EPSILON_CHECKS,
-                3 | 4 => ANSWER_CHECKS,
-                _ => 1,
-            };
-            checks.get() >= allowed
+            busy.set(false);
+        };
+        // Exercise 2 runs an attack: show that it is checking first.
+        if slow {
+            busy.set(true);
+            set_timeout(run, Duration::from_millis(30));
+        } else {
+            run();
         }
     };
 
@@ -318,22 +156,111 @@ pub fn ExercisePanel() -> impl IntoView {
             <h2 id="ex-title">{move || td_string!(l, ex.number, n = n()).to_string()}" · "{move || title(l, n())}</h2>
             <p class="ex-goal" data-testid="ex-goal">{move || c.loaded.get().map(|ld| goal(l, n(), &ld, zh()))}</p>
             <p class="ex-limit"><strong>{td_string!(l, ex.limit)}": "</strong>{move || limit(l, n())}</p>
-            <div class="ex-tools">{tools}</div>
+            <div class="ex-tools">{move || view! { <ExerciseTools n=n() answers=answers reversed=reversed /> }}</div>
             <p class="worksheet-lines" aria-hidden="true">{td_string!(l, ex.worksheet_answer)}" ______________________________"</p>
             <div class="ex-actions">
-                <button type="button" data-testid="ex-check" on:click=check disabled=move || busy.get() || finished() || c.loaded.get().is_none()>
+                <button type="button" data-testid="ex-check" on:click=check
+                    disabled=move || busy.get() || progress.with(Progress::finished) || c.loaded.get().is_none()>
                     {td_string!(l, ex.check)}</button>
                 <button type="button" data-testid="ex-restart" on:click=move |_| restart(true)>{td_string!(l, ex.restart)}</button>
                 <button type="button" class="print-button" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>
                     {td_string!(l, ex.print)}</button>
             </div>
-            <p class=move || format!("ex-result {}", outcome.with(Outcome::slug)) data-testid="ex-result" data-outcome=move || outcome.with(Outcome::slug)
-                role="status" aria-live="polite">
-                {move || if busy.get() { td_string!(l, ex.checking).to_string() } else {
-                    match outcome.get() { Outcome::Pending => String::new(), Outcome::Solved(t) | Outcome::Failed(t) => t }
-                }}
+            <p class=move || format!("ex-result {}", progress.with(|p| p.verdict.slug())) data-testid="ex-result"
+                data-outcome=move || progress.with(|p| p.verdict.slug()) role="status" aria-live="polite">
+                {move || if busy.get() { td_string!(l, ex.checking).to_string() } else { progress.with(|p| verdict_text(l, &p.verdict)) }}
             </p>
         </section>
+    }
+}
+
+/// The tools of exercise `n`: the questions counted (1, 5), the ε field (2), the hashed cells with
+/// a district to choose for each (3), the count to give (4).
+#[component]
+fn ExerciseTools(n: u8, answers: RwSignal<Answers>, reversed: RwSignal<Option<Vec<Option<LatLng>>>>) -> impl IntoView {
+    let c = use_ctx();
+    let l = c.locale_untracked();
+    move || {
+        let loaded = c.loaded.get()?;
+        let zh = c.state.with(|s| s.lang == Lang::Zh);
+        Some(match n {
+            1 | 5 => {
+                let max = model::exercise::questions_allowed(n).unwrap_or(0);
+                view! {
+                    <p class="ex-questions" data-testid="ex-questions" data-used=move || c.questions.get().to_string()>
+                        {move || td_string!(l, ex.questions_used, q = c.questions.get(), max = max).to_string()}
+                    </p>
+                }
+                .into_any()
+            }
+            2 => view! {
+                <super::chrome::StateField testid="ex" key="eps" label=|l| td_string!(l, ui.field.eps).to_string()
+                    value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
+            }
+            .into_any(),
+            3 => hashed_cells(l, &loaded, zh, answers, reversed).into_any(),
+            4 => view! {
+                <span class="field">
+                    <label for="ex-count">{td_string!(l, ex.e4.your_answer)}</label>
+                    <input id="ex-count" type="text" size="5" data-testid="ex-count" prop:value=move || answers.with(|a| a.count.clone())
+                        on:input=move |ev| answers.update(|a| a.count = event_target_value(&ev)) />
+                </span>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        })
+    }
+}
+
+/// Exercise 3's tokens, each with the cell a dictionary finds for it and a district to choose.
+fn hashed_cells(
+    l: Locale,
+    loaded: &Loaded,
+    zh: bool,
+    answers: RwSignal<Answers>,
+    reversed: RwSignal<Option<Vec<Option<LatLng>>>>,
+) -> impl IntoView {
+    let c = use_ctx();
+    let task = exercises::hashed_cells(&loaded.city);
+    let rows = task.cells.iter().enumerate().map(|(i, (_, token, _))| {
+        let token_hex = hex(token);
+        view! {
+            <li>
+                <code class="token">{token_hex}</code>
+                {move || reversed.get().and_then(|r| r.get(i).copied().flatten()).map(|p| {
+                    let text = td_string!(l, ex.e3.found, lat = format!("{:.5}", p.lat), lng = format!("{:.5}", p.lng)).to_string();
+                    view! {
+                        <span class="found" data-testid="ex-found">{text}" "
+                            <button type="button" on:click=move |_| {
+                                let s = c.state.get_untracked();
+                                c.viewport.update(|v| v.centre = p);
+                                c.go(&AppState { at: p, ..s }, false);
+                            }>{td_string!(l, ex.e3.show)}</button>
+                        </span>
+                    }
+                })}
+                <span class="field">
+                    <label for=format!("ex-district-{i}")>{move || td_string!(l, ex.e3.district, n = i + 1).to_string()}</label>
+                    <select id=format!("ex-district-{i}") data-testid="ex-district" on:change=move |ev| {
+                        if let Ok(d) = event_target_value(&ev).parse::<u8>() {
+                            answers.update(|a| if let Some(x) = a.districts.get_mut(i) { *x = d });
+                        }
+                    }>
+                        {StreetPlan::districts().into_iter().map(|d| {
+                            let name = district_name(d.index, zh);
+                            view! { <option value=d.index.to_string() selected=move || answers.with(|a| a.districts.get(i) == Some(&d.index))>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </span>
+            </li>
+        }
+    }).collect_view();
+    let tokens: Vec<_> = task.cells.iter().map(|c| c.1).collect();
+    view! {
+        <ol class="tokens">{rows}</ol>
+        <button type="button" data-testid="ex-reverse" on:click=move |_| {
+            reversed.set(Some(exercises::reverse_plain_tokens(&tokens)));
+        }>{td_string!(l, ex.e3.try_every_cell)}</button>
     }
 }
 
