@@ -12,6 +12,7 @@ use std::rc::Rc;
 pub mod exercise;
 mod generation;
 mod lab;
+pub mod map;
 
 pub use generation::{Cancelled, Finished, Generation, Ticket};
 pub use lab::{is_proximity_attacker, log_share, LabControls, LabResult, LabRuns, NotApplicable, RunTicket, LAB_BUDGET, PROXIMITY_ROWS};
