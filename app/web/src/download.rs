@@ -19,19 +19,16 @@ fn click_link(href: &str, name: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Offers `text` as a file called `name` of type `mime`.
+/// Offers `text` as a file called `name` of type `mime` (a `gloo` Blob behind an object URL).
 ///
 /// # Errors
 /// If the browser refuses to make the file (the message is shown to the user).
 pub fn save_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let blob = gloo::file::Blob::new_with_options(text, Some(mime));
+    let url = gloo::file::ObjectUrl::from(blob);
     let result = click_link(&url, name);
-    // Let the download start before the URL is released.
-    leptos::prelude::set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(5));
+    // Let the download start before the URL is released (dropping it revokes it).
+    gloo::timers::callback::Timeout::new(5_000, move || drop(url)).forget();
     result
 }
 

@@ -1,7 +1,8 @@
 //! Work in a Web Worker (`dist/worker/worker.js`, built from `app/worker`), so that the page
 //! never freezes, shows progress and can cancel: dropping a [`Job`] terminates its worker.
 //! Two kinds of work: generating a city, which comes back as bytes moved to the page
-//! ([`City::from_bytes`]), and a lab run, whose [`DuelReport`] comes back as JSON.
+//! ([`City::from_bytes`]), and a lab run, whose [`DuelReport`] comes back in the reply. Messages
+//! both ways are the model's typed [`ToWorker`] and [`FromWorker`], as JSON.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use within500_engine::{AppState, City, CityConfig, DuelReport, LabConfig};
+use within500_model::protocol::{FromWorker, ToWorker};
 
 /// The worker's script, relative to the page.
 const SCRIPT: &str = "./worker/worker.js";
@@ -44,12 +46,13 @@ fn field(data: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(data, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Starts a worker and posts it `message`. `read` turns each message from the worker into
-/// `Some(outcome)` when the work is over, or `None` for progress (which it reports itself);
-/// `done` gets the outcome once. Errors when the browser cannot even create the worker.
+/// Starts a worker and posts it `message`. `read` turns each reply (with the bytes moved beside
+/// it, for a city) into `Some(outcome)` when the work is over, or `None` for progress (which it
+/// reports itself); `done` gets the outcome once. Errors when the browser cannot even create the
+/// worker.
 fn launch<T: 'static>(
-    message: &[(&str, JsValue)],
-    read: impl Fn(&JsValue) -> Option<Outcome<T>> + 'static,
+    message: &ToWorker,
+    read: impl Fn(FromWorker, JsValue) -> Option<Outcome<T>> + 'static,
     done: impl FnOnce(Outcome<T>) + 'static,
 ) -> Result<Job, String> {
     let options = WorkerOptions::new();
@@ -66,12 +69,15 @@ fn launch<T: 'static>(
         let finish = finish.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
-            let outcome = if let Some(why) = field(&data, "unavailable").as_string() {
-                Some(Outcome::Unavailable(why))
-            } else if let Some(error) = field(&data, "error").as_string() {
-                Some(Outcome::Failed(error))
-            } else {
-                read(&data)
+            let reply = field(&data, "reply")
+                .as_string()
+                .ok_or_else(|| "the worker sent no reply".to_owned())
+                .and_then(|t| FromWorker::from_json(&t));
+            let outcome = match reply {
+                Ok(FromWorker::Unavailable { message }) => Some(Outcome::Unavailable(message)),
+                Ok(FromWorker::Failed { message }) => Some(Outcome::Failed(message)),
+                Ok(reply) => read(reply, field(&data, "bytes")),
+                Err(e) => Some(Outcome::Failed(e)),
             };
             if let Some(o) = outcome {
                 finish(o);
@@ -89,37 +95,29 @@ fn launch<T: 'static>(
     // terminates the worker.
     let job = Job { worker, _on_message: on_message, _on_error: on_error };
     let object = js_sys::Object::new();
-    for (k, v) in message {
-        js_sys::Reflect::set(&object, &JsValue::from_str(k), v).map_err(|e| format!("{e:?}"))?;
-    }
+    js_sys::Reflect::set(&object, &JsValue::from_str("id"), &JsValue::from_f64(1.0)).map_err(|e| format!("{e:?}"))?;
+    js_sys::Reflect::set(&object, &JsValue::from_str("message"), &JsValue::from_str(&message.to_json())).map_err(|e| format!("{e:?}"))?;
     job.worker.post_message(&object).map_err(|e| format!("{e:?}"))?;
     Ok(job)
-}
-
-fn city_fields(config: CityConfig) -> Vec<(&'static str, JsValue)> {
-    vec![
-        ("id", JsValue::from_f64(1.0)),
-        ("seed", JsValue::from_str(&config.seed.to_string())),
-        ("people", JsValue::from_f64(f64::from(config.people))),
-        ("listedRate", JsValue::from_f64(config.listed_rate)),
-    ]
 }
 
 /// Starts generating `config` in a new worker. `progress` gets the share done (0 to 1); `done`
 /// gets the [`Outcome`], once. Errors when the browser cannot even create the worker.
 pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl FnOnce(Outcome<Box<City>>) + 'static) -> Result<Job, String> {
-    let read = move |data: &JsValue| {
-        if let Some(share) = field(data, "progress").as_f64() {
+    let read = move |reply: FromWorker, bytes: JsValue| match reply {
+        FromWorker::Progress { share } => {
             progress(share);
             None
-        } else if let Ok(buffer) = field(data, "city").dyn_into::<js_sys::ArrayBuffer>() {
-            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-            Some(City::from_bytes(&bytes).map_or_else(Outcome::Failed, |c| Outcome::Done(Box::new(c))))
-        } else {
-            Some(Outcome::Failed("the worker sent an unknown message".into()))
         }
+        FromWorker::City => Some(match bytes.dyn_into::<js_sys::ArrayBuffer>() {
+            Ok(buffer) => {
+                City::from_bytes(&js_sys::Uint8Array::new(&buffer).to_vec()).map_or_else(Outcome::Failed, |c| Outcome::Done(Box::new(c)))
+            }
+            Err(_) => Outcome::Failed("the worker sent a city without its bytes".into()),
+        }),
+        other => Some(Outcome::Failed(format!("the worker answered a city with {other:?}"))),
     };
-    launch(&city_fields(config), read, done)
+    launch(&ToWorker::Generate { city: config }, read, done)
 }
 
 /// Starts a lab run for `state` (its city, fidelity and design) in a new worker. `progress`
@@ -131,27 +129,13 @@ pub fn spawn_lab(
     progress: impl Fn(DuelReport) + 'static,
     done: impl FnOnce(Outcome<DuelReport>) + 'static,
 ) -> Result<Job, String> {
-    let settings = serde_json::to_string(&config).map_err(|e| e.to_string())?;
-    let mut fields = city_fields(state.city);
-    fields.extend([
-        ("lab", JsValue::TRUE),
-        ("state", JsValue::from_str(&state.to_query())),
-        ("config", JsValue::from_str(&settings)),
-        ("protected", JsValue::from_bool(protected)),
-    ]);
-    let parse =
-        |json: &str| serde_json::from_str::<DuelReport>(json).map_err(|e| format!("the worker's lab report did not read back: {e}"));
-    let read = move |data: &JsValue| {
-        if let Some(json) = field(data, "labProgress").as_string() {
-            if let Ok(report) = parse(&json) {
-                progress(report);
-            }
+    let read = move |reply: FromWorker, _: JsValue| match reply {
+        FromWorker::LabProgress { report } => {
+            progress(report);
             None
-        } else if let Some(json) = field(data, "report").as_string() {
-            Some(parse(&json).map_or_else(Outcome::Failed, Outcome::Done))
-        } else {
-            Some(Outcome::Failed("the worker sent an unknown message".into()))
         }
+        FromWorker::Report { report } => Some(Outcome::Done(report)),
+        other => Some(Outcome::Failed(format!("the worker answered a lab run with {other:?}"))),
     };
-    launch(&fields, read, done)
+    launch(&ToWorker::Lab { city: state.city, state: state.to_query(), config, protected }, read, done)
 }

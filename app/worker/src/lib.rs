@@ -1,75 +1,73 @@
-//! The city-generating Web Worker's WebAssembly side.
+//! The Web Worker's WebAssembly side: it generates cities and runs the attack lab off the page's
+//! thread.
 //!
 //! The page starts `worker/worker.js` (a module worker, served from the same origin), which loads
-//! this module and calls [`generate`] for each request. Generation and indexing of up to
-//! 11 000 000 people then run off the page's thread, so the page stays responsive, shows progress
-//! and can cancel by terminating the worker. The city comes back as [`City::to_bytes`], moved
-//! (not copied) to the page, which reads it with [`City::from_bytes`]. The attack lab runs here
-//! too ([`lab`]), so a reconstruction asking hundreds of thousands of questions never freezes the
-//! page.
+//! this module and hands each message to [`handle`]. Messages both ways are the model's typed
+//! enums ([`ToWorker`], [`FromWorker`]) as JSON. Generation and indexing of up to 11 000 000 people
+//! run here, so the page stays responsive, shows progress and can cancel by terminating the
+//! worker. The city comes back as [`City::to_bytes`], moved (not copied) to the page, which reads
+//! it with [`City::from_bytes`]. The attack lab runs here too, so a reconstruction asking hundreds
+//! of thousands of questions never freezes the page.
 
 use js_sys::{Function, Uint8Array};
 use wasm_bindgen::prelude::*;
 use within500_engine::{AppState, City, CityConfig, Duel, LabConfig};
+use within500_model::protocol::{FromWorker, ToWorker};
 
-/// Generates the city for `seed` (a decimal string: seeds are 64-bit), `people` and
-/// `listed_rate`, calling `progress(share)` as it goes (at most every 1 %), and returns the city
-/// as bytes.
-///
-/// # Errors
-/// The engine's message when a setting is out of range, or a malformed seed.
+/// Answers one message from the page (a [`ToWorker`] as JSON): every reply goes to
+/// `post(reply_json, bytes)`, where `bytes` is the city's bytes for [`FromWorker::City`] (to be
+/// transferred, not copied) and `undefined` otherwise. Never throws: a failure is a
+/// [`FromWorker::Failed`] reply naming what went wrong.
 #[wasm_bindgen]
-pub fn generate(seed: &str, people: u32, listed_rate: f64, progress: &Function) -> Result<Uint8Array, JsError> {
-    let seed: u64 = seed.parse().map_err(|_| JsError::new(&format!("seed {seed:?} is not a whole number from 0 to {}", u64::MAX)))?;
-    let mut reported = -1.0;
-    let city = City::generate_with_progress(CityConfig { seed, people, listed_rate }, |share| {
-        if share - reported >= 0.01 || share >= 1.0 {
-            reported = share;
-            let _ = progress.call1(&JsValue::NULL, &JsValue::from_f64(share));
-        }
-    })
-    .map_err(|e| JsError::new(&e.to_string()))?;
-    let bytes = city.to_bytes();
-    drop(city);
-    Ok(Uint8Array::from(&bytes[..]))
+pub fn handle(message: &str, post: &Function) {
+    let send = |reply: &FromWorker, bytes: &JsValue| {
+        let _ = post.call2(&JsValue::NULL, &JsValue::from_str(&reply.to_json()), bytes);
+    };
+    let result = ToWorker::from_json(message).and_then(|m| match m {
+        ToWorker::Generate { city } => generate(city, &send),
+        ToWorker::Lab { city, state, config, protected } => lab(city, &state, config, protected, &send),
+    });
+    if let Err(message) = result {
+        send(&FromWorker::Failed { message }, &JsValue::UNDEFINED);
+    }
 }
 
-/// Runs the attack lab for the page: one attacker against the deployed map and the design that
-/// `state` (the page's URL query) chooses, then the design's privacy-utility sweep, on the city
-/// of `seed`, `people` and `listed_rate` (generated here again: generation is deterministic).
-/// `config` is the [`LabConfig`] as JSON. `progress(report)` gets the [`DuelReport`] so far as
-/// JSON, about four times a second; the complete report is returned as JSON.
-///
-/// # Errors
-/// A message naming what is wrong: the seed, the state, the settings or the city.
-#[wasm_bindgen]
-#[allow(clippy::needless_pass_by_value)]
-pub fn lab(
-    seed: &str,
-    people: u32,
-    listed_rate: f64,
-    state: &str,
-    config: &str,
-    protected: bool,
-    progress: &Function,
-) -> Result<String, JsError> {
-    let seed: u64 = seed.parse().map_err(|_| JsError::new(&format!("seed {seed:?} is not a whole number from 0 to {}", u64::MAX)))?;
+/// Generates the city, reporting progress at most every 1 %, and sends its bytes.
+fn generate(config: CityConfig, send: &dyn Fn(&FromWorker, &JsValue)) -> Result<(), String> {
+    let mut reported = -1.0;
+    let city = City::generate_with_progress(config, |share| {
+        if share - reported >= 0.01 || share >= 1.0 {
+            reported = share;
+            send(&FromWorker::Progress { share }, &JsValue::UNDEFINED);
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    let bytes = city.to_bytes();
+    drop(city);
+    send(&FromWorker::City, &Uint8Array::from(&bytes[..]).into());
+    Ok(())
+}
+
+/// Runs the lab for the page: one attacker against the deployed map and the design that `state`
+/// (the page's URL query) chooses, then the design's privacy-utility sweep, on the city generated
+/// here again (generation is deterministic); the report so far about four times a second, then the
+/// complete one.
+fn lab(config: CityConfig, state: &str, lab: LabConfig, protected: bool, send: &dyn Fn(&FromWorker, &JsValue)) -> Result<(), String> {
     let state = AppState::from_query(state).map_err(|errors| {
         let fields: Vec<String> = errors.iter().map(|e| format!("{}={:?}: {}", e.field, e.value, e.problem)).collect();
-        JsError::new(&format!("the lab's state is malformed ({})", fields.join("; ")))
+        format!("the lab's state is malformed ({})", fields.join("; "))
     })?;
-    let config: LabConfig = serde_json::from_str(config).map_err(|e| JsError::new(&format!("the lab's settings are malformed: {e}")))?;
-    let city = City::generate(CityConfig { seed, people, listed_rate }).map_err(|e| JsError::new(&e.to_string()))?;
-    let mut duel = Duel::new(&city, &state, config, protected);
+    let city = City::generate(config).map_err(|e| e.to_string())?;
+    let mut duel = Duel::new(&city, &state, lab, protected);
     let mut shown = js_sys::Date::now();
     while !duel.done() {
         duel.step(&city, 2);
         let now = js_sys::Date::now();
         if now - shown >= 250.0 && !duel.done() {
             shown = now;
-            let json = serde_json::to_string(&duel.report(&city)).map_err(|e| JsError::new(&e.to_string()))?;
-            let _ = progress.call1(&JsValue::NULL, &JsValue::from_str(&json));
+            send(&FromWorker::LabProgress { report: duel.report(&city) }, &JsValue::UNDEFINED);
         }
     }
-    serde_json::to_string(&duel.report(&city)).map_err(|e| JsError::new(&e.to_string()))
+    send(&FromWorker::Report { report: duel.report(&city) }, &JsValue::UNDEFINED);
+    Ok(())
 }
