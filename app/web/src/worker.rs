@@ -102,7 +102,10 @@ fn launch<T: 'static>(
 }
 
 /// Starts generating `config` in a new worker. `progress` gets the share done (0 to 1); `done`
-/// gets the [`Outcome`], once. Errors when the browser cannot even create the worker.
+/// gets the [`Outcome`], once.
+///
+/// # Errors
+/// When the browser cannot even create the worker (the page then generates the city itself).
 pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl FnOnce(Outcome<Box<City>>) + 'static) -> Result<Job, String> {
     let read = move |reply: FromWorker, bytes: JsValue| match reply {
         FromWorker::Progress { share } => {
@@ -122,6 +125,9 @@ pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl Fn
 
 /// Starts a lab run for `state` (its city, fidelity and design) in a new worker. `progress`
 /// gets the report so far; `done` gets the complete one, once.
+///
+/// # Errors
+/// When the browser cannot even create the worker (the page then runs the lab itself).
 pub fn spawn_lab(
     state: &AppState,
     config: LabConfig,

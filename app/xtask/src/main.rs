@@ -107,11 +107,32 @@ pub fn cargo() -> Command {
 fn test() -> Result<(), String> {
     // Style first: it takes a second and names the file that is off (rustfmt.toml).
     run(cargo().args(["fmt", "--all", "--check"]))?;
+    // Lints ([workspace.lints]) as errors, natively for every crate and for wasm32 for the crates
+    // that run there (their cfgs differ: 32-bit usize, web-only code); the wasm32 run also checks
+    // that the engine builds for the browser.
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    tools::ensure_wasm_target()?;
+    run(cargo().args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "-p",
+        "within500-engine",
+        "-p",
+        "within500-web",
+        "-p",
+        "within500-worker",
+        "-p",
+        "within500-bench-web",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     tools::ensure_test_tools()?;
-    // Natively: the engine and the CLI. The web crate's tests run in the browser below, which
-    // spares CI a native build of Leptos.
+    // Natively: the engine, the app model and the CLI. The web crate's tests run in the browser
+    // below, which spares CI a native build of Leptos (clippy above checks it natively).
     run(cargo().args(["test", "--workspace", "--exclude", "xtask", "--exclude", "within500-web"]))?;
-    run(cargo().args(["build", "-p", "within500-engine", "--target", "wasm32-unknown-unknown"]))?;
     // Components in headless Chromium through chromedriver (runner set in .cargo/config.toml),
     // with the native fingerprint of a city to compare the browser's against.
     // The debug CLI was built by the native tests above; the end-to-end lab test runs it too.

@@ -48,11 +48,11 @@ fn goal(l: Locale, n: u8, loaded: &Loaded, zh: bool) -> String {
 
 /// The exercise's limit, in words.
 fn limit(l: Locale, n: u8) -> String {
-    match model::exercise::questions_allowed(n) {
-        Some(q) => td_string!(l, ex.limit_questions, n = q),
-        None => td_string!(l, ex.limit_checks, n = model::exercise::checks_allowed(n)),
+    if let Some(q) = model::exercise::questions_allowed(n) {
+        td_string!(l, ex.limit_questions, n = q).to_owned()
+    } else {
+        td_string!(l, ex.limit_checks, n = model::exercise::checks_allowed(n)).to_string()
     }
-    .to_string()
 }
 
 fn district_name(d: u8, zh: bool) -> String {
@@ -60,7 +60,7 @@ fn district_name(d: u8, zh: bool) -> String {
 }
 
 fn hex(token: &[u8]) -> String {
-    token.iter().map(|b| format!("{b:02x}")).collect()
+    within500_engine::hex(token)
 }
 
 /// The check's outcome, said in the page's language.

@@ -1,6 +1,7 @@
 //! The attack lab panel: run one attacker against both panes at once, watch the estimates on
 //! the map, read the table and the charts.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -134,7 +135,7 @@ pub fn results_csv(r: &LabResult, state: &AppState) -> String {
     );
     for (_, key, f) in rows(crate::i18n::Locale::en) {
         let cell = |m: &Result<Metrics, NotApplicable>| m.as_ref().map_or_else(|_| String::new(), |m| f(m).1);
-        out.push_str(&format!("{key},{},{}\n", cell(&r.exposed), cell(&r.private)));
+        let _ = writeln!(out, "{key},{},{}", cell(&r.exposed), cell(&r.private));
     }
     out
 }
@@ -210,7 +211,7 @@ fn ErrorChart(result: LabResult, l: Locale) -> impl IntoView {
                 m.curve_at.iter().zip(&m.error_curve).filter_map(|(&q, v)| v.map(|v| format!("{:.1},{:.1} ", x(q), y(v)))).collect();
             if let (Some(&q), Some(Some(v))) = (m.curve_at.last(), m.error_curve.last()) {
                 if q < most {
-                    pts.push_str(&format!("{:.1},{:.1}", x(most), y(*v)));
+                    let _ = write!(pts, "{:.1},{:.1}", x(most), y(*v));
                 }
             }
             view! { <polyline class=format!("curve {class}") points=pts fill="none" /> }
@@ -465,7 +466,7 @@ fn LabControlsView(
     let attacker = move || controls.with(|k| k.attacker);
     let set_budget = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
-        let ok = controls.try_update(|k| k.set_budget(&text).is_ok()).unwrap_or(false);
+        let ok = controls.try_update(|k| k.set_budget(&text)).unwrap_or(false);
         budget_error.set((!ok).then(|| td_string!(l, ui.lab.budget_error, value = format!("{text:?}")).to_string()));
     };
     view! {

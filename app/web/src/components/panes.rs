@@ -157,13 +157,9 @@ pub fn design_label(l: Locale, d: DesignKind) -> String {
 
 fn dp_refusal(l: Locale, e: &DpRefusal) -> String {
     match e {
-        DpRefusal::BudgetSpent { spent_micros, budget_micros } => td_string!(
-            l,
-            ui.answer.refused,
-            spent = format!("{:.2}", *spent_micros as f64 / 1e6),
-            budget = format!("{:.2}", *budget_micros as f64 / 1e6)
-        )
-        .to_string(),
+        DpRefusal::BudgetSpent { spent_micros, budget_micros } => {
+            td_string!(l, ui.answer.refused, spent = micros(*spent_micros, 2), budget = micros(*budget_micros, 2)).to_string()
+        }
     }
 }
 
@@ -404,8 +400,8 @@ pub fn PrivacyPane() -> impl IntoView {
                 ui.answer.dp,
                 n = d.noisy_count,
                 cached = if d.cached { td_string!(l, ui.answer.cached).to_string() } else { String::new() },
-                spent = format!("{:.2}", d.spent_micros as f64 / 1e6),
-                budget = format!("{:.2}", (d.spent_micros + d.left_micros) as f64 / 1e6)
+                spent = micros(d.spent_micros, 2),
+                budget = micros(d.spent_micros + d.left_micros, 2)
             )
             .to_string(),
             PrivateAnswer::Dp(Err(e)) => dp_refusal(l, &e),
@@ -414,7 +410,7 @@ pub fn PrivacyPane() -> impl IntoView {
                 ui.answer.release,
                 estimate = format!("{:.1}", r.estimate.max(0.0)),
                 cells = r.cells.len(),
-                eps = format!("{}", r.epsilon_total_micros as f64 / 1e6)
+                eps = format!("{}", micros_f64(r.epsilon_total_micros))
             )
             .to_string(),
             PrivateAnswer::Blur(b) => {
@@ -471,4 +467,15 @@ pub fn PrivacyPane() -> impl IntoView {
             <p class="discloses">{move || if c.state.with(|s| s.lang == Lang::Zh) { design().discloses_zh() } else { design().discloses_en() }}</p>
         </section>
     }
+}
+
+/// ε in millionths as a number (budgets are far below 2^52 millionths).
+#[allow(clippy::cast_precision_loss)]
+fn micros_f64(micros: u64) -> f64 {
+    micros as f64 / 1e6
+}
+
+/// ε in millionths, written with `digits` decimals.
+fn micros(micros: u64, digits: usize) -> String {
+    format!("{:.digits$}", micros_f64(micros))
 }
