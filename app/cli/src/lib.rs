@@ -267,16 +267,16 @@ pub struct DesignArgs {
     #[arg(long, value_enum, default_value_t = FidelityArg::Reported)]
     fidelity: FidelityArg,
     /// Aggregate: counts below k are suppressed (2 to 50).
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=50))]
+    #[arg(long, default_value_t = 5, value_parser = parse_k)]
     k: u32,
     /// dp: the release's total ε per person (0.01 to 100).
-    #[arg(long, allow_hyphen_values = true, default_value = "1", value_parser = parse_budget)]
+    #[arg(long, allow_hyphen_values = true, default_value = "1", value_parser = parse_epsilon)]
     epsilon_total: Epsilon,
-    /// dp-session: ε per question (0.01 to 10).
+    /// dp-session: ε per question (0.01 to 100).
     #[arg(long, allow_hyphen_values = true, default_value = "1", value_parser = parse_epsilon)]
     epsilon: Epsilon,
     /// dp-session: ε budget of a session (0.01 to 100).
-    #[arg(long, allow_hyphen_values = true, default_value = "10", value_parser = parse_budget)]
+    #[arg(long, allow_hyphen_values = true, default_value = "10", value_parser = parse_epsilon)]
     epsilon_budget: Epsilon,
     /// Blur: ε per metre (0.0001 to 1; 0.004 moves the position about 500 m on average).
     #[arg(long, allow_hyphen_values = true, default_value_t = 0.004, value_parser = parse_blur)]
@@ -391,22 +391,32 @@ fn parse_range(s: &str, lo: f64, hi: f64, what: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_k(s: &str) -> Result<u32, String> {
+    let r = &within500_engine::ranges::K;
+    let k: u32 = s.trim().parse().map_err(|_| format!("'{s}' is not a whole number: choose k from {} to {}", r.start(), r.end()))?;
+    if r.contains(&k) {
+        Ok(k)
+    } else {
+        Err(format!("{s} is out of range: choose k from {} to {}", r.start(), r.end()))
+    }
+}
+
 fn parse_radius(s: &str) -> Result<f64, String> {
-    parse_range(s, 50.0, 5_000.0, "choose 50 to 5000 metres")
+    let r = &within500_engine::ranges::RADIUS_M;
+    parse_range(s, *r.start(), *r.end(), &format!("choose {} to {} metres", r.start(), r.end()))
 }
 
 fn parse_blur(s: &str) -> Result<f64, String> {
-    parse_range(s, 0.0001, 1.0, "choose ε per metre from 0.0001 to 1")
+    let r = &within500_engine::ranges::BLUR_EPSILON;
+    parse_range(s, *r.start(), *r.end(), &format!("choose ε per metre from {} to {}", r.start(), r.end()))
 }
 
+/// ε per question, ε in total and a budget all take the same range.
 fn parse_epsilon(s: &str) -> Result<Epsilon, String> {
-    let v = parse_range(s, 0.01, 10.0, "choose ε from 0.01 to 10")?;
-    Epsilon::from_f64(v).ok_or_else(|| format!("{s} is out of range: choose ε from 0.01 to 10"))
-}
-
-fn parse_budget(s: &str) -> Result<Epsilon, String> {
-    let v = parse_range(s, 0.01, 100.0, "choose a budget from 0.01 to 100")?;
-    Epsilon::from_f64(v).ok_or_else(|| format!("{s} is out of range: choose a budget from 0.01 to 100"))
+    let r = &within500_engine::ranges::EPSILON;
+    let what = format!("choose ε from {} to {}", r.start(), r.end());
+    let v = parse_range(s, *r.start(), *r.end(), &what)?;
+    Epsilon::from_f64(v).ok_or_else(|| format!("{s} is out of range: {what}"))
 }
 
 /// Runs a parsed command line.

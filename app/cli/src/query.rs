@@ -23,10 +23,7 @@ pub fn check_position(at: LatLng, lat_name: &str, lng_name: &str) -> Result<(), 
         return Err(format!("{lat_name} {} {lng_name} {} is not a position in degrees", at.lat, at.lng));
     }
     if !in_city_bounds(at) {
-        return Err(format!(
-            "{lat_name} {} {lng_name} {} is outside the synthetic city: stay within 20 km of 38.04 N 114.51 E",
-            at.lat, at.lng
-        ));
+        return Err(format!("{lat_name} {} {lng_name} {}: {}", at.lat, at.lng, within500_engine::outside_city(at)));
     }
     Ok(())
 }

@@ -56,7 +56,7 @@ pub use city::{
 };
 pub use designs::{
     cell_point, cell_point_token, covering_cells, draw_scalar, exchange, hex, key_seed, neighbourhood, noise_seed, plain_token,
-    proximity_cell, sample_discrete_laplace, windows, Aggregate, AggregateAnswer, Answerer, BlurredAnswer, BlurredQuery, CellCount,
+    proximity_cell, ranges, sample_discrete_laplace, windows, Aggregate, AggregateAnswer, Answerer, BlurredAnswer, BlurredQuery, CellCount,
     CellHash, Court, Credential, Creditor, DesignAnswer, DesignKind, DesignParams, DpAnswer, DpCount, DpRefusal, DpRelease,
     DpReleaseAnswer, Epsilon, EpsilonError, Exchange, Exposed, ExposedAnswer, ExposedEntry, Fidelity, Ledger, ParamsError, Pending,
     ProximityAnswer, ProximityError, Query, ReleasedCell, ReplyView, RequestView, Token, WarningLevel, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S,
@@ -68,5 +68,5 @@ pub use h3o::Resolution;
 pub use identity::{BirthDate, IdNumber, Name};
 pub use index::{brute_force, cell_boundary, cell_centre, cell_of, cell_reach_m, CellIndex, QueryStats, INDEX_RESOLUTION};
 pub use plan::{Address, District, Street, StreetAxis, StreetPlan, CITY_RADIUS_M};
-pub use state::{in_city_bounds, AppState, FieldError, Lang, Mode, Problem, KNOWN_KEYS, MAX_RADIUS_M, MIN_RADIUS_M};
+pub use state::{in_city_bounds, known_keys, outside_city, AppState, FieldError, Lang, Mode, Param, Problem, MAX_RADIUS_M, MIN_RADIUS_M};
 pub use story::{story_scene, Scene, SceneLab, STORY_STEPS};

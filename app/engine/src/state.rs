@@ -17,13 +17,13 @@
 use serde::Serialize;
 
 use crate::city::{CityConfig, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE};
-use crate::designs::{CellHash, DesignKind, Epsilon, Fidelity};
+use crate::designs::{ranges, CellHash, DesignKind, Epsilon, Fidelity};
 use crate::geo::{LatLng, CITY_CENTRE};
 
 /// Smallest query radius in metres.
-pub const MIN_RADIUS_M: f64 = 50.0;
+pub const MIN_RADIUS_M: f64 = *ranges::RADIUS_M.start();
 /// Largest query radius in metres.
-pub const MAX_RADIUS_M: f64 = 5_000.0;
+pub const MAX_RADIUS_M: f64 = *ranges::RADIUS_M.end();
 /// How far from the city centre a position may be, in metres.
 pub const MAX_OFFSET_M: f64 = 20_000.0;
 
@@ -32,6 +32,19 @@ pub const MAX_OFFSET_M: f64 = 20_000.0;
 #[must_use]
 pub fn in_city_bounds(p: LatLng) -> bool {
     CITY_CENTRE.distance_m(p) <= MAX_OFFSET_M
+}
+
+/// What to say of a position outside the city (the URL codec and the CLI say the same).
+#[must_use]
+pub fn outside_city(p: LatLng) -> String {
+    format!(
+        "position ({:.5}, {:.5}) is outside the synthetic city: stay within {} km of {:.2} N {:.2} E",
+        p.lat,
+        p.lng,
+        MAX_OFFSET_M / 1_000.0,
+        CITY_CENTRE.lat,
+        CITY_CENTRE.lng
+    )
 }
 
 /// The language of the page.
@@ -198,29 +211,79 @@ fn bad_kind(field: &str, value: &str, problem: impl Into<String>, kind: Problem)
     FieldError { kind, ..bad(field, value, problem) }
 }
 
-/// The parameters the codec knows, in the order it writes them.
-pub const KNOWN_KEYS: [&str; 20] = [
-    "seed",
-    "people",
-    "listed",
-    "lat",
-    "lng",
-    "r",
-    "fidelity",
-    "design",
-    "k",
-    "eps",
-    "budget",
-    "blur",
-    "hash",
-    "debtor",
-    "lang",
-    "mode",
-    "step",
-    "ex",
-    "embed",
-    "presenter",
-];
+/// The URL's parameters: the one table of their keys, which the codec, the links it writes and
+/// the page's messages all read (a new parameter is a new variant, and every `match` on it must
+/// say what it accepts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
+pub enum Param {
+    /// `seed`: the city's seed.
+    Seed,
+    /// `people`: the population.
+    People,
+    /// `listed`: the share listed.
+    Listed,
+    /// `lat`: the position's latitude.
+    Lat,
+    /// `lng`: the position's longitude.
+    Lng,
+    /// `r`: the radius in metres.
+    #[strum(serialize = "r")]
+    Radius,
+    /// `fidelity`: what the deployed map shows.
+    Fidelity,
+    /// `design`: the privacy-preserving pane's design.
+    Design,
+    /// `k`: the aggregate's threshold.
+    K,
+    /// `eps`: ε of the release or per question.
+    #[strum(serialize = "eps")]
+    Epsilon,
+    /// `budget`: the DP session's budget.
+    Budget,
+    /// `blur`: the blur's ε per metre.
+    Blur,
+    /// `hash`: keyed or plain cells for the proximity test.
+    Hash,
+    /// `debtor`: the proximity test's debtor.
+    Debtor,
+    /// `lang`: the page's language.
+    Lang,
+    /// `mode`: explore, story, exercise or teacher.
+    Mode,
+    /// `step`: the story's step.
+    Step,
+    /// `ex`: the exercise.
+    #[strum(serialize = "ex")]
+    Exercise,
+    /// `embed`: the embeddable view.
+    Embed,
+    /// `presenter`: presenter mode.
+    Presenter,
+}
+
+impl Param {
+    /// Every parameter, in the order links write them.
+    pub const ALL: &'static [Self] = <Self as strum::VariantArray>::VARIANTS;
+
+    /// Its key in URLs.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        self.into()
+    }
+
+    /// The parameter of a key.
+    #[must_use]
+    pub fn from_key(key: &str) -> Option<Self> {
+        key.parse().ok()
+    }
+}
+
+/// Every key a link may hold, in the order links write them.
+#[must_use]
+pub fn known_keys() -> Vec<&'static str> {
+    Param::ALL.iter().map(|p| p.key()).collect()
+}
 
 fn parse_f64(field: &str, v: &str, lo: f64, hi: f64, what: &str) -> Result<f64, FieldError> {
     let x: f64 = v.trim().parse().map_err(|_| bad(field, v, format!("not a number; {what}")))?;
@@ -300,15 +363,7 @@ impl AppState {
         } else {
             let field = if lat.is_some() { "lat" } else { "lng" };
             let value = if lat.is_some() { at.lat } else { at.lng }.to_string();
-            errors.push(bad_kind(
-                field,
-                &value,
-                format!(
-                    "position ({:.5}, {:.5}) is outside the synthetic city: stay within 20 km of {:.2} N {:.2} E",
-                    at.lat, at.lng, CITY_CENTRE.lat, CITY_CENTRE.lng
-                ),
-                Problem::OutsideCity,
-            ));
+            errors.push(bad_kind(field, &value, outside_city(at), Problem::OutsideCity));
         }
         (state, errors)
     }
@@ -324,12 +379,7 @@ impl AppState {
         if lat.is_some() || lng.is_some() {
             let at = LatLng::new(lat.unwrap_or(self.at.lat), lng.unwrap_or(self.at.lng));
             if !in_city_bounds(at) {
-                return Err(bad_kind(
-                    key,
-                    value,
-                    "outside the synthetic city: stay within 20 km of 38.04 N 114.51 E",
-                    Problem::OutsideCity,
-                ));
+                return Err(bad_kind(key, value, outside_city(at), Problem::OutsideCity));
             }
             next.at = at;
         }
@@ -337,46 +387,59 @@ impl AppState {
     }
 
     fn apply(&mut self, key: &str, v: &str, lat: &mut Option<f64>, lng: &mut Option<f64>) -> Result<(), FieldError> {
-        match key {
-            "seed" => {
+        let Some(param) = Param::from_key(key) else {
+            return Err(bad_kind(key, v, format!("unknown parameter; known ones are {}", known_keys().join(", ")), Problem::Unknown));
+        };
+        match param {
+            Param::Seed => {
                 self.city.seed = v.trim().parse().map_err(|_| bad(key, v, "not a whole number from 0 to 18446744073709551615"))?;
             }
-            "people" => {
+            Param::People => {
                 self.city.people = parse_u32(key, v, MIN_PEOPLE, MAX_PEOPLE, "choose 1000 to 11000000 people")?;
             }
-            "listed" => {
+            Param::Listed => {
                 self.city.listed_rate = parse_f64(key, v, 0.0, MAX_LISTED_RATE, "the share listed, from 0 to 0.2 (0.01 is 1 %)")?;
             }
-            "lat" => *lat = Some(parse_f64(key, v, -90.0, 90.0, "a latitude in degrees")?),
-            "lng" => *lng = Some(parse_f64(key, v, -180.0, 180.0, "a longitude in degrees")?),
-            "r" => self.radius_m = parse_f64(key, v, MIN_RADIUS_M, MAX_RADIUS_M, "a radius from 50 to 5000 metres")?,
-            "fidelity" => {
+            Param::Lat => *lat = Some(parse_f64(key, v, -90.0, 90.0, "a latitude in degrees")?),
+            Param::Lng => *lng = Some(parse_f64(key, v, -180.0, 180.0, "a longitude in degrees")?),
+            Param::Radius => {
+                self.radius_m =
+                    parse_f64(key, v, MIN_RADIUS_M, MAX_RADIUS_M, &format!("a radius from {MIN_RADIUS_M} to {MAX_RADIUS_M} metres"))?;
+            }
+            Param::Fidelity => {
                 self.fidelity = Fidelity::from_slug(v).ok_or_else(|| bad(key, v, "choose reported, distance or pins"))?;
             }
-            "design" => {
+            Param::Design => {
                 self.design = DesignKind::from_slug(v)
                     .filter(|d| *d != DesignKind::Exposed)
                     .ok_or_else(|| bad(key, v, "choose aggregate, dp, dp-session, blur or psi"))?;
             }
-            "k" => self.k = parse_u32(key, v, 2, 50, "a threshold from 2 to 50")?,
-            "eps" => {
-                self.epsilon = parse_epsilon(key, v, 0.01, 100.0)?;
+            Param::K => {
+                let (lo, hi) = (*ranges::K.start(), *ranges::K.end());
+                self.k = parse_u32(key, v, lo, hi, &format!("a threshold from {lo} to {hi}"))?;
             }
-            "budget" => {
-                self.budget = parse_epsilon(key, v, 0.01, 100.0)?;
+            Param::Epsilon => {
+                self.epsilon = parse_epsilon(key, v)?;
             }
-            "blur" => self.blur_epsilon = parse_f64(key, v, 0.0001, 1.0, "ε per metre from 0.0001 to 1 (0.004 blurs about 500 m)")?,
-            "hash" => self.hash = CellHash::from_slug(v).ok_or_else(|| bad(key, v, "choose keyed or plain"))?,
-            "debtor" => {
+            Param::Budget => {
+                self.budget = parse_epsilon(key, v)?;
+            }
+            Param::Blur => {
+                let (lo, hi) = (*ranges::BLUR_EPSILON.start(), *ranges::BLUR_EPSILON.end());
+                self.blur_epsilon = parse_f64(key, v, lo, hi, &format!("ε per metre from {lo} to {hi} (0.004 blurs about 500 m)"))?;
+            }
+            Param::Hash => self.hash = CellHash::from_slug(v).ok_or_else(|| bad(key, v, "choose keyed or plain"))?,
+            Param::Debtor => {
                 self.debtor = Some(v.trim().parse().map_err(|_| bad(key, v, "a person id, a whole number"))?);
             }
-            "lang" => self.lang = Lang::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose en or zh"))?,
-            "mode" => self.mode = Mode::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose explore, story, exercise or teacher"))?,
-            "step" => self.step = parse_u32(key, v, 1, u32::from(crate::STORY_STEPS), "a story step from 1 to 10")? as u8,
-            "ex" => self.exercise = parse_u32(key, v, 1, u32::from(crate::EXERCISES), "an exercise from 1 to 5")? as u8,
-            "embed" => self.embed = parse_flag(key, v)?,
-            "presenter" => self.presenter = parse_flag(key, v)?,
-            _ => return Err(bad_kind(key, v, format!("unknown parameter; known ones are {}", KNOWN_KEYS.join(", ")), Problem::Unknown)),
+            Param::Lang => self.lang = Lang::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose en or zh"))?,
+            Param::Mode => {
+                self.mode = Mode::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose explore, story, exercise or teacher"))?
+            }
+            Param::Step => self.step = parse_u32(key, v, 1, u32::from(crate::STORY_STEPS), "a story step from 1 to 10")? as u8,
+            Param::Exercise => self.exercise = parse_u32(key, v, 1, u32::from(crate::EXERCISES), "an exercise from 1 to 5")? as u8,
+            Param::Embed => self.embed = parse_flag(key, v)?,
+            Param::Presenter => self.presenter = parse_flag(key, v)?,
         }
         Ok(())
     }
@@ -387,60 +450,60 @@ impl AppState {
     pub fn to_query(&self) -> String {
         let d = Self::default();
         let mut out = form_urlencoded::Serializer::new(String::new());
-        out.append_pair("seed", &self.city.seed.to_string());
+        out.append_pair(Param::Seed.key(), &self.city.seed.to_string());
         if self.city.people != d.city.people {
-            out.append_pair("people", &self.city.people.to_string());
+            out.append_pair(Param::People.key(), &self.city.people.to_string());
         }
         if self.city.listed_rate.to_bits() != d.city.listed_rate.to_bits() {
-            out.append_pair("listed", &self.city.listed_rate.to_string());
+            out.append_pair(Param::Listed.key(), &self.city.listed_rate.to_string());
         }
-        out.append_pair("lat", &self.at.lat.to_string());
-        out.append_pair("lng", &self.at.lng.to_string());
+        out.append_pair(Param::Lat.key(), &self.at.lat.to_string());
+        out.append_pair(Param::Lng.key(), &self.at.lng.to_string());
         if self.radius_m.to_bits() != d.radius_m.to_bits() {
-            out.append_pair("r", &self.radius_m.to_string());
+            out.append_pair(Param::Radius.key(), &self.radius_m.to_string());
         }
         if self.fidelity != d.fidelity {
-            out.append_pair("fidelity", self.fidelity.slug());
+            out.append_pair(Param::Fidelity.key(), self.fidelity.slug());
         }
         if self.design != d.design {
-            out.append_pair("design", self.design.slug());
+            out.append_pair(Param::Design.key(), self.design.slug());
         }
         if self.k != d.k {
-            out.append_pair("k", &self.k.to_string());
+            out.append_pair(Param::K.key(), &self.k.to_string());
         }
         if self.epsilon != d.epsilon {
-            out.append_pair("eps", &self.epsilon.as_f64().to_string());
+            out.append_pair(Param::Epsilon.key(), &self.epsilon.as_f64().to_string());
         }
         if self.budget != d.budget {
-            out.append_pair("budget", &self.budget.as_f64().to_string());
+            out.append_pair(Param::Budget.key(), &self.budget.as_f64().to_string());
         }
         if self.blur_epsilon.to_bits() != d.blur_epsilon.to_bits() {
-            out.append_pair("blur", &self.blur_epsilon.to_string());
+            out.append_pair(Param::Blur.key(), &self.blur_epsilon.to_string());
         }
         if self.hash != d.hash {
-            out.append_pair("hash", self.hash.slug());
+            out.append_pair(Param::Hash.key(), self.hash.slug());
         }
         if let Some(debtor) = self.debtor {
-            out.append_pair("debtor", &debtor.to_string());
+            out.append_pair(Param::Debtor.key(), &debtor.to_string());
         }
         if self.lang != d.lang {
-            out.append_pair("lang", self.lang.slug());
+            out.append_pair(Param::Lang.key(), self.lang.slug());
         }
         // A step alone would open the story: name the mode whenever a step is written.
         if self.mode != d.mode || self.step != d.step {
-            out.append_pair("mode", self.mode.slug());
+            out.append_pair(Param::Mode.key(), self.mode.slug());
         }
         if self.step != d.step || self.mode == Mode::Story {
-            out.append_pair("step", &self.step.to_string());
+            out.append_pair(Param::Step.key(), &self.step.to_string());
         }
         if self.exercise != d.exercise || self.mode == Mode::Exercise {
-            out.append_pair("ex", &self.exercise.to_string());
+            out.append_pair(Param::Exercise.key(), &self.exercise.to_string());
         }
         if self.embed {
-            out.append_pair("embed", "1");
+            out.append_pair(Param::Embed.key(), "1");
         }
         if self.presenter {
-            out.append_pair("presenter", "1");
+            out.append_pair(Param::Presenter.key(), "1");
         }
         out.finish()
     }
@@ -454,7 +517,8 @@ fn parse_flag(key: &str, v: &str) -> Result<bool, FieldError> {
     }
 }
 
-fn parse_epsilon(key: &str, v: &str, lo: f64, hi: f64) -> Result<Epsilon, FieldError> {
+fn parse_epsilon(key: &str, v: &str) -> Result<Epsilon, FieldError> {
+    let (lo, hi) = (*ranges::EPSILON.start(), *ranges::EPSILON.end());
     let what = format!("ε from {lo} to {hi}");
     let x = parse_f64(key, v, lo, hi, &what)?;
     Epsilon::from_f64(x).ok_or_else(|| bad(key, v, format!("out of range; {what}")))

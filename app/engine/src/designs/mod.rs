@@ -17,7 +17,7 @@ pub use aggregate::{covering_cells, Aggregate, AggregateAnswer, CellCount, DEFAU
 pub use blur::{BlurredAnswer, BlurredQuery, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S};
 pub use dp::{sample_discrete_laplace, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError};
 pub use exposed::{Exposed, ExposedAnswer, ExposedEntry, Fidelity, WarningLevel};
-pub use params::{Answerer, DesignAnswer, DesignParams, ParamsError};
+pub use params::{ranges, Answerer, DesignAnswer, DesignParams, ParamsError};
 pub use proximity::{
     cell_point, cell_point_token, draw_scalar, exchange, hex, neighbourhood, plain_token, proximity_cell, reply_tokens, windows, CellHash,
     Court, Credential, Creditor, Exchange, Ledger, Pending, ProximityAnswer, ProximityError, ReplyView, RequestView, Token,

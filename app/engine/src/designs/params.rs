@@ -8,6 +8,20 @@ use super::{
 };
 use crate::city::City;
 
+/// The values every parameter accepts: the one place the URL codec and the CLI take them from.
+pub mod ranges {
+    use std::ops::RangeInclusive;
+
+    /// The query's radius in metres.
+    pub const RADIUS_M: RangeInclusive<f64> = 50.0..=5_000.0;
+    /// The aggregate's threshold k.
+    pub const K: RangeInclusive<u32> = 2..=50;
+    /// ε: the release's total per person, the session's per question, and its budget.
+    pub const EPSILON: RangeInclusive<f64> = 0.01..=100.0;
+    /// The blur's ε per metre (0.004 moves the position about 500 m on average).
+    pub const BLUR_EPSILON: RangeInclusive<f64> = 0.000_1..=1.0;
+}
+
 /// A design and every parameter any design takes (each design reads its own).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DesignParams {

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use within500_engine::{
-    AppState, CellHash, CityConfig, DesignKind, Epsilon, Fidelity, Lang, LocalFrame, Mode, CITY_CENTRE, EXERCISES, KNOWN_KEYS, STORY_STEPS,
+    AppState, CellHash, CityConfig, DesignKind, Epsilon, Fidelity, Lang, LocalFrame, Mode, CITY_CENTRE, EXERCISES, STORY_STEPS,
 };
 
 fn arb_state() -> impl Strategy<Value = AppState> {
@@ -74,7 +74,7 @@ proptest! {
     }
 
     #[test]
-    fn prop_bad_values_of_known_keys_name_that_key(key in prop::sample::select(KNOWN_KEYS.to_vec()), junk in "[a-z]{0,4}[#!~][a-z#!~]{0,4}") {
+    fn prop_bad_values_of_known_keys_name_that_key(key in prop::sample::select(within500_engine::known_keys()), junk in "[a-z]{0,4}[#!~][a-z#!~]{0,4}") {
         // The value holds a character that no parameter accepts (words such as `en`, `dp` or
         // `story` are valid values, so plain letters could be), so every key must refuse it.
         let q = format!("{key}={junk}");

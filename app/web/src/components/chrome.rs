@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use within500_engine::{AppState, FieldError, Lang, Mode, Problem};
+use within500_engine::{AppState, FieldError, Lang, Mode, Param, Problem};
 
 use crate::i18n::{td_string, Locale};
 use crate::{locale_of, use_ctx};
@@ -24,28 +24,31 @@ fn page_base() -> String {
         .unwrap_or_default()
 }
 
-/// What a URL parameter accepts, in the page's language.
+/// What a URL parameter accepts, in the page's language (nothing for a key that is no parameter:
+/// those are reported as unknown, not as invalid).
 fn accepted(l: Locale, field: &str) -> String {
-    match field {
-        "seed" => td_string!(l, ui.accept.seed).to_string(),
-        "people" => td_string!(l, ui.accept.people).to_string(),
-        "listed" => td_string!(l, ui.accept.listed).to_string(),
-        "lat" | "lng" => td_string!(l, ui.accept.position).to_string(),
-        "r" => td_string!(l, ui.accept.radius).to_string(),
-        "fidelity" => td_string!(l, ui.accept.fidelity).to_string(),
-        "design" => td_string!(l, ui.accept.design).to_string(),
-        "k" => td_string!(l, ui.accept.k).to_string(),
-        "eps" => td_string!(l, ui.accept.eps).to_string(),
-        "budget" => td_string!(l, ui.accept.budget).to_string(),
-        "blur" => td_string!(l, ui.accept.blur).to_string(),
-        "hash" => td_string!(l, ui.accept.hash).to_string(),
-        "debtor" => td_string!(l, ui.accept.debtor).to_string(),
-        "lang" => td_string!(l, ui.accept.lang).to_string(),
-        "mode" => td_string!(l, ui.accept.mode).to_string(),
-        "step" => td_string!(l, ui.accept.step).to_string(),
-        "ex" => td_string!(l, ui.accept.ex).to_string(),
-        _ => td_string!(l, ui.accept.flag).to_string(),
+    let Some(param) = Param::from_key(field) else { return String::new() };
+    match param {
+        Param::Seed => td_string!(l, ui.accept.seed),
+        Param::People => td_string!(l, ui.accept.people),
+        Param::Listed => td_string!(l, ui.accept.listed),
+        Param::Lat | Param::Lng => td_string!(l, ui.accept.position),
+        Param::Radius => td_string!(l, ui.accept.radius),
+        Param::Fidelity => td_string!(l, ui.accept.fidelity),
+        Param::Design => td_string!(l, ui.accept.design),
+        Param::K => td_string!(l, ui.accept.k),
+        Param::Epsilon => td_string!(l, ui.accept.eps),
+        Param::Budget => td_string!(l, ui.accept.budget),
+        Param::Blur => td_string!(l, ui.accept.blur),
+        Param::Hash => td_string!(l, ui.accept.hash),
+        Param::Debtor => td_string!(l, ui.accept.debtor),
+        Param::Lang => td_string!(l, ui.accept.lang),
+        Param::Mode => td_string!(l, ui.accept.mode),
+        Param::Step => td_string!(l, ui.accept.step),
+        Param::Exercise => td_string!(l, ui.accept.ex),
+        Param::Embed | Param::Presenter => td_string!(l, ui.accept.flag),
     }
+    .to_string()
 }
 
 /// A bad parameter, said in the page's language: the parameter, the value, what is accepted.
@@ -150,8 +153,8 @@ pub fn Notice() -> impl IntoView {
 /// value shows a message naming the parameter, and changes nothing.
 #[component]
 pub fn StateField(
-    /// URL key.
-    key: &'static str,
+    /// The URL parameter it sets.
+    param: Param,
     /// Label, in the page's language.
     label: fn(Locale) -> String,
     /// Current value as text.
@@ -162,6 +165,7 @@ pub fn StateField(
 ) -> impl IntoView {
     let c = use_ctx();
     let error = RwSignal::new(None::<FieldError>);
+    let key = param.key();
     let id = format!("field-{key}");
     let error_id = format!("field-{key}-error");
     let described = error_id.clone();
@@ -187,10 +191,10 @@ pub fn Controls() -> impl IntoView {
     let l = c.locale_untracked();
     view! {
         <section class="controls" aria-label=td_string!(l, ui.city_settings).to_string()>
-            <StateField key="seed" label=|l| td_string!(l, ui.field.seed).to_string() value=Signal::derive(move || c.state.get().city.seed.to_string()) />
-            <StateField key="people" label=|l| td_string!(l, ui.field.people).to_string() value=Signal::derive(move || c.state.get().city.people.to_string()) />
-            <StateField key="listed" label=|l| td_string!(l, ui.field.listed).to_string() value=Signal::derive(move || c.state.get().city.listed_rate.to_string()) />
-            <StateField key="r" label=|l| td_string!(l, ui.field.radius).to_string() value=Signal::derive(move || c.state.get().radius_m.to_string()) />
+            <StateField param=Param::Seed label=|l| td_string!(l, ui.field.seed).to_string() value=Signal::derive(move || c.state.get().city.seed.to_string()) />
+            <StateField param=Param::People label=|l| td_string!(l, ui.field.people).to_string() value=Signal::derive(move || c.state.get().city.people.to_string()) />
+            <StateField param=Param::Listed label=|l| td_string!(l, ui.field.listed).to_string() value=Signal::derive(move || c.state.get().city.listed_rate.to_string()) />
+            <StateField param=Param::Radius label=|l| td_string!(l, ui.field.radius).to_string() value=Signal::derive(move || c.state.get().radius_m.to_string()) />
             <span class="timing" data-testid="answer-ms">{move || td_string!(l, ui.answered_in, ms = format!("{:.1}", c.answer_ms.get())).to_string()}</span>
         </section>
     }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use within500_engine::exercises::{
     self, EPSILON_MAX_COUNT_ERROR, EPSILON_MAX_RECOVERED, FIND_HOME_QUERIES, FIND_HOME_WITHIN_M, HIDDEN_K, HIDDEN_MIN_LISTED,
 };
-use within500_engine::{AppState, Epsilon, Lang, LatLng, Mode, StreetPlan, EXERCISES};
+use within500_engine::{AppState, Epsilon, Lang, LatLng, Mode, Param, StreetPlan, EXERCISES};
 
 use super::chrome::href;
 use crate::i18n::{td_string, Locale};
@@ -194,7 +194,7 @@ fn ExerciseTools(n: u8, answers: RwSignal<Answers>, reversed: RwSignal<Option<Ve
                 .into_any()
             }
             2 => view! {
-                <super::chrome::StateField testid="ex" key="eps" label=|l| td_string!(l, ui.field.eps).to_string()
+                <super::chrome::StateField testid="ex" param=Param::Epsilon label=|l| td_string!(l, ui.field.eps).to_string()
                     value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
             }
             .into_any(),

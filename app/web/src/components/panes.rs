@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use std::rc::Rc;
 
 use within500_engine::{
-    exercises, hex, CellHash, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, ProximityError, WarningLevel, TESTS_PER_DAY,
+    exercises, hex, CellHash, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, Param, ProximityError, WarningLevel, TESTS_PER_DAY,
 };
 
 use super::chrome::StateField;
@@ -435,17 +435,17 @@ pub fn PrivacyPane() -> impl IntoView {
                 </select>
             </span>
             {move || match design() {
-                DesignKind::Aggregate => view! { <StateField testid="param" key="k" label=|l| td_string!(l, ui.field.k).to_string() value=Signal::derive(move || c.state.get().k.to_string()) /> }.into_any(),
+                DesignKind::Aggregate => view! { <StateField testid="param" param=Param::K label=|l| td_string!(l, ui.field.k).to_string() value=Signal::derive(move || c.state.get().k.to_string()) /> }.into_any(),
                 DesignKind::DpRelease => view! {
-                    <StateField testid="param" key="eps" label=|l| td_string!(l, ui.field.eps_total).to_string() value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
+                    <StateField testid="param" param=Param::Epsilon label=|l| td_string!(l, ui.field.eps_total).to_string() value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
                 }.into_any(),
                 DesignKind::DpSession => view! {
-                    <StateField testid="param" key="eps" label=|l| td_string!(l, ui.field.eps).to_string() value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
-                    <StateField testid="param" key="budget" label=|l| td_string!(l, ui.field.budget).to_string() value=Signal::derive(move || c.state.get().budget.as_f64().to_string()) />
+                    <StateField testid="param" param=Param::Epsilon label=|l| td_string!(l, ui.field.eps).to_string() value=Signal::derive(move || c.state.get().epsilon.as_f64().to_string()) />
+                    <StateField testid="param" param=Param::Budget label=|l| td_string!(l, ui.field.budget).to_string() value=Signal::derive(move || c.state.get().budget.as_f64().to_string()) />
                 }.into_any(),
-                DesignKind::Blur => view! { <StateField testid="param" key="blur" label=|l| td_string!(l, ui.field.blur).to_string() value=Signal::derive(move || c.state.get().blur_epsilon.to_string()) /> }.into_any(),
+                DesignKind::Blur => view! { <StateField testid="param" param=Param::Blur label=|l| td_string!(l, ui.field.blur).to_string() value=Signal::derive(move || c.state.get().blur_epsilon.to_string()) /> }.into_any(),
                 DesignKind::PrivateProximity => view! {
-                    <StateField testid="param" key="debtor" label=|l| td_string!(l, ui.field.debtor).to_string() value=Signal::derive(move || c.state.get().debtor.map(|d| d.to_string()).unwrap_or_default()) />
+                    <StateField testid="param" param=Param::Debtor label=|l| td_string!(l, ui.field.debtor).to_string() value=Signal::derive(move || c.state.get().debtor.map(|d| d.to_string()).unwrap_or_default()) />
                     <span class="field">
                         <label for="hash">{td_string!(l, ui.field.hash)}</label>
                         <select id="hash" on:change=move |ev| {
