@@ -14,6 +14,7 @@ mod generation;
 mod lab;
 pub mod map;
 pub mod protocol;
+pub mod sources;
 
 pub use generation::{Cancelled, Finished, Generation, Ticket};
 pub use lab::{is_proximity_attacker, log_share, LabControls, LabResult, LabRuns, NotApplicable, RunTicket, LAB_BUDGET, PROXIMITY_ROWS};

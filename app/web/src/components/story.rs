@@ -7,7 +7,7 @@ use within500_engine::{story_scene, AppState, Mode, STORY_STEPS};
 
 use super::chrome::href;
 use crate::i18n::{td_string, Locale};
-use crate::sources::{source, step_sources};
+use crate::sources::{citation, step_sources};
 use crate::use_ctx;
 
 /// One field (`title`, `body` or `caption`) of a step's text: the keys must be literal for the
@@ -91,9 +91,9 @@ pub fn StoryPanel() -> impl IntoView {
             <p class="story-body" aria-live="polite">{move || body(l, step())}</p>
             <div class="story-sources" data-testid="story-sources">
                 <strong>{td_string!(l, story.sources)}": "</strong>
-                {move || step_sources(step()).iter().filter_map(|id| source(id)).map(|src| match src.url {
-                    Some(url) => view! { <a href=url rel="noopener" target="_blank" data-source=src.id>{(src.citation)(l)}</a> }.into_any(),
-                    None => view! { <cite data-source=src.id>{(src.citation)(l)}</cite> }.into_any(),
+                {move || step_sources(step()).iter().map(|&src| match src.url() {
+                    Some(url) => view! { <a href=url rel="noopener" target="_blank" data-source=src.id()>{citation(l, src)}</a> }.into_any(),
+                    None => view! { <cite data-source=src.id()>{citation(l, src)}</cite> }.into_any(),
                 }).collect_view()}
             </div>
             <nav class="story-nav" aria-label=td_string!(l, story.heading).to_string()>
