@@ -63,6 +63,12 @@ struct CellRun {
     centre: LatLng,
 }
 
+/// A raw H3 cell's boundary as a closed `geo` polygon in degrees (x longitude, y latitude).
+#[must_use]
+pub fn cell_polygon(cell: u64) -> geo::Polygon {
+    geo::Polygon::new(cell_boundary(cell).into_iter().map(|v| geo::coord! { x: v.lng, y: v.lat }).collect(), Vec::new())
+}
+
 /// The farthest distance in metres from a cell's centre to its boundary.
 #[must_use]
 pub fn cell_reach_m(cell: u64) -> f64 {
