@@ -28,20 +28,18 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::similar_names))]
 
 mod attacks;
-pub mod baseline;
-pub mod cells;
-mod city;
+mod core;
 mod designs;
 pub mod exercises;
-pub mod export;
 pub mod fuzzing;
-mod geo;
-pub mod identity;
-mod index;
-mod plan;
 mod state;
 mod story;
 mod words;
+
+// The core (geometry, the city, H3 cells and the index) lives in `core/`; its modules keep their
+// crate paths (`crate::geo`, `within500_engine::cells`, ...) through these re-exports.
+pub use self::core::{baseline, cells, export, identity};
+use self::core::{city, geo, index, plan};
 
 pub use attacks::{
     private_target, replications, run_lab, sample_targets, tradeoff_targets, AttackerKind, AveragedBlur, CellReply, DensityMap, Directory,

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use h3o::LatLng as H3LatLng;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap;
@@ -10,7 +9,6 @@ use rustc_hash::FxHashMap;
 use super::probe::{Probe, Reply};
 use crate::city::City;
 use crate::geo::{LatLng, LocalFrame, CITY_CENTRE};
-use crate::index::cell_centre;
 use crate::plan::CITY_RADIUS_M;
 
 /// What a membership question says about the target.
@@ -309,19 +307,4 @@ impl Directory {
     }
 }
 
-/// Every cell of a resolution that lies within the city (plus a kilometre), as an attacker who
-/// knows the city's extent would list them: a grid disk around the centre cell.
-pub fn city_cells(res: h3o::Resolution) -> Vec<u64> {
-    let Ok(centre) = H3LatLng::new(CITY_CENTRE.lat, CITY_CENTRE.lng).map(|ll| ll.to_cell(res)) else { return Vec::new() };
-    // Rings needed to cover the city, from the local distance between neighbouring centres.
-    let c = cell_centre(u64::from(centre));
-    let spacing = centre
-        .grid_disk::<Vec<_>>(1)
-        .into_iter()
-        .filter(|&n| n != centre)
-        .map(|n| c.distance_m(cell_centre(u64::from(n))))
-        .fold(f64::INFINITY, f64::min);
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let k = ((CITY_RADIUS_M + 1_000.0) / (spacing * 0.8)).ceil() as u32;
-    centre.grid_disk::<Vec<_>>(k).into_iter().map(u64::from).collect()
-}
+pub(crate) use crate::index::city_cells;

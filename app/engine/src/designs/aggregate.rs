@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::Query;
 use crate::city::City;
-use crate::geo::LocalFrame;
-use crate::index::cell_boundary;
+use crate::geo::{LatLng, LocalFrame};
+use crate::index::cell_polygon;
+use geo::{BoundingRect, Contains, Coord, Intersects, MapCoords, Polygon};
 
 /// The default coarse resolution: H3 resolution 8, edge about 461 m, area about 0.74 km².
 pub const DEFAULT_AGGREGATE_RESOLUTION: Resolution = Resolution::Eight;
@@ -117,8 +118,9 @@ pub fn covering_cells(query: Query, resolution: Resolution) -> Vec<u64> {
     touching_cells(query, resolution).into_iter().map(|(cell, _)| cell).collect()
 }
 
-/// The cells the circle touches, sorted, each with its outline in metres around the query point.
-pub(crate) fn touching_cells(query: Query, resolution: Resolution) -> Vec<(u64, Vec<(f64, f64)>)> {
+/// The cells the circle touches, sorted, each with its outline (a `geo` polygon) in metres around
+/// the query point.
+pub(crate) fn touching_cells(query: Query, resolution: Resolution) -> Vec<(u64, Polygon)> {
     let frame = LocalFrame::new(query.at);
     let Ok(origin) = H3LatLng::new(query.at.lat, query.at.lng).map(|ll| ll.to_cell(resolution)) else {
         return Vec::new();
@@ -131,29 +133,26 @@ pub(crate) fn touching_cells(query: Query, resolution: Resolution) -> Vec<(u64, 
     disk.into_iter()
         .map(|c| {
             let cell = u64::from(c);
-            (cell, cell_boundary(cell).into_iter().map(|v| frame.to_local(v)).collect::<Vec<_>>())
+            let local = cell_polygon(cell).map_coords(|v| {
+                let (x, y) = frame.to_local(LatLng::new(v.y, v.x));
+                Coord { x, y }
+            });
+            (cell, local)
         })
         .filter(|(_, poly)| distance_to_polygon(poly) <= query.radius_m)
         .collect()
 }
 
-/// Distance in metres from the origin to a polygon in the local frame (0 if inside).
-fn distance_to_polygon(poly: &[(f64, f64)]) -> f64 {
-    if contains_origin(poly) {
+/// Distance in metres from the origin to a polygon in the local frame (0 if inside or on it).
+///
+/// Containment is `geo`'s (exact orientation predicates, no transcendental function); the distance
+/// to each edge stays hand-written with `libm::hypot` (std's `hypot`, which `geo` would call, is
+/// the platform's natively).
+fn distance_to_polygon(poly: &Polygon) -> f64 {
+    if poly.intersects(&Coord { x: 0.0, y: 0.0 }) {
         return 0.0;
     }
-    (0..poly.len()).map(|i| segment_distance(poly[i], poly[(i + 1) % poly.len()])).fold(f64::INFINITY, f64::min)
-}
-
-fn contains_origin(poly: &[(f64, f64)]) -> bool {
-    let mut inside = false;
-    for i in 0..poly.len() {
-        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
-        if (a.1 > 0.0) != (b.1 > 0.0) && 0.0 < a.0 + (0.0 - a.1) * (b.0 - a.0) / (b.1 - a.1) {
-            inside = !inside;
-        }
-    }
-    inside
+    poly.exterior().lines().map(|l| segment_distance((l.start.x, l.start.y), (l.end.x, l.end.y))).fold(f64::INFINITY, f64::min)
 }
 
 fn segment_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -164,22 +163,18 @@ fn segment_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// Share of the polygon's area within `radius` of the origin, from a 24 × 24 sample grid.
-pub(crate) fn overlap_share(poly: &[(f64, f64)], radius: f64) -> f64 {
+pub(crate) fn overlap_share(poly: &Polygon, radius: f64) -> f64 {
     const N: u32 = 24;
-    let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
-    for &(x, y) in poly {
-        x0 = x0.min(x);
-        x1 = x1.max(x);
-        y0 = y0.min(y);
-        y1 = y1.max(y);
-    }
+    let Some(rect) = poly.bounding_rect() else {
+        return 0.0;
+    };
+    let (x0, x1, y0, y1) = (rect.min().x, rect.max().x, rect.min().y, rect.max().y);
     let (mut total, mut near) = (0u32, 0u32);
     for i in 0..N {
         for j in 0..N {
             let x = x0 + (x1 - x0) * (f64::from(i) + 0.5) / f64::from(N);
             let y = y0 + (y1 - y0) * (f64::from(j) + 0.5) / f64::from(N);
-            let shifted: Vec<(f64, f64)> = poly.iter().map(|&(a, b)| (a - x, b - y)).collect();
-            if contains_origin(&shifted) {
+            if poly.contains(&Coord { x, y }) {
                 total += 1;
                 if libm::hypot(x, y) <= radius {
                     near += 1;

@@ -25,9 +25,9 @@ use serde::Serialize;
 use super::aggregate::{overlap_share, touching_cells};
 use super::dp::{sample_discrete_laplace, Epsilon};
 use super::Query;
-use crate::attacks::city_cells;
 use crate::city::{City, CityConfig};
 use crate::index::cell_of;
+use crate::index::city_cells;
 
 /// The release's resolution: H3 resolution 9, edge about 174 m, area about 0.1 km².
 pub const RELEASE_RESOLUTION: Resolution = Resolution::Nine;

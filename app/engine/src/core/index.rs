@@ -63,6 +63,12 @@ struct CellRun {
     centre: LatLng,
 }
 
+/// A raw H3 cell's boundary as a closed `geo` polygon in degrees (x longitude, y latitude).
+#[must_use]
+pub fn cell_polygon(cell: u64) -> geo::Polygon {
+    geo::Polygon::new(cell_boundary(cell).into_iter().map(|v| geo::coord! { x: v.lng, y: v.lat }).collect(), Vec::new())
+}
+
 /// The farthest distance in metres from a cell's centre to its boundary.
 #[must_use]
 pub fn cell_reach_m(cell: u64) -> f64 {
@@ -287,6 +293,25 @@ pub fn brute_force(test: &RadiusTest, lat: &[f64], lng: &[f64], mut visit: impl 
             visit(j as u32);
         }
     }
+}
+
+/// Every cell of a resolution that lies within the city (plus a kilometre), as an attacker who
+/// knows the city's extent would list them: a grid disk around the centre cell.
+pub fn city_cells(res: h3o::Resolution) -> Vec<u64> {
+    let Ok(centre) = h3o::LatLng::new(crate::geo::CITY_CENTRE.lat, crate::geo::CITY_CENTRE.lng).map(|ll| ll.to_cell(res)) else {
+        return Vec::new();
+    };
+    // Rings needed to cover the city, from the local distance between neighbouring centres.
+    let c = cell_centre(u64::from(centre));
+    let spacing = centre
+        .grid_disk::<Vec<_>>(1)
+        .into_iter()
+        .filter(|&n| n != centre)
+        .map(|n| c.distance_m(cell_centre(u64::from(n))))
+        .fold(f64::INFINITY, f64::min);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let k = ((crate::plan::CITY_RADIUS_M + 1_000.0) / (spacing * 0.8)).ceil() as u32;
+    centre.grid_disk::<Vec<_>>(k).into_iter().map(u64::from).collect()
 }
 
 #[cfg(test)]
