@@ -7,6 +7,9 @@
 //! The argument parsing is a library function, [`parse`], so that it can be fuzzed and its
 //! corpus replayed by the tests (see [`fuzzing`]).
 
+// Doc comments here are the command line's --help text, written for a terminal, not Markdown.
+#![allow(clippy::doc_markdown)]
+
 mod ask;
 mod attack;
 mod bench;
@@ -307,6 +310,7 @@ impl DesignArgs {
 pub enum Command {
     /// Write the synthetic city, one row or feature per person.
     Generate {
+        /// The city.
         #[command(flatten)]
         city: CityArgs,
         /// Output format.
@@ -326,11 +330,13 @@ pub enum Command {
     /// Run the published attacks again (Polakis et al., Momo, Location Guard, WeChat Nearby) on
     /// the city; print the lab's figures as JSON, to set beside the published ones.
     Replicate {
+        /// The city.
         #[command(flatten)]
         city: CityArgs,
     },
     /// Print the SHA-256 fingerprint of a city: equal fingerprints mean identical cities.
     Fingerprint {
+        /// The city.
         #[command(flatten)]
         city: CityArgs,
     },

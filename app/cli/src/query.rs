@@ -3,7 +3,7 @@
 
 use rand::TryRngCore;
 use serde_json::{json, Value};
-use within500_engine::{in_city_bounds, Answerer, City, DesignAnswer, LatLng, ParamsError, Query};
+use within500_engine::{in_city_bounds, Answerer, City, DesignAnswer, Epsilon, LatLng, ParamsError, Query};
 
 use crate::proximity::{CreditorArgs, ProximitySession};
 
@@ -110,8 +110,8 @@ impl<'c> Session<'c> {
                     "noisy_count": a.noisy_count,
                     "cached": a.cached,
                     "epsilon": p.question_epsilon.as_f64(),
-                    "epsilon_spent": a.spent_micros as f64 / 1e6,
-                    "epsilon_left": a.left_micros as f64 / 1e6,
+                    "epsilon_spent": Epsilon::from_micros(a.spent_micros).as_f64(),
+                    "epsilon_left": Epsilon::from_micros(a.left_micros).as_f64(),
                 })
             }
             DesignAnswer::Blur(a) => {

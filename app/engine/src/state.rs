@@ -434,7 +434,7 @@ impl AppState {
             }
             Param::Lang => self.lang = Lang::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose en or zh"))?,
             Param::Mode => {
-                self.mode = Mode::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose explore, story, exercise or teacher"))?
+                self.mode = Mode::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose explore, story, exercise or teacher"))?;
             }
             Param::Step => self.step = parse_u32(key, v, 1, u32::from(crate::STORY_STEPS), "a story step from 1 to 10")? as u8,
             Param::Exercise => self.exercise = parse_u32(key, v, 1, u32::from(crate::EXERCISES), "an exercise from 1 to 5")? as u8,

@@ -63,7 +63,7 @@ fn sweep(state: &AppState) -> Vec<(String, AppState)> {
 
 /// A side of the duel: the design attacked and the run, or why the attacker does not apply.
 enum Side {
-    Run(Box<Target>, LabRun),
+    Run(Box<Target>, Box<LabRun>),
     Skip(NotApplicable),
     /// The proximity test under one of its attackers: one computation over every target, in
     /// one step.
@@ -122,12 +122,12 @@ impl Duel {
     #[must_use]
     pub fn new(city: &City, state: &AppState, config: LabConfig, protected: bool) -> Self {
         let exposed = match config.attacker.applies_to(DesignKind::Exposed) {
-            Ok(()) => Side::Run(Box::new(Target::Exposed(state.fidelity)), LabRun::new(city, config)),
+            Ok(()) => Side::Run(Box::new(Target::Exposed(state.fidelity)), Box::new(LabRun::new(city, config))),
             Err(why) => Side::Skip(why),
         };
         let private = match (config.attacker.applies_to(state.design), private_target(city, state, protected)) {
             (Err(why), _) => Side::Skip(why),
-            (Ok(()), Some(t)) => Side::Run(Box::new(t), LabRun::new(city, config)),
+            (Ok(()), Some(t)) => Side::Run(Box::new(t), Box::new(LabRun::new(city, config))),
             (Ok(()), None) if cfg!(feature = "proximity-lab") => Side::Proximity(None),
             (Ok(()), None) => Side::Skip(NotApplicable::NeedsProximityLab),
         };
@@ -139,6 +139,7 @@ impl Duel {
 
     fn units(&self) -> (usize, usize) {
         let side = |s: &Side| match s {
+            #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)] // progress is 0 to 1
             Side::Run(_, r) => (r.progress() * 1_000.0) as usize,
             Side::Proximity(None) => 0,
             _ => 1_000,

@@ -126,15 +126,17 @@ impl AttackerKind {
     /// nothing else; the proximity test answers one creditor about one debtor of their own case,
     /// so no other attacker applies to it; replay needs a design with sessions whose noise could
     /// repeat.
-    #[must_use]
+    ///
+    /// # Errors
+    /// Why the attacker does not apply to the design.
     pub fn applies_to(self, design: DesignKind) -> Result<(), NotApplicable> {
         match (self, design) {
-            (Self::Dictionary | Self::Spoof | Self::Court, DesignKind::PrivateProximity) => Ok(()),
+            (Self::Dictionary | Self::Spoof | Self::Court, DesignKind::PrivateProximity)
+            | (Self::Replay, DesignKind::DpSession)
+            | (Self::ReleaseDiff, DesignKind::Aggregate) => Ok(()),
             (Self::Dictionary | Self::Spoof | Self::Court, _) => Err(NotApplicable::NeedsProximity),
             (_, DesignKind::PrivateProximity) => Err(NotApplicable::OnlyProximityAttackers),
-            (Self::Replay, DesignKind::DpSession) => Ok(()),
             (Self::Replay, _) => Err(NotApplicable::NoSessionNoise),
-            (Self::ReleaseDiff, DesignKind::Aggregate) => Ok(()),
             (Self::ReleaseDiff, _) => Err(NotApplicable::NeedsAggregate),
             _ => Ok(()),
         }
@@ -365,6 +367,7 @@ impl SetScore {
 fn curve_axis(longest: u32) -> Vec<u32> {
     let mut xs: Vec<u32> = (1..=longest.min(40)).collect();
     let mut x = 40.0f64;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // x is positive and below 2^32 here
     while (x as u32) < longest {
         x *= 1.5;
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -773,7 +776,10 @@ impl LabRun {
     }
 }
 
-fn split(r: reconstruct::Rebuilt) -> (Vec<(u32, Option<LatLng>)>, Option<Vec<LatLng>>) {
+/// An attack's estimates after each question (questions so far, estimate), and the homes it rebuilt.
+type History = (Vec<(u32, Option<LatLng>)>, Option<Vec<LatLng>>);
+
+fn split(r: reconstruct::Rebuilt) -> History {
     (r.history, Some(r.homes))
 }
 

@@ -128,9 +128,7 @@ fn share(hits: usize, n: usize) -> f64 {
 
 /// People per resolution-9 cell on the public density map.
 fn cell_people(density: &DensityMap, cell: u64) -> u32 {
-    h3o::CellIndex::try_from(cell)
-        .map(|c| c.children(crate::index::INDEX_RESOLUTION).map(|k| density.people(u64::from(k))).sum())
-        .unwrap_or(0)
+    h3o::CellIndex::try_from(cell).map_or(0, |c| c.children(crate::index::INDEX_RESOLUTION).map(|k| density.people(u64::from(k))).sum())
 }
 
 /// Where in a pinned resolution-9 cell the home most likely is: the centre of its most populous

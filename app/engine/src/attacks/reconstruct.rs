@@ -8,6 +8,9 @@
 use h3o::{CellIndex as H3Cell, LatLng as H3LatLng, Resolution};
 use rustc_hash::FxHashMap;
 
+/// A candidate home: its centre and the grid squares it explains.
+type Candidate = ((f64, f64), Vec<(i32, i32)>);
+
 use super::probe::{CellReply, Probe, Reply};
 use crate::city::City;
 use crate::geo::{LatLng, LocalFrame, CITY_CENTRE};
@@ -205,7 +208,7 @@ impl Grid {
         #[allow(clippy::cast_possible_truncation)]
         let reach = (r / self.side).ceil() as i32 + 1;
         let mut residual = self.counts.clone();
-        let mut candidates: Vec<((f64, f64), Vec<(i32, i32)>)> = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
         let mut keys: Vec<(i32, i32)> = self.counts.iter().filter(|(_, &c)| c > 0).map(|(&k, _)| k).collect();
         keys.sort_unstable();
         for key in keys {

@@ -9,7 +9,7 @@
 //!   report is √6 / ε ≈ 612 m, and averaging n independent reports divides it by √n (88 m after 48
 //!   reports, a day of 30-minute windows; 33 m after a week); here measured by averaging the
 //!   engine's own blurred positions, with and without the one-position-per-window cache.
-//! - WeChat Nearby: 56 % of users within 60 m by trilateration on the distances it showed; here
+//! - `WeChat` Nearby: 56 % of users within 60 m by trilateration on the distances it showed; here
 //!   trilateration on the deployed list's `distance` fidelity.
 
 use rand::{Rng, SeedableRng};

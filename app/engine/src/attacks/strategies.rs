@@ -34,6 +34,7 @@ fn circumcentre(a: (f64, f64), b: (f64, f64), c: (f64, f64)) -> Option<(f64, f64
 /// centred on the target's home. `repeats` > 1 averages repeated answers (the averaging attacker).
 ///
 /// Returns the estimate after each question.
+#[allow(clippy::too_many_lines)] // one search, read top to bottom: its steps share the probe, the budget and the history
 pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: u32, repeats: u32, radius_m: f64) -> Vec<Option<LatLng>> {
     let frame = LocalFrame::new(start);
     let mut history = Vec::new();

@@ -565,7 +565,7 @@ impl City {
                         let age = (i32::from(head_age) + spouse_gap).max(20) as u16;
                         (own_surname, !head_male, age)
                     }
-                    _ => (family_surname, seq % 2 == 0, head_age.saturating_sub(child_age_gap)),
+                    _ => (family_surname, seq.is_multiple_of(2), head_age.saturating_sub(child_age_gap)),
                 };
                 details = Some((surname, given, male, age, birth_month, birth_day, seq));
             }

@@ -18,10 +18,12 @@ pub use blur::{BlurredAnswer, BlurredQuery, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S}
 pub use dp::{sample_discrete_laplace, DpAnswer, DpCount, DpRefusal, Epsilon, EpsilonError};
 pub use exposed::{Exposed, ExposedAnswer, ExposedEntry, Fidelity, WarningLevel};
 pub use params::{ranges, Answerer, DesignAnswer, DesignParams, ParamsError};
+#[cfg(feature = "proximity-lab")]
+pub use proximity::reply_tokens;
 pub use proximity::{
-    cell_point, cell_point_token, draw_scalar, exchange, hex, neighbourhood, plain_token, proximity_cell, reply_tokens, windows, CellHash,
-    Court, Credential, Creditor, Exchange, Ledger, Pending, ProximityAnswer, ProximityError, ReplyView, RequestView, Token,
-    NEIGHBOURHOOD_CELLS, PROXIMITY_RESOLUTION, REFUSAL, TESTS_PER_DAY,
+    cell_point, cell_point_token, draw_scalar, exchange, hex, neighbourhood, plain_token, proximity_cell, windows, CellHash, Court,
+    Credential, Creditor, Exchange, Ledger, Pending, ProximityAnswer, ProximityError, ReplyView, RequestView, Token, NEIGHBOURHOOD_CELLS,
+    PROXIMITY_RESOLUTION, REFUSAL, TESTS_PER_DAY,
 };
 pub use release::{DpRelease, DpReleaseAnswer, ReleasedCell, RELEASE_RESOLUTION};
 

@@ -1,5 +1,8 @@
 //! Integration tests of the engine, one module per operation.
 
+// Exact equality of figures is what several tests assert (a design equal to its baseline).
+#![allow(clippy::float_cmp)]
+
 mod attacks;
 mod city;
 mod designs;
