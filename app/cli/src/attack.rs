@@ -2,7 +2,7 @@
 //! reference lines of the same run.
 
 use serde_json::Value;
-use within500_engine::{proximity_attack, run_lab, DpRelease, LabConfig, Metrics, Target};
+use within500_engine::{proximity_attack, run_lab, AttackedDesign, DpRelease, LabConfig, Metrics};
 
 use crate::{AttackArgs, DesignArg};
 
@@ -35,11 +35,11 @@ pub fn run(args: &AttackArgs) -> Result<(), String> {
         psi_us = crate::proximity::psi_test_us(&city, q.psi_hash.into(), 101);
         (proximity_attack(&city, &config, q.psi_hash.into()), None)
     } else {
-        let target =
-            Target::of_design(&city, &q.params(), !args.unprotected).ok_or("the proximity test is attacked through its messages")?;
+        let target = AttackedDesign::of_design(&city, &q.params(), !args.unprotected)
+            .ok_or("the proximity test is attacked through its messages")?;
         let m = run_lab(&city, &config, &target);
         // The release computed without noise: how close the noisy one lets the attacker come.
-        let exact = (q.design == DesignArg::Dp).then(|| run_lab(&city, &config, &Target::DpRelease(DpRelease::noiseless(&city))));
+        let exact = (q.design == DesignArg::Dp).then(|| run_lab(&city, &config, &AttackedDesign::DpRelease(DpRelease::noiseless(&city))));
         (m, exact)
     };
     let mut out = metrics_json(&metrics, args.outcomes)?;

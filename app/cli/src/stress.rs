@@ -8,8 +8,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 use within500_engine::{
-    exchange, key_seed, noise_seed, proximity_attack, Aggregate, AttackerKind, BlurredQuery, CellHash, Court, Credential, Creditor,
-    DpCount, DpRelease, Epsilon, Exposed, Fidelity, LabConfig, LabRun, LocalFrame, Query, Target, CITY_CENTRE,
+    exchange, key_seed, noise_seed, proximity_attack, Aggregate, AttackedDesign, AttackerKind, BlurredQuery, CellHash, Court, Credential,
+    Creditor, DpCount, DpRelease, Epsilon, Exposed, Fidelity, LabConfig, LabRun, LocalFrame, Query, CITY_CENTRE,
     DEFAULT_AGGREGATE_RESOLUTION,
 };
 
@@ -96,14 +96,14 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
     // Every attacker against every design it applies to, on the first 30 listed people.
     let targets: Vec<u32> = city.listings().iter().take(30).map(|l| l.person).collect();
     let designs = [
-        Target::Exposed(Fidelity::Reported),
-        Target::Exposed(Fidelity::Distance),
-        Target::Aggregate(aggregates[1].clone()),
-        Target::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true },
-        Target::DpSession { epsilon: Epsilon::from_micros(500_000), budget: Epsilon::from_micros(2_000_000), protected: false },
-        Target::DpRelease(release.clone()),
-        Target::Blur { epsilon_per_m: 0.004, protected: true },
-        Target::Blur { epsilon_per_m: 0.01, protected: false },
+        AttackedDesign::Exposed(Fidelity::Reported),
+        AttackedDesign::Exposed(Fidelity::Distance),
+        AttackedDesign::Aggregate(aggregates[1].clone()),
+        AttackedDesign::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true },
+        AttackedDesign::DpSession { epsilon: Epsilon::from_micros(500_000), budget: Epsilon::from_micros(2_000_000), protected: false },
+        AttackedDesign::DpRelease(release.clone()),
+        AttackedDesign::Blur { epsilon_per_m: 0.004, protected: true },
+        AttackedDesign::Blur { epsilon_per_m: 0.01, protected: false },
     ];
     let mut attacker_runs = 0u64;
     for &attacker in AttackerKind::ALL {

@@ -27,13 +27,11 @@
 // report.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::similar_names))]
 
+mod app;
 mod attacks;
 mod core;
 mod designs;
-pub mod exercises;
 pub mod fuzzing;
-mod state;
-mod story;
 mod words;
 
 // The core (geometry, the city, H3 cells and the index) lives in `core/`; its modules keep their
@@ -41,13 +39,17 @@ mod words;
 pub use self::core::{baseline, cells, export, identity};
 use self::core::{city, geo, index, plan};
 
-pub use attacks::{
-    private_target, replications, run_lab, sample_targets, tradeoff_targets, AttackerKind, AveragedBlur, CellReply, DensityMap, Directory,
-    Displayed, Duel, DuelReport, LabConfig, LabRun, Metrics, NotApplicable, Outcome, Probe, Replications, Reply, Sighting, Target,
-    TradeoffPoint, LOCATION_GUARD_MEDIUM, REGION_M,
-};
+// The app layer (`app/`): the URL state, the story, the exercises and the lab's duel, above the
+// attacks; `within500_engine::exercises` keeps its path.
+pub use self::app::exercises;
+use self::app::{duel, numbers, state, story};
+
 #[cfg(feature = "proximity-lab")]
 pub use attacks::{proximity_attack, COURT_FULL_EVALUATIONS};
+pub use attacks::{
+    replications, run_lab, sample_targets, AttackedDesign, AttackerKind, AveragedBlur, CellReply, DensityMap, Directory, Displayed,
+    LabConfig, LabRun, Metrics, NotApplicable, Probe, Replications, Reply, Sighting, TargetEstimate, LOCATION_GUARD_MEDIUM, REGION_M,
+};
 pub use city::{
     City, CityConfig, ConfigError, Household, Listing, Person, Reason, Sex, DEFAULT_LISTED_RATE, DEFAULT_PEOPLE, MAX_LISTED_RATE,
     MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR,
@@ -60,11 +62,12 @@ pub use designs::{
     ProximityAnswer, ProximityError, Query, ReleasedCell, ReplyView, RequestView, Token, WarningLevel, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S,
     DEFAULT_AGGREGATE_RESOLUTION, NEIGHBOURHOOD_CELLS, PROXIMITY_RESOLUTION, REFUSAL, RELEASE_RESOLUTION, TESTS_PER_DAY,
 };
-pub use exercises::EXERCISES;
+pub use duel::{private_target, tradeoff_targets, Duel, DuelReport, TradeoffPoint};
 pub use geo::{haversine_term, LatLng, LocalFrame, RadiusTest, CITY_CENTRE, EARTH_RADIUS_M};
 pub use h3o::Resolution;
-pub use identity::{BirthDate, IdNumber, Name};
-pub use index::{brute_force, cell_boundary, cell_centre, cell_of, cell_reach_m, CellIndex, QueryStats, INDEX_RESOLUTION};
+pub use identity::{CalendarDate, IdNumber, Name};
+pub use index::{brute_force, cell_boundary, cell_centre, cell_circumradius_m, cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
+pub use numbers::{ExerciseNo, StoryStep, EXERCISES, STORY_STEPS};
 pub use plan::{Address, District, Street, StreetAxis, StreetPlan, CITY_RADIUS_M};
 pub use state::{in_city_bounds, known_keys, outside_city, AppState, FieldError, Lang, Mode, Param, Problem, MAX_RADIUS_M, MIN_RADIUS_M};
-pub use story::{story_scene, Scene, SceneLab, STORY_STEPS};
+pub use story::{story_scene, Scene, SceneLab};

@@ -3,7 +3,7 @@
 //! checks used, and whether the exercise is solved, may be tried again, or is over.
 
 use within500_engine::exercises::{self, FIND_HOME_QUERIES, HIDDEN_K};
-use within500_engine::{AppState, City, DesignKind, Fidelity, Mode};
+use within500_engine::{AppState, City, DesignKind, ExerciseNo, Fidelity, Mode};
 
 use crate::{city_key, CityKey};
 
@@ -16,8 +16,8 @@ pub const HIDDEN_QUESTIONS: u32 = 15;
 
 /// Checks an exercise allows.
 #[must_use]
-pub fn checks_allowed(exercise: u8) -> u32 {
-    match exercise {
+pub fn checks_allowed(exercise: ExerciseNo) -> u32 {
+    match exercise.get() {
         2 => EPSILON_CHECKS,
         3 | 4 => ANSWER_CHECKS,
         _ => 1,
@@ -26,8 +26,8 @@ pub fn checks_allowed(exercise: u8) -> u32 {
 
 /// Questions an exercise allows, where it counts them (1 and 5).
 #[must_use]
-pub fn questions_allowed(exercise: u8) -> Option<u32> {
-    match exercise {
+pub fn questions_allowed(exercise: ExerciseNo) -> Option<u32> {
+    match exercise.get() {
         1 => Some(FIND_HOME_QUERIES),
         5 => Some(HIDDEN_QUESTIONS),
         _ => None,
@@ -36,9 +36,9 @@ pub fn questions_allowed(exercise: u8) -> Option<u32> {
 
 /// The state an exercise starts from, on the shown state's city and language.
 #[must_use]
-pub fn setup(exercise: u8, city: &City, s: &AppState) -> AppState {
+pub fn setup(exercise: ExerciseNo, city: &City, s: &AppState) -> AppState {
     let base = AppState { mode: Mode::Exercise, exercise, radius_m: 500.0, ..s.clone() };
-    match exercise {
+    match exercise.get() {
         1 => AppState { fidelity: Fidelity::Distance, at: exercises::find_home(city).map_or(base.at, |t| t.start), ..base },
         2 => AppState { design: DesignKind::DpRelease, ..base },
         3 => AppState { design: DesignKind::PrivateProximity, ..base },
@@ -106,7 +106,7 @@ pub struct Answers {
 /// calls it after showing that it is checking.
 #[must_use]
 pub fn check(city: &City, s: &AppState, questions: u32, answers: &Answers) -> Option<(bool, Detail)> {
-    Some(match s.exercise {
+    Some(match s.exercise.get() {
         1 => {
             let task = exercises::find_home(city)?;
             let r = exercises::check_find_home(city, &task, s.at, questions);
@@ -169,7 +169,7 @@ impl Verdict {
 /// A student's progress in the shown exercise of the shown city.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
-    started: Option<(u8, CityKey)>,
+    started: Option<(ExerciseNo, CityKey)>,
     /// Checks used.
     pub checks: u32,
     /// The last check's outcome.
@@ -185,7 +185,7 @@ impl Default for Progress {
 impl Progress {
     /// Enters exercise `exercise` on `city`: the score starts over when either changed, or when
     /// `force`d (Restart). Returns whether it started over (then the page sets up the exercise).
-    pub fn enter(&mut self, exercise: u8, city: &City, force: bool) -> bool {
+    pub fn enter(&mut self, exercise: ExerciseNo, city: &City, force: bool) -> bool {
         let key = (exercise, city_key(city));
         if !force && self.started == Some(key) {
             return false;
@@ -196,7 +196,7 @@ impl Progress {
 
     /// The exercise entered.
     #[must_use]
-    pub fn exercise(&self) -> Option<u8> {
+    pub fn exercise(&self) -> Option<ExerciseNo> {
         self.started.map(|(n, _)| n)
     }
 
@@ -207,7 +207,7 @@ impl Progress {
             self.verdict = Verdict::Rejected(detail);
             return;
         }
-        let n = self.exercise().unwrap_or(1);
+        let n = self.exercise().unwrap_or(ExerciseNo::FIRST);
         self.checks += 1;
         let allowed = checks_allowed(n);
         self.verdict = if solved {
@@ -222,7 +222,7 @@ impl Progress {
     /// Whether the exercise is over: solved, or its checks used up.
     #[must_use]
     pub fn finished(&self) -> bool {
-        matches!(self.verdict, Verdict::Solved(_)) || self.checks >= checks_allowed(self.exercise().unwrap_or(1))
+        matches!(self.verdict, Verdict::Solved(_)) || self.checks >= checks_allowed(self.exercise().unwrap_or(ExerciseNo::FIRST))
     }
 }
 
@@ -230,6 +230,10 @@ impl Progress {
 mod tests {
     use super::*;
     use within500_engine::CityConfig;
+
+    fn ex(n: u8) -> ExerciseNo {
+        ExerciseNo::new(n).unwrap()
+    }
 
     fn city(seed: u64) -> City {
         City::generate(CityConfig { seed, people: 5_000, listed_rate: 0.02 }).unwrap()
@@ -239,15 +243,15 @@ mod tests {
     fn a_check_counts_until_the_checks_are_used_up_and_a_solution_ends_it() {
         let c = city(7);
         let mut p = Progress::default();
-        assert!(p.enter(4, &c, false));
-        assert!(!p.enter(4, &c, false), "the same exercise on the same city keeps its score");
+        assert!(p.enter(ex(4), &c, false));
+        assert!(!p.enter(ex(4), &c, false), "the same exercise on the same city keeps its score");
         p.record(false, Detail::NotANumber("x".into()));
         assert_eq!((p.checks, p.verdict.slug(), p.finished()), (0, "failed", false), "not a number counts nothing");
         p.record(false, Detail::Household { value: 1 });
         assert_eq!(p.verdict, Verdict::TryAgain { detail: Detail::Household { value: 1 }, left: 1 });
         p.record(false, Detail::Household { value: 2 });
         assert!(matches!(p.verdict, Verdict::Failed(_)) && p.finished());
-        assert!(p.enter(4, &c, true), "Restart starts over");
+        assert!(p.enter(ex(4), &c, true), "Restart starts over");
         assert_eq!((p.checks, &p.verdict), (0, &Verdict::Pending));
         p.record(true, Detail::Household { value: 3 });
         assert!(p.finished() && p.verdict.slug() == "solved");
@@ -257,12 +261,12 @@ mod tests {
     fn another_city_or_exercise_starts_over_and_one_check_exercises_end_after_one() {
         let (a, b) = (city(7), city(8));
         let mut p = Progress::default();
-        p.enter(1, &a, false);
+        p.enter(ex(1), &a, false);
         p.record(false, Detail::FindHome { distance_m: 90.0, queries: 3 });
         assert!(p.finished(), "exercise 1 has one check");
-        assert!(p.enter(1, &b, false), "a new city is a new exercise");
+        assert!(p.enter(ex(1), &b, false), "a new city is a new exercise");
         assert!(!p.finished());
-        assert!(p.enter(2, &b, false));
+        assert!(p.enter(ex(2), &b, false));
         p.record(false, Detail::Districts { right: 0, total: 1 });
         assert_eq!(p.verdict.slug(), "failed");
         assert!(!p.finished(), "exercise 2 allows {EPSILON_CHECKS} checks");
@@ -274,25 +278,25 @@ mod tests {
         let s = AppState { city: c.config(), ..AppState::default() };
         // Exercise 1: at the home itself within the question limit it is solved; far off it is not.
         let task = exercises::find_home(&c).unwrap();
-        let at_home = setup(1, &c, &s);
+        let at_home = setup(ex(1), &c, &s);
         let (solved, _) = check(&c, &AppState { at: c.home(task.person), ..at_home.clone() }, 1, &Answers::default()).unwrap();
         assert!(solved);
         let (solved, detail) = check(&c, &at_home, FIND_HOME_QUERIES + 1, &Answers::default()).unwrap();
         assert!(!solved && matches!(detail, Detail::FindHome { queries, .. } if queries == FIND_HOME_QUERIES + 1));
         // Exercise 4: the right count solves it, another does not, text is refused.
-        let four = setup(4, &c, &s);
+        let four = setup(ex(4), &c, &s);
         let truth = exercises::household(&c).unwrap().exposed;
         let answer = |count: &str| check(&c, &four, 0, &Answers { count: count.into(), ..Answers::default() }).unwrap();
         assert!(answer(&format!(" {truth} ")).0);
         assert!(!answer(&(truth + 1).to_string()).0);
         assert_eq!(answer("seven").1, Detail::NotANumber("seven".into()));
         // Exercise 3: the true districts solve it.
-        let three = setup(3, &c, &s);
+        let three = setup(ex(3), &c, &s);
         let districts: Vec<u8> = exercises::hashed_cells(&c).cells.iter().map(|x| x.2).collect();
         let wrong: Vec<u8> = districts.iter().map(|d| (d + 1) % 8).collect();
         assert!(check(&c, &three, 0, &Answers { districts, ..Answers::default() }).unwrap().0);
         assert!(!check(&c, &three, 0, &Answers { districts: wrong, ..Answers::default() }).unwrap().0);
         assert_eq!(three.design, DesignKind::PrivateProximity);
-        assert_eq!(setup(5, &c, &s).k, HIDDEN_K);
+        assert_eq!(setup(ex(5), &c, &s).k, HIDDEN_K);
     }
 }

@@ -20,10 +20,9 @@ pub use generation::{Cancelled, Finished, Generation, Ticket};
 pub use lab::{is_proximity_attacker, log_share, LabControls, LabResult, LabRuns, NotApplicable, RunTicket, LAB_BUDGET, PROXIMITY_ROWS};
 
 use within500_engine::{
-    cell_boundary, covering_cells, hex, key_seed, plain_token, Aggregate, AggregateAnswer, AppState, BlurredAnswer, BlurredQuery, CellHash,
-    City, Court, Credential, Creditor, DesignKind, DpAnswer, DpCount, DpRefusal, DpRelease, DpReleaseAnswer, Exposed, ExposedAnswer,
-    LatLng, Ledger, LocalFrame, ProximityAnswer, ProximityError, Query, ReplyView, RequestView, Resolution, CITY_CENTRE, CITY_RADIUS_M,
-    DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
+    cell_boundary, covering_cells, hex, key_seed, plain_token, Aggregate, Answerer, AppState, CellHash, City, Court, Credential, Creditor,
+    DesignAnswer, DesignKind, Exposed, ExposedAnswer, LatLng, Ledger, LocalFrame, ProximityAnswer, ProximityError, Query, ReplyView,
+    RequestView, Resolution, CITY_CENTRE, CITY_RADIUS_M, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
 };
 
 /// The map's view: a centre and a scale, mapping positions to canvas pixels.
@@ -131,14 +130,9 @@ impl CityLayers {
 /// The privacy-preserving pane's answer, whichever design gave it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PrivateAnswer {
-    /// Counts per coarse cell.
-    Aggregate(AggregateAnswer),
-    /// The DP release's answer, computed from noisy cell counts published once.
-    Release(DpReleaseAnswer),
-    /// A per-question noisy count, or a refusal once the session's budget is spent.
-    Dp(Result<DpAnswer, DpRefusal>),
-    /// A count around a blurred position.
-    Blur(BlurredAnswer),
+    /// The design's answer (the aggregate's counts, the DP release's noisy cells, a per-question
+    /// noisy count or its refusal, a count around a blurred position).
+    Design(DesignAnswer),
     /// The proximity test waits for the creditor to ask the court (each test counts against the
     /// case's daily limit, so moving the marker runs none); the exchange is in [`PsiCourt`].
     Proximity,
@@ -148,28 +142,24 @@ pub enum PrivateAnswer {
     Waiting,
 }
 
-/// Sessions that keep state between queries (the dp-session budget and cache, the blur's fake
-/// position per window), and the DP release, published once per city and total ε.
+/// The designs that keep state between queries, each an [`Answerer`] made when first asked: the
+/// DP session (its budget and cache), the blur (its fake position per window) and the DP release
+/// (published once per city and total ε). They last while the city and the privacy settings stay;
+/// switching designs and back keeps each one's session.
 pub struct Sessions {
-    dp: DpCount,
-    blur: BlurredQuery,
-    release: Option<DpRelease>,
+    answerers: Vec<Answerer>,
     key: SessionKey,
 }
 
 type SessionKey = (u64, u32, u64, u64, u64, u64);
 
 impl Sessions {
-    /// Fresh sessions for a state, their noise drawn from `secret` (the browser's crypto in the
-    /// page): a reload or a new session never replays the last one's noise.
+    /// No session yet for a state: each design's is made when it is first asked, its noise drawn
+    /// from the secret given then (the browser's crypto in the page), so a reload or a new session
+    /// never replays the last one's noise.
     #[must_use]
-    pub fn new(state: &AppState, secret: &mut dyn FnMut() -> u64) -> Self {
-        Self {
-            dp: DpCount::new(state.epsilon, state.budget, secret()),
-            blur: BlurredQuery::new(state.blur_epsilon, secret()),
-            release: None,
-            key: Self::key_of(state),
-        }
+    pub fn new(state: &AppState) -> Self {
+        Self { answerers: Vec::new(), key: Self::key_of(state) }
     }
 
     /// What the sessions were made for: the city (seed, population and listed share, since a
@@ -180,16 +170,27 @@ impl Sessions {
     }
 
     /// Starts over if the state changed what the sessions were made for.
-    pub fn follow(&mut self, state: &AppState, secret: &mut dyn FnMut() -> u64) {
+    pub fn follow(&mut self, state: &AppState) {
         if self.key != Self::key_of(state) {
-            *self = Self::new(state, secret);
+            *self = Self::new(state);
         }
+    }
+
+    /// The answerer of `state.design`, made from the state's parameters when first asked.
+    fn answerer(&mut self, city: &City, state: &AppState, secret: &mut dyn FnMut() -> u64) -> &mut Answerer {
+        let i = if let Some(i) = self.answerers.iter().position(|a| a.params().design == state.design) {
+            i
+        } else {
+            self.answerers.push(Answerer::new(city, state.design_params(), secret()));
+            self.answerers.len() - 1
+        };
+        &mut self.answerers[i]
     }
 
     /// ε spent so far in the DP session, in millionths.
     #[must_use]
     pub fn dp_spent_micros(&self) -> u64 {
-        self.dp.spent_micros()
+        self.answerers.iter().map(Answerer::dp_spent_micros).sum()
     }
 }
 
@@ -214,9 +215,12 @@ pub struct Browser<'a> {
     pub now_s: u64,
 }
 
-/// Answers the state's query through the deployed design and the chosen design.
-///
-/// While `dragging`, the DP count is not asked: each distinct position would spend ε.
+/// Answers the state's query through the deployed design and the chosen design. The chosen
+/// design answers through the engine's [`Answerer`] (the one dispatch the CLI uses too), except
+/// the aggregate, whose table the page keeps for the map, and what the page adds: with the
+/// deployed map chosen, the second pane shows the aggregate; the proximity test waits for the
+/// creditor; and while `dragging` the DP count is not asked, since each distinct position would
+/// spend ε.
 pub fn answer(
     city: &City,
     state: &AppState,
@@ -225,22 +229,20 @@ pub fn answer(
     dragging: bool,
     Browser { secret, now_s }: Browser<'_>,
 ) -> Answers {
-    sessions.follow(state, secret);
+    sessions.follow(state);
     let query = Query { at: state.at, radius_m: state.radius_m };
     let exposed = Exposed { fidelity: state.fidelity }.answer(city, query);
     let private = match state.design {
-        DesignKind::Aggregate | DesignKind::Exposed => PrivateAnswer::Aggregate(aggregate.answer(query)),
-        DesignKind::DpRelease => {
-            let release = sessions.release.get_or_insert_with(|| DpRelease::publish(city, state.epsilon));
-            PrivateAnswer::Release(release.answer(query))
-        }
+        DesignKind::Aggregate | DesignKind::Exposed => PrivateAnswer::Design(DesignAnswer::Aggregate(aggregate.answer(query))),
         DesignKind::DpSession if dragging => PrivateAnswer::Waiting,
-        DesignKind::DpSession => PrivateAnswer::Dp(sessions.dp.answer(city, query)),
-        DesignKind::Blur => PrivateAnswer::Blur(sessions.blur.answer(city, query, now_s)),
-        DesignKind::PrivateProximity => match state.debtor {
-            Some(_) => PrivateAnswer::Proximity,
-            None => PrivateAnswer::NoDebtor,
-        },
+        DesignKind::PrivateProximity if state.debtor.is_some() => PrivateAnswer::Proximity,
+        DesignKind::PrivateProximity => PrivateAnswer::NoDebtor,
+        DesignKind::DpRelease | DesignKind::DpSession | DesignKind::Blur => {
+            match sessions.answerer(city, state, secret).answer(city, query, now_s) {
+                Some(a) => PrivateAnswer::Design(a),
+                None => unreachable!("every design but the proximity test answers a query"),
+            }
+        }
     };
     Answers { truth: exposed.entries.len(), exposed, private, covering: covering_cells(query, Resolution::Nine) }
 }
@@ -582,19 +584,26 @@ mod tests {
         // A cached DP answer belongs to one city: another population or listed share must not
         // repeat it.
         let state = AppState::default();
-        let mut sessions = Sessions::new(&state, &mut secrets());
         let city = City::generate(CityConfig { seed: 7, people: 5_000, listed_rate: 0.01 }).expect("valid");
-        let query = Query { at: city.home(0), radius_m: 500.0 };
-        sessions.dp.answer(&city, query).expect("budget left");
+        let state = AppState { city: city.config(), design: DesignKind::DpSession, at: city.home(0), ..state };
+        let agg = aggregate_for(&city, state.k);
+        let mut sessions = Sessions::new(&state);
+        assert!(matches!(answer_now(&city, &state, &agg, &mut sessions).private, PrivateAnswer::Design(DesignAnswer::Dp(Ok(_)))));
         assert!(sessions.dp_spent_micros() > 0);
         for other in [CityConfig { people: 6_000, ..state.city }, CityConfig { listed_rate: 0.05, ..state.city }] {
-            let mut s = Sessions::new(&state, &mut secrets());
-            s.dp.answer(&city, query).expect("budget left");
-            s.follow(&AppState { city: other, ..state.clone() }, &mut secrets());
+            let mut s = Sessions::new(&state);
+            answer_now(&city, &state, &agg, &mut s);
+            s.follow(&AppState { city: other, ..state.clone() });
             assert_eq!(s.dp_spent_micros(), 0, "a new city starts a new DP session");
         }
-        sessions.follow(&state, &mut secrets());
+        sessions.follow(&state);
         assert!(sessions.dp_spent_micros() > 0, "the same city keeps its session");
+        // Switching to another design and back keeps the session and its budget.
+        let spent = sessions.dp_spent_micros();
+        answer_now(&city, &AppState { design: DesignKind::Blur, ..state.clone() }, &agg, &mut sessions);
+        let moved = AppState { at: LocalFrame::new(state.at).to_latlng(900.0, 0.0), ..state.clone() };
+        assert!(matches!(answer_now(&city, &moved, &agg, &mut sessions).private, PrivateAnswer::Design(DesignAnswer::Dp(Ok(_)))));
+        assert!(sessions.dp_spent_micros() > spent, "the same session spends on");
     }
 
     #[test]
@@ -622,14 +631,14 @@ mod tests {
         };
         let loaded = Loaded::of(City::generate(state.city).expect("valid"));
         let agg = aggregate_for(&loaded.city, state.k);
-        let mut sessions = Sessions::new(&state, &mut secrets());
+        let mut sessions = Sessions::new(&state);
         let a = answer_now(&loaded.city, &state, &agg, &mut sessions);
         assert_eq!(a.exposed.entries.len(), loaded.city.listed_within(state.at, 500.0).len());
-        assert!(matches!(a.private, PrivateAnswer::Dp(Ok(_))));
+        assert!(matches!(a.private, PrivateAnswer::Design(DesignAnswer::Dp(Ok(_)))));
         // The release answers the same whatever the session.
         let release = AppState { design: DesignKind::DpRelease, ..state.clone() };
-        let first = answer_now(&loaded.city, &release, &agg, &mut Sessions::new(&release, &mut secrets())).private;
-        assert_eq!(answer_now(&loaded.city, &release, &agg, &mut Sessions::new(&release, &mut secrets())).private, first);
+        let first = answer_now(&loaded.city, &release, &agg, &mut Sessions::new(&release)).private;
+        assert_eq!(answer_now(&loaded.city, &release, &agg, &mut Sessions::new(&release)).private, first);
         assert!(!a.covering.is_empty());
         assert_eq!(sessions.dp_spent_micros(), 1_000_000);
         let total: u32 = loaded.layers.density.iter().map(|c| c.people).sum();
@@ -651,7 +660,7 @@ mod tests {
             ..AppState::default()
         };
         let agg = aggregate_for(&city, state.k);
-        assert_eq!(answer_now(&city, &state, &agg, &mut Sessions::new(&state, &mut secrets())).private, PrivateAnswer::Proximity);
+        assert_eq!(answer_now(&city, &state, &agg, &mut Sessions::new(&state)).private, PrivateAnswer::Proximity);
         let mut slot = None;
         let court = PsiCourt::ensure(&mut slot, &city, CellHash::Keyed, CourtRecord::default);
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);

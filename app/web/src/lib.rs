@@ -299,10 +299,10 @@ fn generate_cities(ctx: Ctx, parsed: Memo<(AppState, Vec<FieldError>)>) {
                 std::time::Duration::from_millis(16),
             );
         };
-        let done = move |outcome: worker::Outcome<Box<City>>| match outcome {
-            worker::Outcome::Done(c) => finish(ticket, Ok(*c)),
-            worker::Outcome::Failed(e) => finish(ticket, Err(e)),
-            worker::Outcome::Unavailable(_) => on_page(),
+        let done = move |outcome: worker::JobResult<Box<City>>| match outcome {
+            worker::JobResult::Done(c) => finish(ticket, Ok(*c)),
+            worker::JobResult::Failed(e) => finish(ticket, Err(e)),
+            worker::JobResult::Unavailable(_) => on_page(),
         };
         match worker::spawn(city, progress, done) {
             Ok(started) => job.set_value(Some(started)),
@@ -374,7 +374,7 @@ fn answer_queries(ctx: Ctx) {
         let answers = aggregate.try_update_value(|cache| {
             let agg = cache.get(&loaded.city, s.k);
             sessions.try_update_value(|se| {
-                let se = se.get_or_insert_with(|| Sessions::new(&s, &mut browser::session_secret));
+                let se = se.get_or_insert_with(|| Sessions::new(&s));
                 let from_browser = model::Browser { secret: &mut browser::session_secret, now_s: browser::now_s() };
                 model::answer(&loaded.city, &s, agg, se, dragging, from_browser)
             })

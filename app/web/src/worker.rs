@@ -17,7 +17,7 @@ use within500_model::protocol::{FromWorker, ToWorker};
 const SCRIPT: &str = "./worker/worker.js";
 
 /// How a piece of work in a worker ended.
-pub enum Outcome<T> {
+pub enum JobResult<T> {
     /// The result (a city, boxed: it is large and moves once; or a lab report).
     Done(T),
     /// The engine refused the settings, or the result did not read back: the message.
@@ -52,14 +52,14 @@ fn field(data: &JsValue, key: &str) -> JsValue {
 /// worker.
 fn launch<T: 'static>(
     message: &ToWorker,
-    read: impl Fn(FromWorker, JsValue) -> Option<Outcome<T>> + 'static,
-    done: impl FnOnce(Outcome<T>) + 'static,
+    read: impl Fn(FromWorker, JsValue) -> Option<JobResult<T>> + 'static,
+    done: impl FnOnce(JobResult<T>) + 'static,
 ) -> Result<Job, String> {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = Worker::new_with_options(SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
     let done = Rc::new(RefCell::new(Some(done)));
-    let finish = move |result: Outcome<T>| {
+    let finish = move |result: JobResult<T>| {
         let f = done.borrow_mut().take();
         if let Some(f) = f {
             f(result);
@@ -74,10 +74,10 @@ fn launch<T: 'static>(
                 .ok_or_else(|| "the worker sent no reply".to_owned())
                 .and_then(|t| FromWorker::from_json(&t));
             let outcome = match reply {
-                Ok(FromWorker::Unavailable { message }) => Some(Outcome::Unavailable(message)),
-                Ok(FromWorker::Failed { message }) => Some(Outcome::Failed(message)),
+                Ok(FromWorker::Unavailable { message }) => Some(JobResult::Unavailable(message)),
+                Ok(FromWorker::Failed { message }) => Some(JobResult::Failed(message)),
                 Ok(reply) => read(reply, field(&data, "bytes")),
-                Err(e) => Some(Outcome::Failed(e)),
+                Err(e) => Some(JobResult::Failed(e)),
             };
             if let Some(o) = outcome {
                 finish(o);
@@ -87,7 +87,7 @@ fn launch<T: 'static>(
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         let message =
             event.dyn_ref::<web_sys::ErrorEvent>().map_or_else(|| "the worker could not start".to_string(), web_sys::ErrorEvent::message);
-        finish(Outcome::Unavailable(message));
+        finish(JobResult::Unavailable(message));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -102,23 +102,26 @@ fn launch<T: 'static>(
 }
 
 /// Starts generating `config` in a new worker. `progress` gets the share done (0 to 1); `done`
-/// gets the [`Outcome`], once.
+/// gets the [`JobResult`], once.
 ///
 /// # Errors
 /// When the browser cannot even create the worker (the page then generates the city itself).
-pub fn spawn(config: CityConfig, progress: impl Fn(f64) + 'static, done: impl FnOnce(Outcome<Box<City>>) + 'static) -> Result<Job, String> {
+pub fn spawn(
+    config: CityConfig,
+    progress: impl Fn(f64) + 'static,
+    done: impl FnOnce(JobResult<Box<City>>) + 'static,
+) -> Result<Job, String> {
     let read = move |reply: FromWorker, bytes: JsValue| match reply {
         FromWorker::Progress { share } => {
             progress(share);
             None
         }
         FromWorker::City => Some(match bytes.dyn_into::<js_sys::ArrayBuffer>() {
-            Ok(buffer) => {
-                City::from_bytes(&js_sys::Uint8Array::new(&buffer).to_vec()).map_or_else(Outcome::Failed, |c| Outcome::Done(Box::new(c)))
-            }
-            Err(_) => Outcome::Failed("the worker sent a city without its bytes".into()),
+            Ok(buffer) => City::from_bytes(&js_sys::Uint8Array::new(&buffer).to_vec())
+                .map_or_else(JobResult::Failed, |c| JobResult::Done(Box::new(c))),
+            Err(_) => JobResult::Failed("the worker sent a city without its bytes".into()),
         }),
-        other => Some(Outcome::Failed(format!("the worker answered a city with {other:?}"))),
+        other => Some(JobResult::Failed(format!("the worker answered a city with {other:?}"))),
     };
     launch(&ToWorker::Generate { city: config }, read, done)
 }
@@ -133,15 +136,15 @@ pub fn spawn_lab(
     config: LabConfig,
     protected: bool,
     progress: impl Fn(DuelReport) + 'static,
-    done: impl FnOnce(Outcome<DuelReport>) + 'static,
+    done: impl FnOnce(JobResult<DuelReport>) + 'static,
 ) -> Result<Job, String> {
     let read = move |reply: FromWorker, _: JsValue| match reply {
         FromWorker::LabProgress { report } => {
             progress(report);
             None
         }
-        FromWorker::Report { report } => Some(Outcome::Done(report)),
-        other => Some(Outcome::Failed(format!("the worker answered a lab run with {other:?}"))),
+        FromWorker::Report { report } => Some(JobResult::Done(report)),
+        other => Some(JobResult::Failed(format!("the worker answered a lab run with {other:?}"))),
     };
     launch(&ToWorker::Lab { city: state.city, state: state.to_query(), config, protected }, read, done)
 }

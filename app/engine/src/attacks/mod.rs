@@ -13,25 +13,23 @@
 //! asked) and the ideal (every listed home near the start known exactly).
 //!
 //! ```
-//! use within500_engine::{run_lab, AttackerKind, City, CityConfig, LabConfig, Target, Fidelity};
+//! use within500_engine::{run_lab, AttackerKind, City, CityConfig, LabConfig, AttackedDesign, Fidelity};
 //! let city = City::generate(CityConfig { seed: 7, people: 5_000, listed_rate: 0.01 })?;
 //! let config = LabConfig { attacker: AttackerKind::Oracle, budget: 40, radius_m: 500.0, seed: 7, targets: 0 };
-//! let m = run_lab(&city, &config, &Target::Exposed(Fidelity::Reported));
+//! let m = run_lab(&city, &config, &AttackedDesign::Exposed(Fidelity::Reported));
 //! assert!(m.located_50m > 0.9);
 //! # Ok::<(), within500_engine::ConfigError>(())
 //! ```
 
-mod duel;
+mod attacked;
 mod probe;
 #[cfg(feature = "proximity-lab")]
 mod proximity;
 mod reconstruct;
 mod replicate;
 mod strategies;
-mod target;
 
-pub use duel::{private_target, tradeoff_targets, Duel, DuelReport, TradeoffPoint};
-pub use probe::{CellReply, Displayed, Probe, Reply, Sighting, Target};
+pub use probe::{AttackedDesign, CellReply, Displayed, Probe, Reply, Sighting};
 #[cfg(feature = "proximity-lab")]
 pub use proximity::{proximity_attack, COURT_FULL_EVALUATIONS};
 pub use reconstruct::{DensityMap, REGION_M};
@@ -179,7 +177,7 @@ pub struct LabConfig {
 
 /// One target's outcome, for drawing estimates against the truth.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Outcome {
+pub struct TargetEstimate {
     /// The listed person.
     pub person: u32,
     /// The attacker's final estimate of their home, if any.
@@ -280,7 +278,7 @@ pub struct Metrics {
     /// Median error (m) after `curve_at[i]` questions per target: the chart's curve.
     pub error_curve: Vec<Option<f64>>,
     /// Per-target outcomes.
-    pub outcomes: Vec<Outcome>,
+    pub outcomes: Vec<TargetEstimate>,
     /// The positions of the most recent questions (up to 4 000), for drawing the attack.
     pub recent_queries: Vec<LatLng>,
 }
@@ -295,7 +293,7 @@ fn hint(home: LatLng, rng: &mut ChaCha8Rng) -> LatLng {
 
 /// Located shares within 50 m and 200 m of all `targets`, and the median error over the outcomes
 /// that have an estimate.
-fn score(outcomes: &[Outcome], targets: usize) -> (f64, f64, Option<f64>) {
+fn score(outcomes: &[TargetEstimate], targets: usize) -> (f64, f64, Option<f64>) {
     #[allow(clippy::cast_precision_loss)]
     let n = targets.max(1) as f64;
     let errors: Vec<f64> = outcomes.iter().filter_map(|o| o.estimate.map(|e| e.distance_m(o.truth))).collect();
@@ -386,9 +384,9 @@ pub struct LabRun {
     next: usize,
     rng: ChaCha8Rng,
     density: Option<DensityMap>,
-    outcomes: Vec<Outcome>,
-    baseline: Vec<Outcome>,
-    ideal: Vec<Outcome>,
+    outcomes: Vec<TargetEstimate>,
+    baseline: Vec<TargetEstimate>,
+    ideal: Vec<TargetEstimate>,
     histories: Vec<Vec<(u32, Option<LatLng>)>>,
     set_score: SetScore,
     queries: u64,
@@ -478,14 +476,14 @@ impl LabRun {
     fn references(&mut self, city: &City, density: &DensityMap, person: u32, start: LatLng) -> Vec<LatLng> {
         let truth = city.home(person);
         let region: Vec<LatLng> = city.listed_within(start, REGION_M).into_iter().map(|p| city.home(p)).collect();
-        self.baseline.push(Outcome { person, estimate: Some(reconstruct::prior_estimate(density, start)), truth });
-        self.ideal.push(Outcome { person, estimate: reconstruct::nearest(&region, start), truth });
+        self.baseline.push(TargetEstimate { person, estimate: Some(reconstruct::prior_estimate(density, start)), truth });
+        self.ideal.push(TargetEstimate { person, estimate: reconstruct::nearest(&region, start), truth });
         region
     }
 
     /// Attacks up to `n` more targets (route attackers do all their work in one step).
     /// `city` and `target` must be the same at every step of a run.
-    pub fn step(&mut self, city: &City, target: &Target, n: usize) {
+    pub fn step(&mut self, city: &City, target: &AttackedDesign, n: usize) {
         if self.done() {
             return;
         }
@@ -542,11 +540,11 @@ impl LabRun {
             let (e, n) = probe.count_error();
             self.count_error.0 += e;
             self.count_error.1 += n;
-            if estimate.is_some() && matches!(target, Target::Exposed(_)) && self.config.attacker != AttackerKind::Bayes {
+            if estimate.is_some() && matches!(target, AttackedDesign::Exposed(_)) && self.config.attacker != AttackerKind::Bayes {
                 // The deployed map showed this person's name and ID number with their handle.
                 self.reidentified += 1;
             }
-            self.outcomes.push(Outcome { person, estimate, truth });
+            self.outcomes.push(TargetEstimate { person, estimate, truth });
             self.histories.push(history);
         }
         self.density = Some(density);
@@ -554,9 +552,9 @@ impl LabRun {
     }
 
     /// The walker and linkage routes.
-    fn route_attack(&mut self, city: &City, target: &Target) {
+    fn route_attack(&mut self, city: &City, target: &AttackedDesign) {
         if self.config.attacker == AttackerKind::ReleaseDiff {
-            if let Target::Aggregate(table) = target {
+            if let AttackedDesign::Aggregate(table) = target {
                 self.release_diff(city, table);
             }
             return;
@@ -583,7 +581,7 @@ impl LabRun {
             };
             let near: Vec<LatLng> = all.iter().copied().filter(|h| h.distance_m(start) <= REGION_M).collect();
             self.set_score.add(&region, &near);
-            self.outcomes.push(Outcome { person, estimate, truth });
+            self.outcomes.push(TargetEstimate { person, estimate, truth });
         }
         match &linked {
             Some(l) => {
@@ -603,7 +601,7 @@ impl LabRun {
 
     /// The metrics of what has run so far against `target`.
     #[must_use]
-    pub fn metrics(&self, target: &Target) -> Metrics {
+    pub fn metrics(&self, target: &AttackedDesign) -> Metrics {
         #[allow(clippy::cast_precision_loss)]
         let n = self.targets.len().max(1) as f64;
         let done = self.outcomes.len();
@@ -630,8 +628,8 @@ impl LabRun {
             .collect();
         let kind = target.kind();
         let epsilon_per_person = match target {
-            Target::DpRelease(_) => target.epsilon_per_person(),
-            Target::DpSession { .. } => median(self.epsilon_on_targets.clone()),
+            AttackedDesign::DpRelease(_) => target.epsilon_per_person(),
+            AttackedDesign::DpSession { .. } => median(self.epsilon_on_targets.clone()),
             _ => None,
         };
         #[allow(clippy::cast_precision_loss)]
@@ -657,7 +655,7 @@ impl LabRun {
             days_used: self.elapsed_s as f64 / 86_400.0,
             epsilon_spent: self.spent_micros as f64 / 1e6,
             epsilon_per_person,
-            count_error: if matches!(target, Target::Exposed(_)) {
+            count_error: if matches!(target, AttackedDesign::Exposed(_)) {
                 Some(0.0)
             } else {
                 (self.count_error.1 > 0).then(|| self.count_error.0 / f64::from(self.count_error.1))
@@ -769,7 +767,7 @@ impl LabRun {
                 .max_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(b.0.cmp(&a.0)))
                 .map(|(c, _, _)| crate::index::cell_centre(c));
             self.set_score.add(&region, &estimate.into_iter().collect::<Vec<_>>());
-            self.outcomes.push(Outcome { person, estimate, truth: home });
+            self.outcomes.push(TargetEstimate { person, estimate, truth: home });
         }
         self.queries = 2;
         self.sessions = 1;
@@ -796,7 +794,7 @@ pub fn sample_targets(city: &City, n: usize) -> Vec<u32> {
 
 /// Runs an attack to the end and returns its metrics.
 #[must_use]
-pub fn run_lab(city: &City, config: &LabConfig, target: &Target) -> Metrics {
+pub fn run_lab(city: &City, config: &LabConfig, target: &AttackedDesign) -> Metrics {
     let mut run = LabRun::new(city, *config);
     while !run.done() {
         run.step(city, target, usize::MAX);

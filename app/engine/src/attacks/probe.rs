@@ -67,7 +67,7 @@ pub enum Reply {
 
 /// The design an attack runs against, with the state it keeps between questions.
 #[derive(Debug, Clone)]
-pub enum Target {
+pub enum AttackedDesign {
     /// The deployed map at a fidelity.
     Exposed(Fidelity),
     /// Aggregate counts with threshold k.
@@ -93,7 +93,7 @@ pub enum Target {
     },
 }
 
-impl Target {
+impl AttackedDesign {
     /// The design's kind.
     #[must_use]
     pub fn kind(&self) -> DesignKind {
@@ -125,7 +125,7 @@ const SECONDS_PER_QUESTION: u64 = 1;
 /// its own stream, which attackers cannot read.
 pub struct Probe<'a> {
     city: &'a City,
-    target: &'a Target,
+    target: &'a AttackedDesign,
     radius_m: f64,
     dp: Option<DpCount>,
     blur: Option<BlurredQuery>,
@@ -149,7 +149,7 @@ impl<'a> Probe<'a> {
     /// A fresh session (a new account, from the design's point of view); `operator_seed` seeds
     /// the simulated operator's secrets.
     #[must_use]
-    pub fn new(city: &'a City, target: &'a Target, radius_m: f64, operator_seed: u64) -> Self {
+    pub fn new(city: &'a City, target: &'a AttackedDesign, radius_m: f64, operator_seed: u64) -> Self {
         let mut probe = Self {
             city,
             target,
@@ -183,11 +183,11 @@ impl<'a> Probe<'a> {
     fn reseed(&mut self) {
         let secret: u64 = self.operator.random();
         match self.target {
-            Target::DpSession { epsilon, budget, protected } => {
+            AttackedDesign::DpSession { epsilon, budget, protected } => {
                 let budget = if *protected { *budget } else { Epsilon::from_micros(u64::MAX / 4) };
                 self.dp = Some(DpCount::new(*epsilon, budget, secret));
             }
-            Target::Blur { epsilon_per_m, protected } => {
+            AttackedDesign::Blur { epsilon_per_m, protected } => {
                 self.blur = Some(if *protected {
                     BlurredQuery::new(*epsilon_per_m, secret)
                 } else {
@@ -209,7 +209,7 @@ impl<'a> Probe<'a> {
     #[must_use]
     pub fn public_epsilon(&self) -> Option<Epsilon> {
         match self.target {
-            Target::DpSession { epsilon, .. } => Some(*epsilon),
+            AttackedDesign::DpSession { epsilon, .. } => Some(*epsilon),
             _ => None,
         }
     }
@@ -304,13 +304,13 @@ impl<'a> Probe<'a> {
     /// Asks the design about a position with a radius of the asker's choice (the app and the CLI
     /// accept 50 to 5 000 m; smaller radii are raised to 50 m).
     pub fn ask_within(&mut self, at: LatLng, radius_m: f64) -> Reply {
-        let radius_m = radius_m.clamp(crate::state::MIN_RADIUS_M, crate::state::MAX_RADIUS_M);
+        let radius_m = radius_m.clamp(*crate::designs::ranges::RADIUS_M.start(), *crate::designs::ranges::RADIUS_M.end());
         self.queries += 1;
         self.now_s += SECONDS_PER_QUESTION;
         self.asked.push(at);
         let query = Query { at, radius_m };
         match self.target {
-            Target::Exposed(fidelity) => {
+            AttackedDesign::Exposed(fidelity) => {
                 let ids = self.city.listed_within(at, radius_m);
                 if let Some(shown) = self.shown.as_mut() {
                     shown.extend(ids.iter().copied());
@@ -328,7 +328,7 @@ impl<'a> Probe<'a> {
                         .collect(),
                 )
             }
-            Target::Aggregate(agg) => {
+            AttackedDesign::Aggregate(agg) => {
                 let a = agg.answer(query);
                 self.record_count(a.estimate, query);
                 Reply::Cells(
@@ -345,7 +345,7 @@ impl<'a> Probe<'a> {
                         .collect(),
                 )
             }
-            Target::DpRelease(release) => {
+            AttackedDesign::DpRelease(release) => {
                 let a = release.answer(query);
                 self.record_count(a.estimate, query);
                 Reply::Cells(
@@ -361,7 +361,7 @@ impl<'a> Probe<'a> {
                         .collect(),
                 )
             }
-            Target::DpSession { protected, .. } => {
+            AttackedDesign::DpSession { protected, .. } => {
                 if !*protected {
                     // Without the cache and budget every question draws fresh noise.
                     self.reseed();
@@ -382,7 +382,7 @@ impl<'a> Probe<'a> {
                     Err(_) => Reply::Refused,
                 }
             }
-            Target::Blur { .. } => {
+            AttackedDesign::Blur { .. } => {
                 let blur = self.blur.as_mut().unwrap_or_else(|| unreachable!("made in new"));
                 let v = f64::from(blur.answer(self.city, query, self.now_s).count);
                 self.record_count(v, query);

@@ -20,7 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::reconstruct::{prior_estimate, DensityMap, REGION_M};
-use super::{hint, median, sample_targets, score, strategies::city_cells, AttackerKind, LabConfig, Metrics, Outcome};
+use super::{hint, median, sample_targets, score, strategies::city_cells, AttackerKind, LabConfig, Metrics, TargetEstimate};
 use crate::city::City;
 use crate::designs::{
     cell_point, cell_point_token, draw_scalar, exchange, key_seed, neighbourhood, plain_token, proximity_cell, reply_tokens, windows,
@@ -71,7 +71,7 @@ pub fn proximity_attack(city: &City, config: &LabConfig, hash: CellHash) -> Metr
         })
         .collect();
     for &(person, home, start) in &starts {
-        baseline.push(Outcome { person, estimate: Some(prior_estimate(&density, start)), truth: home });
+        baseline.push(TargetEstimate { person, estimate: Some(prior_estimate(&density, start)), truth: home });
     }
     match config.attacker {
         AttackerKind::Spoof => spoof(city, &mut court, &density, &starts, config.budget, &mut secrets, &mut outcomes, &mut extra),
@@ -147,9 +147,9 @@ fn candidates(density: &DensityMap, start: LatLng, budget: u32) -> Vec<u64> {
     let Some(origin) = proximity_cell(start).and_then(|c| h3o::CellIndex::try_from(c).ok()) else { return Vec::new() };
     let spacing = PROXIMITY_RESOLUTION.edge_length_m() * 3f64.sqrt() * 0.8;
     let wanted = (budget as usize).saturating_mul(NEIGHBOURHOOD_CELLS);
-    let reach = REGION_M + PROXIMITY_RESOLUTION.edge_length_m() * 1.2;
+    let search_radius_m = REGION_M + PROXIMITY_RESOLUTION.edge_length_m() * 1.2;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let mut rings = (reach / spacing).ceil() as u32 + 1;
+    let mut rings = (search_radius_m / spacing).ceil() as u32 + 1;
     // Enough rings for the whole budget (a ring k holds 6k cells), at most the whole city.
     while (3 * rings * (rings + 1) + 1) as usize <= wanted && rings < 120 {
         rings += 1;
@@ -160,7 +160,7 @@ fn candidates(density: &DensityMap, start: LatLng, budget: u32) -> Vec<u64> {
         .map(|c| {
             let c = u64::from(c);
             let d = cell_centre(c).distance_m(start);
-            (d <= reach, cell_people(density, c), d, c)
+            (d <= search_radius_m, cell_people(density, c), d, c)
         })
         .collect();
     cells.sort_by(|a, b| {
@@ -178,7 +178,7 @@ fn spoof(
     starts: &[(u32, LatLng, LatLng)],
     budget: u32,
     secrets: &mut ChaCha8Rng,
-    outcomes: &mut Vec<Outcome>,
+    outcomes: &mut Vec<TargetEstimate>,
     extra: &mut Extra,
 ) {
     let (mut pinned, mut baseline_pinned) = (0, 0);
@@ -223,7 +223,7 @@ fn spoof(
             }
         }
         // The pinned cell narrowed by the density map, else the guess from the start alone.
-        outcomes.push(Outcome { person, estimate: Some(found.map_or(prior, |c| best_child(density, c))), truth: home });
+        outcomes.push(TargetEstimate { person, estimate: Some(found.map_or(prior, |c| best_child(density, c))), truth: home });
     }
     extra.cell_pinned_share = Some(share(pinned, starts.len()));
     extra.baseline_cell_pinned_share = Some(share(baseline_pinned, starts.len()));
@@ -278,7 +278,7 @@ fn dictionary(
     density: &DensityMap,
     starts: &[(u32, LatLng, LatLng)],
     secrets: &mut ChaCha8Rng,
-    outcomes: &mut Vec<Outcome>,
+    outcomes: &mut Vec<TargetEstimate>,
     extra: &mut Extra,
 ) {
     let table = dictionary_tables();
@@ -294,7 +294,7 @@ fn dictionary(
         extra.tests += 1;
         // What it reversed, else what it knew before: the density map's guess from the start.
         let estimate = debtor.map_or_else(|| prior_estimate(density, start), |c| best_child(density, c));
-        outcomes.push(Outcome { person, estimate: Some(estimate), truth: home });
+        outcomes.push(TargetEstimate { person, estimate: Some(estimate), truth: home });
     }
     extra.max_tests = 1;
     extra.reversed_share = Some(share(reversed, starts.len()));
@@ -306,7 +306,7 @@ fn court_attack(
     court: &mut Court,
     starts: &[(u32, LatLng, LatLng)],
     secrets: &mut ChaCha8Rng,
-    outcomes: &mut Vec<Outcome>,
+    outcomes: &mut Vec<TargetEstimate>,
     extra: &mut Extra,
 ) {
     let all = city_cells(PROXIMITY_RESOLUTION);
@@ -353,7 +353,7 @@ fn court_attack(
         if guess.is_some() && guess == creditor_cell {
             learned += 1;
         }
-        outcomes.push(Outcome { person, estimate: guess.map(cell_centre), truth: start });
+        outcomes.push(TargetEstimate { person, estimate: guess.map(cell_centre), truth: start });
     }
     extra.max_tests = 1;
     extra.court_learns_cell_share = Some(share(learned, starts.len()));

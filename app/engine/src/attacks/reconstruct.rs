@@ -206,7 +206,7 @@ impl Grid {
         const STEPS: i32 = 4;
         let r = self.radius + 2.5;
         #[allow(clippy::cast_possible_truncation)]
-        let reach = (r / self.side).ceil() as i32 + 1;
+        let span = (r / self.side).ceil() as i32 + 1;
         let mut residual = self.counts.clone();
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut keys: Vec<(i32, i32)> = self.counts.iter().filter(|(_, &c)| c > 0).map(|(&k, _)| k).collect();
@@ -219,8 +219,8 @@ impl Grid {
                         cx + (f64::from(a) / f64::from(STEPS) - 0.5) * self.side,
                         cy + (f64::from(b) / f64::from(STEPS) - 0.5) * self.side,
                     );
-                    let inside: Vec<(i32, i32)> = (-reach..=reach)
-                        .flat_map(|di| (-reach..=reach).map(move |dj| (key.0 + di, key.1 + dj)))
+                    let inside: Vec<(i32, i32)> = (-span..=span)
+                        .flat_map(|di| (-span..=span).map(move |dj| (key.0 + di, key.1 + dj)))
                         .filter(|k| self.unasked_empty || self.counts.contains_key(k))
                         .filter(|&k| {
                             let (x, y) = self.centre(k);
@@ -290,7 +290,7 @@ fn quadtree(counter: &mut Counter<'_, '_>, frame: &LocalFrame, start: LatLng, hi
         side /= 2.0;
     };
     // The fine stage: 50 m circles on a 25 m grid, over each occupied square and 50 m around it.
-    let fine_radius = crate::state::MIN_RADIUS_M;
+    let fine_radius = *crate::designs::ranges::RADIUS_M.start();
     let mut fine = Grid { side: FINE_M, radius: fine_radius, counts: FxHashMap::default(), unasked_empty: false };
     #[allow(clippy::cast_possible_truncation)]
     let per = (LEAF_M / FINE_M).round() as i32;
@@ -368,7 +368,7 @@ pub fn reconstruct(probe: &mut Probe<'_>, start: LatLng, budget: u32, density: &
 pub fn replay(probe: &mut Probe<'_>, start: LatLng, budget: u32) -> Rebuilt {
     let frame = LocalFrame::new(start);
     let empty = LocalFrame::new(CITY_CENTRE).to_latlng(0.0, CITY_RADIUS_M + 3_000.0);
-    let offset = match probe.ask_within(empty, crate::state::MIN_RADIUS_M) {
+    let offset = match probe.ask_within(empty, *crate::designs::ranges::RADIUS_M.start()) {
         Reply::Count(v) => v,
         Reply::Cells(_) => return reconstruct(probe, start, budget, &DensityMap { people: FxHashMap::default() }),
         _ => 0.0,
@@ -384,7 +384,7 @@ pub fn replay(probe: &mut Probe<'_>, start: LatLng, budget: u32) -> Rebuilt {
 /// homes that explain the counts.
 pub fn scan(probe: &mut Probe<'_>, start: LatLng, budget: u32, density: &DensityMap) -> Rebuilt {
     let frame = LocalFrame::new(start);
-    let side = crate::state::MIN_RADIUS_M * std::f64::consts::SQRT_2;
+    let side = *crate::designs::ranges::RADIUS_M.start() * std::f64::consts::SQRT_2;
     let mut grid = Grid::circumscribed(side);
     #[allow(clippy::cast_possible_truncation)]
     let n = (2.0 * REGION_M / side).ceil() as i32;

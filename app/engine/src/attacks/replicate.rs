@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{run_lab, AttackerKind, LabConfig, Metrics, Target};
+use super::{run_lab, AttackedDesign, AttackerKind, LabConfig, Metrics};
 use crate::city::City;
 use crate::designs::{BlurredQuery, Fidelity, BLUR_WINDOWS_PER_DAY, BLUR_WINDOW_S};
 use crate::geo::{LatLng, LocalFrame, CITY_CENTRE};
@@ -97,9 +97,9 @@ fn averaged_blur(epsilon_per_m: f64, reports: &[u32], every_s: u64, cached: bool
 #[must_use]
 pub fn replications(city: &City, seed: u64) -> Replications {
     let config = |attacker, budget| LabConfig { attacker, budget, radius_m: 500.0, seed, targets: 0 };
-    let oracle = run_lab(city, &config(AttackerKind::Oracle, 40), &Target::Exposed(Fidelity::Reported));
-    let momo = run_lab(city, &config(AttackerKind::Oracle, 12), &Target::Exposed(Fidelity::Reported));
-    let wechat = run_lab(city, &config(AttackerKind::Trilateration, 40), &Target::Exposed(Fidelity::Distance));
+    let oracle = run_lab(city, &config(AttackerKind::Oracle, 40), &AttackedDesign::Exposed(Fidelity::Reported));
+    let momo = run_lab(city, &config(AttackerKind::Oracle, 12), &AttackedDesign::Exposed(Fidelity::Reported));
+    let wechat = run_lab(city, &config(AttackerKind::Trilateration, 40), &AttackedDesign::Exposed(Fidelity::Distance));
     let trials = 2_000;
     let minute = 60;
     let day = u32::try_from(BLUR_WINDOWS_PER_DAY).unwrap_or(48);

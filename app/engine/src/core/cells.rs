@@ -46,7 +46,7 @@ pub const MARGIN_M: f64 = 0.01;
 /// Side of a tile in metres.
 const TILE_M: f64 = 1_000.0;
 /// Tiles cover this far from the centre in each direction (points beyond go to `h3o`).
-const REACH_M: f64 = CITY_RADIUS_M + 2_000.0;
+const GRID_HALF_SIDE_M: f64 = CITY_RADIUS_M + 2_000.0;
 /// A tile's table covers `IJ` offsets `-SPAN..=SPAN` around its anchor on each axis.
 const SPAN: i32 = 20;
 const SIDE: usize = (2 * SPAN + 1) as usize;
@@ -167,7 +167,7 @@ impl CellAssigner {
     /// An assigner for cells at `resolution` around the city centre.
     #[must_use]
     pub fn new(resolution: Resolution) -> Self {
-        let side = (2.0 * REACH_M / TILE_M).ceil() as usize;
+        let side = (2.0 * GRID_HALF_SIDE_M / TILE_M).ceil() as usize;
         Self {
             resolution,
             frame: LocalFrame::new(CITY_CENTRE),
@@ -189,7 +189,7 @@ impl CellAssigner {
     /// the processor's cache, which makes the assigner several times faster than in random order.
     #[must_use]
     pub fn locality(&self, east: f64, north: f64) -> u32 {
-        let clamp = |v: f64| (((v + REACH_M) / TILE_M).max(0.0) as usize).min(self.side - 1);
+        let clamp = |v: f64| (((v + GRID_HALF_SIDE_M) / TILE_M).max(0.0) as usize).min(self.side - 1);
         (clamp(north) * self.side + clamp(east)) as u32
     }
 
@@ -206,13 +206,13 @@ impl CellAssigner {
     }
 
     fn fast(&mut self, e: f64, n: f64) -> Option<u64> {
-        if !(e.abs() < REACH_M && n.abs() < REACH_M) {
+        if !(e.abs() < GRID_HALF_SIDE_M && n.abs() < GRID_HALF_SIDE_M) {
             return None;
         }
-        let (tx, ty) = (((e + REACH_M) / TILE_M) as usize, ((n + REACH_M) / TILE_M) as usize);
+        let (tx, ty) = (((e + GRID_HALF_SIDE_M) / TILE_M) as usize, ((n + GRID_HALF_SIDE_M) / TILE_M) as usize);
         let t = ty.min(self.side - 1) * self.side + tx.min(self.side - 1);
         if matches!(self.tiles[t], TileState::Unknown) {
-            let centre = ((tx as f64 + 0.5) * TILE_M - REACH_M, (ty as f64 + 0.5) * TILE_M - REACH_M);
+            let centre = ((tx as f64 + 0.5) * TILE_M - GRID_HALF_SIDE_M, (ty as f64 + 0.5) * TILE_M - GRID_HALF_SIDE_M);
             self.tiles[t] = self.make_tile(centre).map_or(TileState::Unusable, |tile| TileState::Ready(Box::new(tile)));
         }
         let tile = self.tiles[t].ready()?;

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cells::CellAssigner;
 use crate::geo::{LatLng, LocalFrame, RadiusTest, CITY_CENTRE};
-use crate::identity::{BirthDate, IdNumber, Name};
+use crate::identity::{CalendarDate, IdNumber, Name};
 use crate::index::{cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
 use crate::plan::{Address, StreetPlan, CITY_RADIUS_M};
 
@@ -153,7 +153,7 @@ pub struct Listing {
     /// Amount owed in yuan.
     pub amount_yuan: u32,
     /// Date of listing.
-    pub listed_on: BirthDate,
+    pub listed_on: CalendarDate,
 }
 
 impl Listing {
@@ -196,7 +196,7 @@ pub struct Person {
     /// Sex.
     pub sex: Sex,
     /// Date of birth.
-    pub birth: BirthDate,
+    pub birth: CalendarDate,
     /// Synthetic ID number.
     pub id_number: IdNumber,
     /// Household id.
@@ -235,7 +235,7 @@ pub struct City {
     households: Vec<Household>,
     workplaces: Vec<LatLng>,
     listings: Vec<Listing>,
-    people_index: CellIndex,
+    home_index: CellIndex,
     listed: ListedIndex,
 }
 
@@ -419,14 +419,14 @@ impl City {
                         case_year: year.saturating_sub(rng.random_range(0..2)),
                         case_serial: rng.random_range(1..4_000),
                         amount_yuan: amount,
-                        listed_on: BirthDate { year, month: rng.random_range(1..=12), day: rng.random_range(1..=28) },
+                        listed_on: CalendarDate { year, month: rng.random_range(1..=12), day: rng.random_range(1..=28) },
                     });
                 }
             }
         }
         progress(0.8);
 
-        let people_index = CellIndex::from_sorted_cells(INDEX_RESOLUTION, &cells);
+        let home_index = CellIndex::from_sorted_cells(INDEX_RESOLUTION, &cells);
         drop(cells);
         progress(0.95);
         let listed = Self::index_listed(&listings, |person| {
@@ -434,7 +434,7 @@ impl City {
             LatLng::new(lat[h], lng[h])
         });
         progress(1.0);
-        Ok(Self { config, frame, plan, lat, lng, workplace_of, households, workplaces, listings, people_index, listed })
+        Ok(Self { config, frame, plan, lat, lng, workplace_of, households, workplaces, listings, home_index, listed })
     }
 
     fn index_listed(listings: &[Listing], home: impl Fn(u32) -> LatLng) -> ListedIndex {
@@ -571,7 +571,7 @@ impl City {
             }
         }
         let (surname, given, male, age, month, day, seq) = details?;
-        let birth = BirthDate { year: REFERENCE_YEAR - age, month, day };
+        let birth = CalendarDate { year: REFERENCE_YEAR - age, month, day };
         let sequence = seq * 2 + u32::from(male);
         let region = u32::from(h.address.district) * 100 + 1;
         Some(Person {
@@ -612,7 +612,7 @@ impl City {
     pub fn people_within_stats(&self, at: LatLng, radius_m: f64, visit: impl FnMut(std::ops::Range<u32>)) -> QueryStats {
         let test = RadiusTest::new(at, radius_m);
         let mut visit = visit;
-        self.people_index.query(&test, radius_m, &self.lat, &self.lng, |hs| visit(self.people_of(hs)))
+        self.home_index.query(&test, radius_m, &self.lat, &self.lng, |hs| visit(self.people_of(hs)))
     }
 
     /// The ids of the members of a run of households (contiguous by construction).
@@ -665,8 +665,8 @@ impl City {
 
     /// The index over homes (points are households, in household order).
     #[must_use]
-    pub fn people_index(&self) -> &CellIndex {
-        &self.people_index
+    pub fn home_index(&self) -> &CellIndex {
+        &self.home_index
     }
 
     /// The index over listed people's homes (its own resolution, coarser for fewer people).
@@ -678,19 +678,19 @@ impl City {
     /// Populated H3 cells at the index resolution with their households (a range of household
     /// ids), in index order.
     pub fn cell_households(&self) -> impl Iterator<Item = (u64, std::ops::Range<u32>)> + '_ {
-        self.people_index.cell_runs()
+        self.home_index.cell_runs()
     }
 
     /// People per H3 cell at the index resolution, for density maps.
     pub fn density(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.people_index.cell_runs().map(|(cell, hs)| (cell, self.people_of(hs).len() as u32))
+        self.home_index.cell_runs().map(|(cell, hs)| (cell, self.people_of(hs).len() as u32))
     }
 
     /// Bytes the people index and listed index add on top of the home coordinates.
     #[must_use]
     pub fn index_bytes(&self) -> usize {
         let l = &self.listed;
-        self.people_index.heap_bytes() + l.index.heap_bytes() + 4 * l.ids.capacity() + 8 * (l.lat.capacity() + l.lng.capacity())
+        self.home_index.heap_bytes() + l.index.heap_bytes() + 4 * l.ids.capacity() + 8 * (l.lat.capacity() + l.lng.capacity())
     }
 
     /// Bytes of all the city's tables, indexes included.
@@ -767,7 +767,7 @@ impl City {
         if l.lat.len() != l.ids.len() || l.lng.len() != l.ids.len() || l.ids.iter().any(|&id| id >= self.people()) {
             return Err("the listed index does not fit the city");
         }
-        if !self.people_index.covers(households) || !l.index.covers(l.ids.len()) {
+        if !self.home_index.covers(households) || !l.index.covers(l.ids.len()) {
             return Err("an index does not cover its points");
         }
         Ok(())

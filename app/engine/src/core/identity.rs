@@ -174,7 +174,7 @@ impl IdNumber {
     ///
     /// `region` is taken modulo 10 000 and prefixed with `00`; `sequence` modulo 1 000.
     #[must_use]
-    pub fn new(region: u32, birth: BirthDate, sequence: u32) -> Self {
+    pub fn new(region: u32, birth: CalendarDate, sequence: u32) -> Self {
         let body = format!(
             "{SYNTHETIC_REGION_PREFIX}{:04}{:04}{:02}{:02}{:03}",
             region % 10_000,
@@ -234,7 +234,7 @@ fn check_character(body: &str) -> char {
 
 /// A calendar date of birth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BirthDate {
+pub struct CalendarDate {
     /// Year, e.g. 1975.
     pub year: u16,
     /// Month, 1-12.
@@ -255,7 +255,7 @@ mod tests {
 
     #[test]
     fn synthetic_numbers_validate_and_mask() {
-        let id = IdNumber::new(103, BirthDate { year: 1975, month: 3, day: 9 }, 41);
+        let id = IdNumber::new(103, CalendarDate { year: 1975, month: 3, day: 9 }, 41);
         assert_eq!(id.as_str().len(), 18);
         assert!(id.as_str().starts_with("000103197503090"));
         assert_eq!(IdNumber::parse(id.as_str()), Ok(id.clone()));

@@ -3,7 +3,7 @@
 //! Points are stored sorted by their H3 cell, so each cell's members form one contiguous run of
 //! the coordinate arrays; the index itself is only a table of runs (cell, start, end and the
 //! cell's centre), a hash map from cell to run, and one bound on the distance from any cell's
-//! centre to its boundary (the cell's *reach*). A query walks the grid disk around the query point's cell and, per populated cell:
+//! centre to its boundary (the cell's *circumradius*). A query walks the grid disk around the query point's cell and, per populated cell:
 //! - skips it when even its nearest possible point is farther than the radius,
 //! - takes the whole run without a distance test when even its farthest point is inside,
 //! - otherwise tests each member with the same [`RadiusTest`] that brute force uses.
@@ -21,8 +21,8 @@ use crate::geo::{LatLng, RadiusTest};
 /// The H3 resolution of the people index (edge about 66 m).
 pub const INDEX_RESOLUTION: Resolution = Resolution::Ten;
 
-/// Slack added to a cell's reach so floating-point error in cell assignment cannot matter.
-const REACH_SLACK_M: f64 = 0.05;
+/// Slack added to a cell's circumradius so floating-point error in cell assignment cannot matter.
+const CIRCUMRADIUS_SLACK_M: f64 = 0.05;
 
 /// The H3 cell of a position at a resolution, as a raw 64-bit index; `None` for a position that
 /// is not a valid latitude and longitude (NaN or infinite).
@@ -48,11 +48,11 @@ pub fn cell_boundary(cell: u64) -> Vec<LatLng> {
     H3Cell::try_from(cell).map(|c| c.boundary().iter().map(|v| LatLng::new(v.lat(), v.lng())).collect()).unwrap_or_default()
 }
 
-/// Cells of one resolution differ in size by well under 1 % across the city; the reach bound is
-/// the largest sampled reach times this.
-const REACH_FACTOR: f64 = 1.02;
-/// Runs sampled for the reach bound, spread evenly over the cell order.
-const REACH_SAMPLES: usize = 32;
+/// Cells of one resolution differ in size by well under 1 % across the city; the circumradius bound is
+/// the largest sampled circumradius times this.
+const CIRCUMRADIUS_FACTOR: f64 = 1.02;
+/// Runs sampled for the circumradius bound, spread evenly over the cell order.
+const CIRCUMRADIUS_SAMPLES: usize = 32;
 
 /// One populated cell: its members are `start..end` in the sorted point arrays.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -71,7 +71,7 @@ pub fn cell_polygon(cell: u64) -> geo::Polygon {
 
 /// The farthest distance in metres from a cell's centre to its boundary.
 #[must_use]
-pub fn cell_reach_m(cell: u64) -> f64 {
+pub fn cell_circumradius_m(cell: u64) -> f64 {
     let centre = cell_centre(cell);
     cell_boundary(cell).into_iter().map(|v| centre.distance_m(v)).fold(0.0, f64::max)
 }
@@ -98,14 +98,14 @@ pub struct CellIndex {
     lookup: FxHashMap<u64, u32>,
     /// Smallest distance between the centres of two cells `k` rings apart, divided by `k`.
     ring_step_m: f64,
-    /// A bound on every run's reach, with slack.
-    max_reach_m: f64,
+    /// A bound on every run's circumradius, with slack.
+    max_circumradius_m: f64,
 }
 
 impl CellIndex {
     /// Builds the index from the cell of each point, which must be sorted ascending.
     ///
-    /// The points must lie within a city (tens of kilometres): the bound on every cell's reach is
+    /// The points must lie within a city (tens of kilometres): the bound on every cell's circumradius is
     /// sampled from 32 cells with 2 % to spare, which holds only where cells differ little in size.
     ///
     /// # Panics
@@ -128,11 +128,11 @@ impl CellIndex {
         let lookup = runs.iter().enumerate().map(|(i, r)| (r.cell, u32::try_from(i).unwrap_or(u32::MAX))).collect();
         // Computing every cell's boundary would take most of the build; the tests check the bound
         // against every cell of generated cities.
-        let step = (runs.len() / REACH_SAMPLES).max(1);
-        let sampled = runs.iter().step_by(step).chain(runs.last()).map(|r| cell_reach_m(r.cell)).fold(0.0, f64::max);
-        let max_reach_m = sampled * REACH_FACTOR + REACH_SLACK_M;
+        let step = (runs.len() / CIRCUMRADIUS_SAMPLES).max(1);
+        let sampled = runs.iter().step_by(step).chain(runs.last()).map(|r| cell_circumradius_m(r.cell)).fold(0.0, f64::max);
+        let max_circumradius_m = sampled * CIRCUMRADIUS_FACTOR + CIRCUMRADIUS_SLACK_M;
         let ring_step_m = ring_step(resolution, &runs);
-        Self { resolution, runs, lookup, ring_step_m, max_reach_m }
+        Self { resolution, runs, lookup, ring_step_m, max_circumradius_m }
     }
 
     /// Whether the runs cover exactly `points` points in order and every cell is found, as an
@@ -157,8 +157,8 @@ impl CellIndex {
 
     /// The bound on the distance from any populated cell's centre to its boundary, in metres.
     #[must_use]
-    pub fn reach_bound_m(&self) -> f64 {
-        self.max_reach_m
+    pub fn circumradius_bound_m(&self) -> f64 {
+        self.max_circumradius_m
     }
 
     /// Number of populated cells.
@@ -202,7 +202,7 @@ impl CellIndex {
             return stats;
         };
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // small and positive
-        let k = ((radius_m + 2.0 * self.max_reach_m) / self.ring_step_m).floor() as u32 + 1;
+        let k = ((radius_m + 2.0 * self.max_circumradius_m) / self.ring_step_m).floor() as u32 + 1;
         // A planar (equirectangular) distance around the query point decides every case that is
         // clear by more than `margin`; within the margin the exact haversine test decides, so the
         // answer equals brute force bit for bit. Over the few kilometres a query spans, the planar
@@ -210,7 +210,7 @@ impl CellIndex {
         // margin of 0.2 % plus half a metre is safe by a factor of three.
         let ky = crate::geo::EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
         let kx = ky * libm::cos(centre.lat.to_radians());
-        let margin = 0.002 * (radius_m + 2.0 * self.max_reach_m) + 0.5;
+        let margin = 0.002 * (radius_m + 2.0 * self.max_circumradius_m) + 0.5;
         let (inner2, outer2) = ((radius_m - margin).max(0.0).powi(2), (radius_m + margin).powi(2));
         let planar = |la: f64, ln: f64| {
             let (dx, dy) = ((ln - centre.lng) * kx, (la - centre.lat) * ky);
@@ -221,10 +221,10 @@ impl CellIndex {
             let run = self.runs[i as usize];
             stats.cells += 1;
             let d = planar(run.centre.lat, run.centre.lng).sqrt();
-            if d - self.max_reach_m > radius_m + margin {
+            if d - self.max_circumradius_m > radius_m + margin {
                 return;
             }
-            if d + self.max_reach_m < radius_m - margin {
+            if d + self.max_circumradius_m < radius_m - margin {
                 visit(run.start..run.end);
                 stats.returned += run.end - run.start;
                 return;

@@ -178,12 +178,6 @@ impl std::fmt::Debug for Credential {
 }
 
 impl Credential {
-    /// As 64 lower-case hex digits (what `--creditor-key` takes).
-    #[must_use]
-    pub fn to_hex(&self) -> String {
-        hex(&self.0)
-    }
-
     /// Parses 64 hex digits.
     ///
     /// # Errors

@@ -1,7 +1,8 @@
 //! The attack lab: what each attacker learns from each design.
 
 use within500_engine::{
-    run_lab, Aggregate, AttackerKind, CellHash, City, CityConfig, Epsilon, Fidelity, LabConfig, Target, DEFAULT_AGGREGATE_RESOLUTION,
+    run_lab, Aggregate, AttackedDesign, AttackerKind, CellHash, City, CityConfig, Epsilon, Fidelity, LabConfig,
+    DEFAULT_AGGREGATE_RESOLUTION,
 };
 
 use crate::shared_city;
@@ -14,7 +15,7 @@ fn config(attacker: AttackerKind, budget: u32, seed: u64) -> LabConfig {
 fn oracle_search_locates_listed_people_on_the_deployed_list() {
     for seed in [7, 2019] {
         let city = City::generate(CityConfig { seed, people: 30_000, listed_rate: 0.01 }).expect("valid");
-        let m = run_lab(&city, &config(AttackerKind::Oracle, 40, seed), &Target::Exposed(Fidelity::Reported));
+        let m = run_lab(&city, &config(AttackerKind::Oracle, 40, seed), &AttackedDesign::Exposed(Fidelity::Reported));
         assert!(m.located_50m >= 0.9, "seed {seed}: located within 50 m {}", m.located_50m);
         assert!(m.max_queries_per_target <= 40);
         assert_eq!(m.targets as usize, city.listings().len());
@@ -28,8 +29,9 @@ fn oracle_search_locates_listed_people_on_the_deployed_list() {
 fn the_dp_session_cache_makes_repeats_free() {
     let city = shared_city();
     let protected =
-        Target::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true };
-    let open = Target::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: false };
+        AttackedDesign::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: true };
+    let open =
+        AttackedDesign::DpSession { epsilon: Epsilon::from_micros(1_000_000), budget: Epsilon::from_micros(10_000_000), protected: false };
     let mut c = config(AttackerKind::Averaging, 40, 3);
     c.targets = 50;
     let a = run_lab(city, &c, &protected);
@@ -41,9 +43,9 @@ fn the_dp_session_cache_makes_repeats_free() {
 #[test]
 fn trilateration_needs_distances() {
     let city = shared_city();
-    let with = run_lab(city, &config(AttackerKind::Trilateration, 40, 2), &Target::Exposed(Fidelity::Distance));
+    let with = run_lab(city, &config(AttackerKind::Trilateration, 40, 2), &AttackedDesign::Exposed(Fidelity::Distance));
     assert!(with.located_50m > 0.95, "{}", with.located_50m);
-    let without = run_lab(city, &config(AttackerKind::Trilateration, 40, 2), &Target::Exposed(Fidelity::Reported));
+    let without = run_lab(city, &config(AttackerKind::Trilateration, 40, 2), &AttackedDesign::Exposed(Fidelity::Reported));
     assert_eq!(without.median_error_m, None);
     assert_eq!(without.located_200m, 0.0);
 }
@@ -51,12 +53,12 @@ fn trilateration_needs_distances() {
 #[test]
 fn walking_and_linking_expose_people_and_households_only_on_the_deployed_map() {
     let city = shared_city();
-    let walker = run_lab(city, &config(AttackerKind::Walker, 300, 4), &Target::Exposed(Fidelity::Reported));
+    let walker = run_lab(city, &config(AttackerKind::Walker, 300, 4), &AttackedDesign::Exposed(Fidelity::Reported));
     assert!(walker.reidentified_share > 0.1, "{}", walker.reidentified_share);
-    let linkage = run_lab(city, &config(AttackerKind::Linkage, 300, 4), &Target::Exposed(Fidelity::Reported));
+    let linkage = run_lab(city, &config(AttackerKind::Linkage, 300, 4), &AttackedDesign::Exposed(Fidelity::Reported));
     assert!(linkage.households_exposed > 0);
     assert!(linkage.located_200m > 0.0);
-    let agg = Target::Aggregate(Aggregate::new(city, 5, DEFAULT_AGGREGATE_RESOLUTION));
+    let agg = AttackedDesign::Aggregate(Aggregate::new(city, 5, DEFAULT_AGGREGATE_RESOLUTION));
     let counts_only = run_lab(city, &config(AttackerKind::Linkage, 300, 4), &agg);
     assert_eq!(counts_only.reidentified_share, 0.0);
     assert_eq!(counts_only.households_exposed, 0);
@@ -66,7 +68,7 @@ fn walking_and_linking_expose_people_and_households_only_on_the_deployed_map() {
 #[test]
 fn lab_runs_are_reproducible() {
     let city = shared_city();
-    let t = Target::Blur { epsilon_per_m: 0.004, protected: true };
+    let t = AttackedDesign::Blur { epsilon_per_m: 0.004, protected: true };
     assert_eq!(run_lab(city, &config(AttackerKind::Oracle, 20, 9), &t), run_lab(city, &config(AttackerKind::Oracle, 20, 9), &t));
 }
 
@@ -91,7 +93,7 @@ fn the_duel_gives_what_run_lab_gives_and_reads_back_from_json() {
     assert!(steps > 2, "the duel runs in slices ({steps} steps)");
     let report = duel.report(city);
     assert!(report.complete);
-    let exposed = run_lab(city, &c, &Target::Exposed(state.fidelity));
+    let exposed = run_lab(city, &c, &AttackedDesign::Exposed(state.fidelity));
     let private = run_lab(city, &c, &private_target(city, &state, true).expect("dp has a target"));
     assert!(report.exposed.clone().expect("ran").expect("applies") == exposed, "the deployed side differs from run_lab");
     assert!(report.private.clone().expect("ran").expect("applies") == private, "the design's side differs from run_lab");
@@ -129,7 +131,7 @@ fn release_diff_reveals_more_of_what_a_small_k_hides() {
     let city = shared_city();
     let run = |k: u32| {
         let table = Aggregate::new(city, k, DEFAULT_AGGREGATE_RESOLUTION);
-        run_lab(city, &config(AttackerKind::ReleaseDiff, 2, 4), &Target::Aggregate(table))
+        run_lab(city, &config(AttackerKind::ReleaseDiff, 2, 4), &AttackedDesign::Aggregate(table))
             .suppressed_revealed
             .expect("release-diff measures it")
     };

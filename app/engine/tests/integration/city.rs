@@ -99,8 +99,8 @@ fn every_home_cell_equals_h3o_and_households_are_sorted_by_cell() {
 }
 
 #[test]
-fn every_populated_cell_lies_within_its_index_reach_bound() {
-    // The index bounds every cell's reach from a sample; check the bound against every cell, for
+fn every_populated_cell_lies_within_its_index_circumradius_bound() {
+    // The index bounds every cell's circumradius from a sample; check the bound against every cell, for
     // the people index and the listed index at each of its resolutions (fewer listed people,
     // coarser cells).
     for config in [
@@ -109,12 +109,12 @@ fn every_populated_cell_lies_within_its_index_reach_bound() {
         CityConfig { seed: 8, people: 300_000, listed_rate: 0.1 },
     ] {
         let city = City::generate(config).expect("valid");
-        for index in [city.people_index(), city.listed_index()] {
-            let bound = index.reach_bound_m();
+        for index in [city.home_index(), city.listed_index()] {
+            let bound = index.circumradius_bound_m();
             let mut cells = 0;
             for (cell, _) in index.cell_runs() {
-                let reach = within500_engine::cell_reach_m(cell);
-                assert!(reach < bound, "cell {cell:x} reaches {reach} m, over the bound {bound} m");
+                let circumradius = within500_engine::cell_circumradius_m(cell);
+                assert!(circumradius < bound, "cell {cell:x} has circumradius {circumradius} m, over the bound {bound} m");
                 cells += 1;
             }
             assert!(cells > 0);

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use within500_engine::{
-    run_lab, AttackerKind, City, CityConfig, DesignKind, DpCount, DpRelease, Epsilon, LabConfig, Metrics, Query, Target,
+    run_lab, AttackedDesign, AttackerKind, City, CityConfig, DesignKind, DpCount, DpRelease, Epsilon, LabConfig, Metrics, Query,
 };
 
 /// The app's default city: seed 7, 100 000 people, 1 % listed.
@@ -13,7 +13,7 @@ fn city() -> &'static City {
     CITY.get_or_init(|| City::generate(CityConfig { seed: 7, people: 100_000, listed_rate: 0.01 }).expect("valid"))
 }
 
-fn attack(attacker: AttackerKind, target: &Target, targets: u32) -> Metrics {
+fn attack(attacker: AttackerKind, target: &AttackedDesign, targets: u32) -> Metrics {
     let config = LabConfig { attacker, budget: attacker.default_budget(), radius_m: 500.0, seed: 7, targets };
     run_lab(city(), &config, target)
 }
@@ -29,7 +29,7 @@ fn applicable(design: DesignKind) -> Vec<AttackerKind> {
 
 #[test]
 fn reconstruction_defeats_a_budget_per_session() {
-    let target = Target::DpSession { epsilon: eps(1.0), budget: eps(10.0), protected: true };
+    let target = AttackedDesign::DpSession { epsilon: eps(1.0), budget: eps(10.0), protected: true };
     let m = attack(AttackerKind::Reconstruct, &target, 30);
     eprintln!("{m:?}");
     assert!(m.homes_recovered_50m >= 0.8, "rebuilt within 50 m: {}", m.homes_recovered_50m);
@@ -43,8 +43,8 @@ fn reconstruction_defeats_a_budget_per_session() {
 #[test]
 fn the_release_holds_against_every_attacker_and_tracks_its_noiseless_self() {
     let targets = 100;
-    let default = Target::DpRelease(DpRelease::publish(city(), eps(1.0)));
-    let strongest = |t: &Target| {
+    let default = AttackedDesign::DpRelease(DpRelease::publish(city(), eps(1.0)));
+    let strongest = |t: &AttackedDesign| {
         applicable(DesignKind::DpRelease)
             .into_iter()
             .map(|a| attack(a, t, targets))
@@ -62,13 +62,13 @@ fn the_release_holds_against_every_attacker_and_tracks_its_noiseless_self() {
     );
     assert_eq!(m.epsilon_per_person, Some(1.0));
 
-    let high = strongest(&Target::DpRelease(DpRelease::publish(city(), eps(100.0))));
-    let exact = strongest(&Target::DpRelease(DpRelease::noiseless(city())));
+    let high = strongest(&AttackedDesign::DpRelease(DpRelease::publish(city(), eps(100.0))));
+    let exact = strongest(&AttackedDesign::DpRelease(DpRelease::noiseless(city())));
     eprintln!("ε=100: {} noiseless: {}", high.located_50m, exact.located_50m);
     assert!((high.located_50m - exact.located_50m).abs() <= 0.10);
-    let rebuilt = |t: &Target| attack(AttackerKind::Reconstruct, t, targets).homes_recovered_50m;
-    let exact_rebuilt = rebuilt(&Target::DpRelease(DpRelease::noiseless(city())));
-    assert!((rebuilt(&Target::DpRelease(DpRelease::publish(city(), eps(100.0)))) - exact_rebuilt).abs() <= 0.10);
+    let rebuilt = |t: &AttackedDesign| attack(AttackerKind::Reconstruct, t, targets).homes_recovered_50m;
+    let exact_rebuilt = rebuilt(&AttackedDesign::DpRelease(DpRelease::noiseless(city())));
+    assert!((rebuilt(&AttackedDesign::DpRelease(DpRelease::publish(city(), eps(100.0)))) - exact_rebuilt).abs() <= 0.10);
 }
 
 #[test]
@@ -76,7 +76,7 @@ fn attacker_success_does_not_fall_as_epsilon_rises() {
     // Tolerance: two points of homes rebuilt, three of targets located (100 targets).
     let mut last: Option<(f64, f64)> = None;
     for e in [0.1, 0.3, 1.0, 3.0, 10.0, 100.0] {
-        let t = Target::DpRelease(DpRelease::publish(city(), eps(e)));
+        let t = AttackedDesign::DpRelease(DpRelease::publish(city(), eps(e)));
         let m = attack(AttackerKind::Reconstruct, &t, 100);
         let b = attack(AttackerKind::Bayes, &t, 100);
         let now = (m.homes_recovered_50m, m.located_50m.max(b.located_50m));
@@ -112,8 +112,8 @@ fn dp_session_noise_is_fresh_in_every_session() {
 
 #[test]
 fn blurring_the_asker_protects_no_one_on_the_list_when_the_blur_is_small() {
-    let wide = attack(AttackerKind::Reconstruct, &Target::Blur { epsilon_per_m: 0.004, protected: true }, 30);
-    let narrow = attack(AttackerKind::Reconstruct, &Target::Blur { epsilon_per_m: 1.0, protected: true }, 30);
+    let wide = attack(AttackerKind::Reconstruct, &AttackedDesign::Blur { epsilon_per_m: 0.004, protected: true }, 30);
+    let narrow = attack(AttackerKind::Reconstruct, &AttackedDesign::Blur { epsilon_per_m: 1.0, protected: true }, 30);
     eprintln!("wide {} narrow {}", wide.homes_recovered_50m, narrow.homes_recovered_50m);
     assert!(narrow.homes_recovered_50m >= 0.8, "{}", narrow.homes_recovered_50m);
     assert!(narrow.homes_recovered_50m > wide.homes_recovered_50m);

@@ -2,7 +2,8 @@
 
 use proptest::prelude::*;
 use within500_engine::{
-    AppState, CellHash, CityConfig, DesignKind, Epsilon, Fidelity, Lang, LocalFrame, Mode, CITY_CENTRE, EXERCISES, STORY_STEPS,
+    AppState, CellHash, CityConfig, DesignKind, Epsilon, ExerciseNo, Fidelity, Lang, LocalFrame, Mode, StoryStep, CITY_CENTRE, EXERCISES,
+    STORY_STEPS,
 };
 
 fn arb_state() -> impl Strategy<Value = AppState> {
@@ -44,8 +45,8 @@ fn arb_state() -> impl Strategy<Value = AppState> {
                 debtor,
                 lang: Lang::ALL[lang],
                 mode: Mode::ALL[mode],
-                step,
-                exercise,
+                step: StoryStep::new(step).expect("1 to 10"),
+                exercise: ExerciseNo::new(exercise).expect("1 to 5"),
                 embed,
                 presenter,
             },

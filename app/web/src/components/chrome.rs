@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use within500_engine::{AppState, FieldError, Lang, Mode, Param, Problem};
+use within500_engine::{AppState, FieldError, Lang, Mode, Param, Problem, StoryStep};
 
 use crate::i18n::{td_string, Locale};
 use crate::{locale_of, use_ctx};
@@ -69,7 +69,7 @@ pub fn Header() -> impl IntoView {
     let l = c.locale_untracked();
     let link = move |mode: Mode| {
         let s = c.state.get();
-        href(&AppState { mode, step: if mode == Mode::Story { 1 } else { s.step }, ..s })
+        href(&AppState { mode, step: if mode == Mode::Story { StoryStep::FIRST } else { s.step }, ..s })
     };
     let current = move |mode: Mode| if c.state.with(|s| s.mode == mode) { Some("page") } else { None };
     let lang_link = move |lang: Lang| href(&AppState { lang, ..c.state.get() });

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use within500_engine::exercises::{
     self, EPSILON_MAX_COUNT_ERROR, EPSILON_MAX_RECOVERED, FIND_HOME_QUERIES, FIND_HOME_WITHIN_M, HIDDEN_K, HIDDEN_MIN_LISTED,
 };
-use within500_engine::{AppState, Epsilon, Lang, LatLng, Mode, Param, StreetPlan, EXERCISES};
+use within500_engine::{AppState, Epsilon, ExerciseNo, Lang, LatLng, Mode, Param, StreetPlan};
 
 use super::chrome::href;
 use crate::i18n::{td_string, Locale};
@@ -16,8 +16,8 @@ use crate::model::{self, Loaded};
 use crate::use_ctx;
 
 /// An exercise's title.
-pub fn title(l: Locale, n: u8) -> String {
-    match n {
+pub fn title(l: Locale, n: ExerciseNo) -> String {
+    match n.get() {
         1 => td_string!(l, ex.e1.title),
         2 => td_string!(l, ex.e2.title),
         3 => td_string!(l, ex.e3.title),
@@ -28,9 +28,9 @@ pub fn title(l: Locale, n: u8) -> String {
 }
 
 /// What the student must do, with the exercise's names and numbers filled in.
-fn goal(l: Locale, n: u8, loaded: &Loaded, zh: bool) -> String {
+fn goal(l: Locale, n: ExerciseNo, loaded: &Loaded, zh: bool) -> String {
     let city = &loaded.city;
-    match n {
+    match n.get() {
         1 => {
             let Some(task) = exercises::find_home(city) else { return td_string!(l, ex.no_listed).to_string() };
             let p = city.person(task.person);
@@ -47,7 +47,7 @@ fn goal(l: Locale, n: u8, loaded: &Loaded, zh: bool) -> String {
 }
 
 /// The exercise's limit, in words.
-fn limit(l: Locale, n: u8) -> String {
+fn limit(l: Locale, n: ExerciseNo) -> String {
     if let Some(q) = model::exercise::questions_allowed(n) {
         td_string!(l, ex.limit_questions, n = q).to_owned()
     } else {
@@ -128,7 +128,7 @@ pub fn ExercisePanel() -> impl IntoView {
     let check = move |_| {
         let Some(loaded) = c.loaded.get_untracked() else { return };
         let s = c.state.get_untracked();
-        let slow = s.exercise == 2;
+        let slow = s.exercise.get() == 2;
         let run = move || {
             if let Some((solved, detail)) = model::exercise::check(&loaded.city, &s, c.questions.get_untracked(), &answers.get_untracked())
             {
@@ -148,7 +148,7 @@ pub fn ExercisePanel() -> impl IntoView {
     view! {
         <section class="exercise" data-testid="exercise" data-ex=move || n().to_string() aria-labelledby="ex-title">
             <nav class="ex-tabs" aria-label=td_string!(l, ex.heading).to_string()>
-                {(1..=EXERCISES).map(|k| view! {
+                {ExerciseNo::all().map(|k| view! {
                     <a href=move || href(&AppState { exercise: k, ..c.state.get() }) aria-current=move || (n() == k).then_some("page")
                         data-testid=format!("ex-tab-{k}")>{move || format!("{k}. {}", title(l, k))}</a>
                 }).collect_view()}
@@ -177,13 +177,13 @@ pub fn ExercisePanel() -> impl IntoView {
 /// The tools of exercise `n`: the questions counted (1, 5), the ε field (2), the hashed cells with
 /// a district to choose for each (3), the count to give (4).
 #[component]
-fn ExerciseTools(n: u8, answers: RwSignal<Answers>, reversed: RwSignal<Option<Vec<Option<LatLng>>>>) -> impl IntoView {
+fn ExerciseTools(n: ExerciseNo, answers: RwSignal<Answers>, reversed: RwSignal<Option<Vec<Option<LatLng>>>>) -> impl IntoView {
     let c = use_ctx();
     let l = c.locale_untracked();
     move || {
         let loaded = c.loaded.get()?;
         let zh = c.state.with(|s| s.lang == Lang::Zh);
-        Some(match n {
+        Some(match n.get() {
             1 | 5 => {
                 let max = model::exercise::questions_allowed(n).unwrap_or(0);
                 view! {
@@ -286,12 +286,12 @@ pub fn TeacherPage() -> impl IntoView {
             Duration::from_millis(50),
         );
     });
-    let answer = move |k: u8| -> Option<String> {
+    let answer = move |k: ExerciseNo| -> Option<String> {
         let loaded = c.loaded.get()?;
         let city = &loaded.city;
 
         let zh = zh();
-        Some(match k {
+        Some(match k.get() {
             1 => {
                 let t = exercises::find_home(city)?;
                 let p = city.person(t.person)?;
@@ -339,7 +339,7 @@ pub fn TeacherPage() -> impl IntoView {
             <h2 id="teacher-title">{td_string!(l, ex.teacher_title)}</h2>
             <p>{move || td_string!(l, ex.teacher_intro, seed = c.state.get().city.seed, people = c.state.get().city.people).to_string()}</p>
             <ol class="teacher-list">
-                {(1..=EXERCISES).map(|k| view! {
+                {ExerciseNo::all().map(|k| view! {
                     <li data-testid="teacher-item">
                         <h3>{move || title(l, k)}</h3>
                         <p>{move || c.loaded.get().map(|ld| goal(l, k, &ld, zh()))}</p>

@@ -350,7 +350,7 @@ fn start_run(c: Ctx, controls: LabControls, lab: Lab, failed: RwSignal<Option<St
         }
     };
     let fallback = on_page.clone();
-    let done = move |outcome: worker::Outcome<DuelReport>| {
+    let done = move |outcome: worker::JobResult<DuelReport>| {
         if !runs.with_value(|r| r.is_current(ticket)) {
             return;
         }
@@ -365,17 +365,17 @@ fn start_run(c: Ctx, controls: LabControls, lab: Lab, failed: RwSignal<Option<St
             Duration::ZERO,
         );
         match outcome {
-            worker::Outcome::Done(report) => {
+            worker::JobResult::Done(report) => {
                 runs.update_value(|r| r.finish(ticket));
                 progress.set(None);
                 c.lab.set(Some(LabResult::from_report(report, crate::now_ms() - t0)));
             }
-            worker::Outcome::Failed(e) => {
+            worker::JobResult::Failed(e) => {
                 runs.update_value(|r| r.finish(ticket));
                 progress.set(None);
                 failed.set(Some(td_string!(l, ui.lab.failed, error = e).to_string()));
             }
-            worker::Outcome::Unavailable(_) => fallback(),
+            worker::JobResult::Unavailable(_) => fallback(),
         }
     };
     match worker::spawn_lab(&c.state.get_untracked(), config, controls.protected, shown, done) {

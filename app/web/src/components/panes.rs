@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use std::rc::Rc;
 
 use within500_engine::{
-    exercises, hex, CellHash, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, Param, ProximityError, WarningLevel, TESTS_PER_DAY,
+    exercises, hex, CellHash, DesignAnswer, DesignKind, DpRefusal, ExposedEntry, Fidelity, Lang, Param, ProximityError, WarningLevel,
+    TESTS_PER_DAY,
 };
 
 use super::chrome::StateField;
@@ -381,7 +382,7 @@ pub fn PrivacyPane() -> impl IntoView {
     let l = c.locale_untracked();
     let answer = move || {
         c.answers.get().map(|a| match a.private {
-            PrivateAnswer::Aggregate(ag) => {
+            PrivateAnswer::Design(DesignAnswer::Aggregate(ag)) => {
                 let released: Vec<String> = ag.cells.iter().filter_map(|x| x.count.map(|n| format!("{n}"))).collect();
                 let hidden = ag.cells.iter().filter(|x| x.count.is_none()).count();
                 td_string!(
@@ -395,7 +396,7 @@ pub fn PrivacyPane() -> impl IntoView {
                 )
                 .to_string()
             }
-            PrivateAnswer::Dp(Ok(d)) => td_string!(
+            PrivateAnswer::Design(DesignAnswer::Dp(Ok(d))) => td_string!(
                 l,
                 ui.answer.dp,
                 n = d.noisy_count,
@@ -404,8 +405,8 @@ pub fn PrivacyPane() -> impl IntoView {
                 budget = micros(d.spent_micros + d.left_micros, 2)
             )
             .to_string(),
-            PrivateAnswer::Dp(Err(e)) => dp_refusal(l, &e),
-            PrivateAnswer::Release(r) => td_string!(
+            PrivateAnswer::Design(DesignAnswer::Dp(Err(e))) => dp_refusal(l, &e),
+            PrivateAnswer::Design(DesignAnswer::Release(r)) => td_string!(
                 l,
                 ui.answer.release,
                 estimate = format!("{:.1}", r.estimate.max(0.0)),
@@ -413,9 +414,11 @@ pub fn PrivacyPane() -> impl IntoView {
                 eps = format!("{}", micros_f64(r.epsilon_total_micros))
             )
             .to_string(),
-            PrivateAnswer::Blur(b) => {
+            PrivateAnswer::Design(DesignAnswer::Blur(b)) => {
                 td_string!(l, ui.answer.blur, n = b.count, m = format!("{:.0}", 2.0 / c.state.get_untracked().blur_epsilon)).to_string()
             }
+            // The page answers the deployed design in this pane with the aggregate (model::answer).
+            PrivateAnswer::Design(DesignAnswer::Exposed(e)) => e.entries.len().to_string(),
             PrivateAnswer::Proximity => td_string!(l, ui.answer.psi_ready, n = TESTS_PER_DAY).to_string(),
             PrivateAnswer::NoDebtor => td_string!(l, ui.answer.no_debtor).to_string(),
             PrivateAnswer::Waiting => td_string!(l, ui.answer.waiting).to_string(),

@@ -3,7 +3,7 @@
 
 use leptos::{ev, prelude::*};
 use wasm_bindgen::JsCast;
-use within500_engine::{story_scene, AppState, Mode, STORY_STEPS};
+use within500_engine::{story_scene, AppState, Mode, StoryStep, STORY_STEPS};
 
 use super::chrome::href;
 use crate::i18n::{td_string, Locale};
@@ -14,7 +14,7 @@ use crate::use_ctx;
 /// build to check them, so the match over steps is written once, here.
 macro_rules! step_text {
     ($l:expr, $step:expr, $field:ident) => {
-        match $step {
+        match $step.get() {
             1 => td_string!($l, story.s1.$field),
             2 => td_string!($l, story.s2.$field),
             3 => td_string!($l, story.s3.$field),
@@ -31,23 +31,23 @@ macro_rules! step_text {
 }
 
 /// A step's title.
-pub fn title(l: Locale, step: u8) -> String {
+pub fn title(l: Locale, step: StoryStep) -> String {
     step_text!(l, step, title)
 }
 
 /// A step's text.
-pub fn body(l: Locale, step: u8) -> String {
+pub fn body(l: Locale, step: StoryStep) -> String {
     step_text!(l, step, body)
 }
 
 /// A step's one-line caption, for an embedded view.
-pub fn caption(l: Locale, step: u8) -> String {
+pub fn caption(l: Locale, step: StoryStep) -> String {
     step_text!(l, step, caption)
 }
 
 /// The state of another step, keeping the city, language and page flags.
-fn step_state(s: &AppState, step: u8) -> AppState {
-    story_scene(step.clamp(1, STORY_STEPS), s).state
+fn step_state(s: &AppState, step: StoryStep) -> AppState {
+    story_scene(step, s).state
 }
 
 /// The story's text, sources and navigation above the scene.
@@ -56,9 +56,10 @@ pub fn StoryPanel() -> impl IntoView {
     let c = use_ctx();
     let l = c.locale_untracked();
     let step = move || c.state.with(|s| s.step);
-    let go_step = move |n: u8| {
+    // To another step, if there is one (none past either end).
+    let go_step = move |n: Option<StoryStep>| {
         let s = c.state.get_untracked();
-        if (1..=STORY_STEPS).contains(&n) && n != s.step {
+        if let Some(n) = n.filter(|n| *n != s.step) {
             c.go(&step_state(&s, n), false);
         }
     };
@@ -76,8 +77,8 @@ pub fn StoryPanel() -> impl IntoView {
         }
         let now = c.state.with_untracked(|s| s.step);
         match ev.key().as_str() {
-            "ArrowRight" | "PageDown" => go_step(now.saturating_add(1)),
-            "ArrowLeft" | "PageUp" => go_step(now.saturating_sub(1)),
+            "ArrowRight" | "PageDown" => go_step(now.next()),
+            "ArrowLeft" | "PageUp" => go_step(now.prev()),
             _ => return,
         }
         ev.prevent_default();
@@ -97,11 +98,11 @@ pub fn StoryPanel() -> impl IntoView {
                 }).collect_view()}
             </div>
             <nav class="story-nav" aria-label=td_string!(l, story.heading).to_string()>
-                <button type="button" data-testid="story-back" disabled=move || { step() <= 1 } on:click=move |_| go_step(step() - 1)>
+                <button type="button" data-testid="story-back" disabled=move || step().prev().is_none() on:click=move |_| go_step(step().prev())>
                     "← "{td_string!(l, story.back)}</button>
-                <button type="button" data-testid="story-next" disabled=move || { step() >= STORY_STEPS } on:click=move |_| go_step(step() + 1)>
+                <button type="button" data-testid="story-next" disabled=move || step().next().is_none() on:click=move |_| go_step(step().next())>
                     {td_string!(l, story.next)}" →"</button>
-                <button type="button" data-testid="story-reset" on:click=move |_| go_step(1)>{td_string!(l, story.reset)}</button>
+                <button type="button" data-testid="story-reset" on:click=move |_| go_step(Some(StoryStep::FIRST))>{td_string!(l, story.reset)}</button>
                 <a class="story-explore" href=explore>{td_string!(l, story.explore)}</a>
                 <span class="story-hint">{td_string!(l, story.keys_hint)}</span>
             </nav>

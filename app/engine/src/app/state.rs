@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::city::{CityConfig, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE};
 use crate::designs::{ranges, CellHash, DesignKind, Epsilon, Fidelity};
 use crate::geo::{LatLng, CITY_CENTRE};
+use crate::numbers::{ExerciseNo, StoryStep};
 
 /// Smallest query radius in metres.
 pub const MIN_RADIUS_M: f64 = *ranges::RADIUS_M.start();
@@ -143,9 +144,9 @@ pub struct AppState {
     /// Which part of the app is open.
     pub mode: Mode,
     /// The story step, from 1 to [`STORY_STEPS`](crate::STORY_STEPS) (used in story mode).
-    pub step: u8,
+    pub step: StoryStep,
     /// The exercise, from 1 to [`EXERCISES`](crate::EXERCISES) (used in exercise mode).
-    pub exercise: u8,
+    pub exercise: ExerciseNo,
     /// Embedded in another page: no chrome beyond the scene, a caption and a link to the app.
     pub embed: bool,
     /// Presenter mode: larger type, fewer controls.
@@ -168,8 +169,8 @@ impl Default for AppState {
             debtor: None,
             lang: Lang::En,
             mode: Mode::Explore,
-            step: 1,
-            exercise: 1,
+            step: StoryStep::FIRST,
+            exercise: ExerciseNo::FIRST,
             embed: false,
             presenter: false,
         }
@@ -436,8 +437,14 @@ impl AppState {
             Param::Mode => {
                 self.mode = Mode::from_slug(v.trim()).ok_or_else(|| bad(key, v, "choose explore, story, exercise or teacher"))?;
             }
-            Param::Step => self.step = parse_u32(key, v, 1, u32::from(crate::STORY_STEPS), "a story step from 1 to 10")? as u8,
-            Param::Exercise => self.exercise = parse_u32(key, v, 1, u32::from(crate::EXERCISES), "an exercise from 1 to 5")? as u8,
+            Param::Step => {
+                let n = parse_u32(key, v, 1, u32::from(StoryStep::LAST.get()), "a story step from 1 to 10")?;
+                self.step = u8::try_from(n).ok().and_then(StoryStep::new).ok_or_else(|| bad(key, v, "a story step from 1 to 10"))?;
+            }
+            Param::Exercise => {
+                let n = parse_u32(key, v, 1, u32::from(ExerciseNo::LAST.get()), "an exercise from 1 to 5")?;
+                self.exercise = u8::try_from(n).ok().and_then(ExerciseNo::new).ok_or_else(|| bad(key, v, "an exercise from 1 to 5"))?;
+            }
             Param::Embed => self.embed = parse_flag(key, v)?,
             Param::Presenter => self.presenter = parse_flag(key, v)?,
         }
@@ -557,10 +564,13 @@ mod tests {
     #[test]
     fn page_parameters_round_trip_and_a_step_opens_the_story() {
         let s = AppState::from_query("step=4&lang=zh&embed=1").unwrap();
-        assert_eq!((s.mode, s.step, s.lang, s.embed, s.presenter), (Mode::Story, 4, Lang::Zh, true, false));
+        assert_eq!((s.mode, s.step, s.lang, s.embed, s.presenter), (Mode::Story, StoryStep::new(4).unwrap(), Lang::Zh, true, false));
         assert_eq!(AppState::from_query(&s.to_query()), Ok(s));
         let s = AppState::from_query("mode=exercise&ex=3&step=2&presenter=1").unwrap();
-        assert_eq!((s.mode, s.exercise, s.step, s.presenter), (Mode::Exercise, 3, 2, true));
+        assert_eq!(
+            (s.mode, s.exercise, s.step, s.presenter),
+            (Mode::Exercise, ExerciseNo::new(3).unwrap(), StoryStep::new(2).unwrap(), true)
+        );
         assert_eq!(AppState::from_query(&s.to_query()), Ok(s));
         let errors = AppState::from_query("step=11&ex=0&lang=fr&embed=yes&mode=quiz").unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

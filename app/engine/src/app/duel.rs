@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AttackerKind, LabConfig, LabRun, Metrics, NotApplicable, Target};
+use crate::attacks::{sample_targets, AttackedDesign, AttackerKind, LabConfig, LabRun, Metrics, NotApplicable};
 use crate::city::City;
 use crate::designs::{DesignKind, Epsilon};
 use crate::state::AppState;
@@ -11,8 +11,8 @@ use crate::state::AppState;
 /// The design the second pane shows, as the lab attacks it; `None` for the deployed map and
 /// the proximity test, which no position attacker can ask.
 #[must_use]
-pub fn private_target(city: &City, state: &AppState, protected: bool) -> Option<Target> {
-    (state.design != DesignKind::Exposed).then(|| Target::of_design(city, &state.design_params(), protected)).flatten()
+pub fn private_target(city: &City, state: &AppState, protected: bool) -> Option<AttackedDesign> {
+    (state.design != DesignKind::Exposed).then(|| AttackedDesign::of_design(city, &state.design_params(), protected)).flatten()
 }
 
 /// One value of the design's parameter in the privacy-utility sweep.
@@ -63,7 +63,7 @@ fn sweep(state: &AppState) -> Vec<(String, AppState)> {
 
 /// A side of the duel: the design attacked and the run, or why the attacker does not apply.
 enum Side {
-    Run(Box<Target>, Box<LabRun>),
+    Run(Box<AttackedDesign>, Box<LabRun>),
     Skip(NotApplicable),
     /// The proximity test under one of its attackers: one computation over every target, in
     /// one step.
@@ -122,7 +122,7 @@ impl Duel {
     #[must_use]
     pub fn new(city: &City, state: &AppState, config: LabConfig, protected: bool) -> Self {
         let exposed = match config.attacker.applies_to(DesignKind::Exposed) {
-            Ok(()) => Side::Run(Box::new(Target::Exposed(state.fidelity)), Box::new(LabRun::new(city, config))),
+            Ok(()) => Side::Run(Box::new(AttackedDesign::Exposed(state.fidelity)), Box::new(LabRun::new(city, config))),
             Err(why) => Side::Skip(why),
         };
         let private = match (config.attacker.applies_to(state.design), private_target(city, state, protected)) {
@@ -132,7 +132,7 @@ impl Duel {
             (Ok(()), None) => Side::Skip(NotApplicable::NeedsProximityLab),
         };
         let variants = if config.attacker.budget_per_target() && matches!(private, Side::Run(..)) { sweep(state) } else { Vec::new() };
-        let all = super::sample_targets(city, config.targets as usize);
+        let all = sample_targets(city, config.targets as usize);
         let sweep_targets = all.into_iter().take(tradeoff_targets(config.attacker)).collect();
         Self { config, state: state.clone(), protected, exposed, private, variants, tradeoff: Vec::new(), sweep_targets }
     }
@@ -181,7 +181,7 @@ impl Duel {
                 }
                 #[cfg(feature = "proximity-lab")]
                 Side::Proximity(m @ None) => {
-                    *m = Some(Box::new(super::proximity_attack(city, &self.config, self.state.hash)));
+                    *m = Some(Box::new(crate::attacks::proximity_attack(city, &self.config, self.state.hash)));
                     return;
                 }
                 _ => {}

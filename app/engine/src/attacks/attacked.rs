@@ -1,11 +1,11 @@
 //! The lab's target for a design's parameters: the one place the page's lab and the CLI's
 //! `attack` build it.
 
-use super::Target;
+use super::AttackedDesign;
 use crate::city::City;
 use crate::designs::{Aggregate, DesignKind, DesignParams, DpRelease, DEFAULT_AGGREGATE_RESOLUTION};
 
-impl Target {
+impl AttackedDesign {
     /// The design of `params` as the lab attacks it; `protected` keeps the DP session's cache and
     /// budget and the blur's fake position per window (off shows what they prevent). `None` for
     /// the proximity test, which is attacked through its messages (`proximity_attack`).

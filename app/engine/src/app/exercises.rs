@@ -16,7 +16,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::attacks::{run_lab, AttackerKind, LabConfig, Target};
+use crate::attacks::{run_lab, AttackedDesign, AttackerKind, LabConfig};
 use crate::city::City;
 use crate::designs::{
     plain_token, Aggregate, DpRelease, Epsilon, Exposed, Query, Token, DEFAULT_AGGREGATE_RESOLUTION, PROXIMITY_RESOLUTION,
@@ -25,9 +25,6 @@ use crate::geo::{LatLng, CITY_CENTRE};
 use crate::index::{cell_centre, cell_of};
 use crate::plan::StreetPlan;
 use crate::state::in_city_bounds;
-
-/// How many exercises there are.
-pub const EXERCISES: u8 = 5;
 
 /// Exercise 1: questions allowed.
 pub const FIND_HOME_QUERIES: u32 = 8;
@@ -136,9 +133,9 @@ pub fn check_epsilon(city: &City, epsilon: Epsilon) -> EpsilonCheck {
         seed: city.config().seed,
         targets: EPSILON_TARGETS,
     };
-    let noisy = Target::DpRelease(DpRelease::publish(city, epsilon));
+    let noisy = AttackedDesign::DpRelease(DpRelease::publish(city, epsilon));
     let m = run_lab(city, &config, &noisy);
-    let exact = run_lab(city, &config, &Target::DpRelease(DpRelease::noiseless(city)));
+    let exact = run_lab(city, &config, &AttackedDesign::DpRelease(DpRelease::noiseless(city)));
     let count_error = m.count_error.unwrap_or(f64::INFINITY);
     EpsilonCheck {
         epsilon,
@@ -209,7 +206,7 @@ pub fn check_districts(task: &HashedCells, answers: &[u8]) -> Vec<bool> {
 
 /// Exercise 4: where to stand, and how many household members the listed people there expose.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Household {
+pub struct HouseholdTask {
     /// Where the query is asked.
     pub at: LatLng,
     /// The answer: people who share a home with someone the deployed map lists there, and are
@@ -219,10 +216,10 @@ pub struct Household {
 
 /// Exercise 4's set-up: a position near a listed person, and its answer.
 #[must_use]
-pub fn household(city: &City) -> Option<Household> {
+pub fn household(city: &City) -> Option<HouseholdTask> {
     let person = pick(city, 4)?;
     let at = offset(city.home(person), 120.0, -90.0);
-    Some(Household { at, exposed: household_members_exposed(city, at) })
+    Some(HouseholdTask { at, exposed: household_members_exposed(city, at) })
 }
 
 /// People living with someone the deployed map lists within [`RADIUS_M`] of `at`, not listed there

@@ -6,19 +6,17 @@
 //! step, so every reader of `?step=4` sees the same thing.
 //!
 //! ```
-//! use within500_engine::{story_scene, AppState, Mode, STORY_STEPS};
-//! let first = story_scene(1, &AppState::default());
+//! use within500_engine::{story_scene, AppState, Mode, StoryStep};
+//! let first = story_scene(StoryStep::FIRST, &AppState::default());
 //! assert_eq!(first.state.mode, Mode::Story);
-//! assert!(story_scene(STORY_STEPS, &AppState::default()).lab.is_none());
+//! assert!(story_scene(StoryStep::LAST, &AppState::default()).lab.is_none());
 //! ```
 
 use crate::attacks::AttackerKind;
 use crate::designs::{CellHash, DesignKind, Epsilon, Fidelity};
 use crate::geo::{LatLng, LocalFrame, CITY_CENTRE};
+use crate::numbers::StoryStep;
 use crate::state::{AppState, Mode};
-
-/// How many steps the story has.
-pub const STORY_STEPS: u8 = 10;
 
 /// An attack the story runs on entering a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,11 +51,10 @@ fn busy_corner() -> LatLng {
     LocalFrame::new(CITY_CENTRE).to_latlng(350.0, 250.0)
 }
 
-/// The scene of a step (clamped to 1..=[`STORY_STEPS`]), keeping the city, language and page
+/// The scene of a step, keeping the city, language and page
 /// flags of `base`.
 #[must_use]
-pub fn story_scene(step: u8, base: &AppState) -> Scene {
-    let step = step.clamp(1, STORY_STEPS);
+pub fn story_scene(step: StoryStep, base: &AppState) -> Scene {
     let mut state = AppState {
         city: base.city,
         lang: base.lang,
@@ -74,7 +71,7 @@ pub fn story_scene(step: u8, base: &AppState) -> Scene {
         Some(SceneLab { attacker, budget, protected, targets })
     };
     let mut scene = Scene { state: AppState::default(), lab: None, open_first: false, truth: false, metres_per_px: 6.0 };
-    match step {
+    match step.get() {
         1 => {
             state.at = CITY_CENTRE;
             scene.metres_per_px = 24.0;
