@@ -1,13 +1,17 @@
-// Size and speed of the release build in headless Chromium, printed as one JSON object.
-// Run by `cargo xtask bench` after `cargo xtask dist`. Medians over repeated runs, each beside a
-// baseline measured in the same run: an empty page from the same server for load times.
+// Size and speed of the app's release build in headless Chromium, printed as one JSON object.
+// Run by `cargo xtask bench` (and `cargo xtask bench --json`, which writes docs/bench-app.json and
+// the README's table) after the release build. Medians over repeated runs, each beside a baseline
+// measured in the same run: an empty page from the same server for load times, one animation
+// frame for moves.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { serve, launch, dist } from '../e2e/harness.mjs';
 
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+const log = (m) => process.stderr.write(`measure: ${m}\n`);
 
 const gz = (ext, folder = dist) => fs.readdirSync(folder).filter((f) => f.endsWith(ext))
   .reduce((n, f) => n + zlib.gzipSync(fs.readFileSync(path.join(folder, f)), { level: 9 }).length, 0);
@@ -15,38 +19,42 @@ fs.writeFileSync(path.join(dist, 'perf-empty.html'), '<!DOCTYPE html><title>empt
 
 const server = await serve();
 const browser = await launch();
-const result = { wasm_gzip_bytes: gz('.wasm'), js_gzip_bytes: gz('.js'), css_gzip_bytes: gz('.css') };
-result.wasm_js_gzip_kb = (result.wasm_gzip_bytes + result.js_gzip_bytes) / 1000;
-// The city-generating worker's module and scripts, fetched when the first city is generated.
-result.worker_gzip_kb = (gz('.wasm', path.join(dist, 'worker')) + gz('.js', path.join(dist, 'worker'))) / 1000;
+const result = {
+  machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}`,
+  browser: `Chromium ${browser.version()}`,
+  seed: 7,
+  wasm_gzip_bytes: gz('.wasm'),
+  js_gzip_bytes: gz('.js'),
+  css_gzip_bytes: gz('.css'),
+};
+result.app_gz_kb = (result.wasm_gzip_bytes + result.js_gzip_bytes) / 1000;
+// The worker's module and scripts, fetched with the first city and the first lab run.
+result.worker_gz_kb = (gz('.wasm', path.join(dist, 'worker')) + gz('.js', path.join(dist, 'worker'))) / 1000;
 
-try {
-  const loads = [];
-  const empties = [];
-  for (let i = 0; i < 7; i += 1) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(server.url + 'perf-empty.html');
-    empties.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
-    await page.goto(server.url + '?seed=7&people=100000');
-    await page.waitForSelector('body[data-map-drawn-ms]', { timeout: 30000 });
-    loads.push(Number(await page.getAttribute('body', 'data-map-drawn-ms')));
-    await ctx.close();
-  }
-  result.people = 100000;
-  result.first_map_median_ms = median(loads);
-  result.empty_page_median_ms = median(empties);
+const SUFFIX = { 100000: '100k', 1000000: '1m', 11000000: '11m' };
 
+/// A fresh page at a URL, with its map drawn: how long after navigation, and the page's
+/// WebAssembly memory.
+async function firstMap(query) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
-  await page.goto(server.url + '?seed=7&people=100000&design=aggregate');
+  await page.goto(server.url + query);
+  await page.waitForSelector('body[data-map-drawn-ms]', { timeout: 240000 });
+  const ms = Number(await page.getAttribute('body', 'data-map-drawn-ms'));
+  const bytes = Number(await page.getAttribute('body', 'data-wasm-bytes'));
+  return { ctx, page, ms, bytes };
+}
+
+/// Moves the position by the keyboard `n` times; each time, the time until both answers are
+/// computed and the next frame is drawn.
+async function moves(page, n) {
   await page.waitForSelector('canvas.map[data-drawn="city"]');
-  const moves = await page.evaluate(async () => {
+  return page.evaluate(async (count) => {
     const canvas = document.querySelector('canvas.map');
     const frame = () => new Promise((r) => requestAnimationFrame(r));
     const seq = () => Number(document.body.dataset.answerSeq ?? 0);
     const out = [];
-    for (let i = 0; i < 40; i += 1) {
+    for (let i = 0; i < count; i += 1) {
       const before = seq();
       const t0 = performance.now();
       canvas.dispatchEvent(new KeyboardEvent('keydown', { key: i % 2 ? 'ArrowUp' : 'ArrowRight', shiftKey: true, bubbles: true }));
@@ -55,65 +63,88 @@ try {
       out.push(performance.now() - t0);
     }
     return out;
-  });
-  result.move_to_both_answers_median_ms = median(moves);
-  result.move_to_both_answers_p95_ms = pct(moves, 0.95);
-  result.frame_ms_baseline = await page.evaluate(async () => {
-    const f = () => new Promise((r) => requestAnimationFrame(r));
-    await f(); const t = performance.now(); for (let i = 0; i < 20; i += 1) await f();
-    return (performance.now() - t) / 20;
-  });
-  await ctx.close();
+  }, n);
+}
 
-  // A full lab run: the oracle attacker on every listed person of the 100 000-person city,
-  // against the deployed list and the DP count at once. The longest gap between animation frames
-  // during the run shows whether the page stayed responsive.
-  const labCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const lab = await labCtx.newPage();
-  await lab.goto(server.url + '?seed=7&people=100000');
-  await lab.waitForSelector('canvas.map[data-drawn="city"]');
-  const runs = [];
-  const gaps = [];
-  for (let i = 0; i < 3; i += 1) {
-    const r = await lab.evaluate(async () => {
-      const frame = () => new Promise((res) => requestAnimationFrame(res));
-      let longest = 0;
-      let last = performance.now();
-      let running = true;
-      (async () => { while (running) { await frame(); const t = performance.now(); longest = Math.max(longest, t - last); last = t; } })();
-      const t0 = performance.now();
-      document.querySelector('[data-testid=lab-run]').click();
-      // The click clears the previous result before the new run starts.
-      while (document.querySelector('[data-testid=lab-table][data-complete=true]')) await frame();
-      while (!document.querySelector('[data-testid=lab-table][data-complete=true]')) await frame();
-      const elapsed = performance.now() - t0;
-      running = false;
-      return { elapsed, longest };
-    });
-    runs.push(r.elapsed);
-    gaps.push(r.longest);
-    await lab.waitForFunction(() => !document.querySelector('[data-testid=lab-run]').disabled);
-  }
-  // The whole city: 11 000 000 people, generated in the worker, from navigation to the drawn map
-  // (three runs), with the page's WebAssembly memory after it.
-  const whole = [];
-  let bytes = 0;
-  for (let i = 0; i < 3; i += 1) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+/// A full lab run (the oracle on every listed person, both panes and the ε sweep) from "Run" to
+/// the complete table, with the longest gap between the page's frames meanwhile.
+async function labRun(page) {
+  await page.waitForSelector('canvas.map[data-drawn="city"]');
+  const r = await page.evaluate(async () => {
+    const frame = () => new Promise((res) => requestAnimationFrame(res));
+    let longest = 0;
+    let last = performance.now();
+    let running = true;
+    (async () => { while (running) { await frame(); const t = performance.now(); longest = Math.max(longest, t - last); last = t; } })();
+    const t0 = performance.now();
+    document.querySelector('[data-testid=lab-run]').click();
+    // The click clears the previous result before the new run starts.
+    while (document.querySelector('[data-testid=lab-table][data-complete=true]')) await frame();
+    while (!document.querySelector('[data-testid=lab-table][data-complete=true]')) await frame();
+    const elapsed = performance.now() - t0;
+    running = false;
+    return { elapsed, longest };
+  });
+  const targets = Number(await page.evaluate(() => JSON.parse(document.querySelector('[data-testid=lab-json]').textContent).exposed.targets));
+  await page.waitForFunction(() => !document.querySelector('[data-testid=lab-run]').disabled);
+  return { ...r, targets };
+}
+
+try {
+  const empties = [];
+  for (let i = 0; i < 7; i += 1) {
+    const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    await page.goto(server.url + '?seed=7&people=11000000');
-    await page.waitForSelector('body[data-map-drawn-ms]', { timeout: 180000 });
-    whole.push(Number(await page.getAttribute('body', 'data-map-drawn-ms')));
-    bytes = Number(await page.getAttribute('body', 'data-wasm-bytes'));
+    await page.goto(server.url + 'perf-empty.html');
+    empties.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
     await ctx.close();
   }
-  result.whole_city_people = 11000000;
-  result.whole_city_map_median_ms = median(whole);
-  result.whole_city_wasm_bytes_per_person = bytes / 11000000;
-  result.lab_targets = Number(await lab.evaluate(() => JSON.parse(document.querySelector('[data-testid=lab-json]').textContent).exposed.targets));
-  result.lab_run_median_ms = median(runs);
-  result.lab_longest_frame_median_ms = median(gaps);
-  await labCtx.close();
+  result.empty_page_load_ms = median(empties);
+
+  const runs = { 100000: 7, 1000000: 5, 11000000: 3 };
+  for (const [people, n] of Object.entries(runs)) {
+    const s = SUFFIX[people];
+    const times = [];
+    let bytes = 0;
+    for (let i = 0; i < n; i += 1) {
+      const last = i === n - 1;
+      const { ctx, page, ms, bytes: b } = await firstMap(`?seed=7&people=${people}${last ? '&design=aggregate' : ''}`);
+      times.push(ms);
+      bytes = b;
+      log(`first map, ${people} people: ${ms} ms`);
+      if (last && (people === '100000' || people === '11000000')) {
+        const m = await moves(page, 40);
+        result[`move_answers_ms_${s}`] = median(m);
+        result[`move_answers_p95_ms_${s}`] = pct(m, 0.95);
+        log(`moves, ${people} people: ${median(m)} ms median`);
+        if (!result.frame_ms) {
+          result.frame_ms = await page.evaluate(async () => {
+            const f = () => new Promise((r) => requestAnimationFrame(r));
+            await f(); const t = performance.now(); for (let k = 0; k < 20; k += 1) await f();
+            return (performance.now() - t) / 20;
+          });
+        }
+        const labs = [];
+        const gaps = [];
+        let targets = 0;
+        for (let k = 0; k < (people === '100000' ? 3 : 1); k += 1) {
+          const r = await labRun(page);
+          labs.push(r.elapsed);
+          gaps.push(r.longest);
+          targets = r.targets;
+          log(`lab, ${people} people: ${Math.round(r.elapsed)} ms, ${targets} targets`);
+        }
+        result[`lab_full_ms_${s}`] = median(labs);
+        result[`lab_longest_frame_ms_${s}`] = median(gaps);
+        result[`lab_targets_${s}`] = targets;
+        result[`lab_runs_${s}`] = labs.length;
+      }
+      await ctx.close();
+    }
+    result[`first_map_ms_${s}`] = median(times);
+    result[`first_map_runs_${s}`] = n;
+    result[`wasm_bytes_per_person_${s}`] = bytes / Number(people);
+  }
 } finally {
   await browser.close();
   await server.close();

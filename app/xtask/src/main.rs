@@ -4,6 +4,7 @@
 //! npm and apt), so that on a fresh machine `cargo xtask serve` and `cargo xtask test` do all the
 //! set-up themselves. Tools already present at the pinned version are not installed again.
 
+mod benchapp;
 mod benchweb;
 mod figures;
 mod serve;
@@ -37,7 +38,15 @@ enum Task {
     /// Write the release site to `dist/`.
     Dist,
     /// Measure the radius query natively and the site's size and speed in Chromium; JSON lines.
-    Bench,
+    Bench {
+        /// Measure only the app in Chromium: one JSON object, written to docs/bench-app.json, and
+        /// the README's app table rewritten from it.
+        #[arg(long)]
+        json: bool,
+        /// Measure nothing: rewrite the README's app table from `docs/bench-app.json`.
+        #[arg(long, conflicts_with = "json")]
+        readme_only: bool,
+    },
     /// Measure every row of the README's attack table and the replications of published attacks
     /// (seed 7, 100 000 people) and rewrite them in README.md, docs/attack-table.json and the
     /// lab's replication table.
@@ -165,7 +174,9 @@ fn main() -> ExitCode {
         Task::Serve { port } => tools::ensure_build_tools().and_then(|()| site::build()).and_then(|()| serve::serve(port)),
         Task::Test => test(),
         Task::Dist => tools::ensure_build_tools().and_then(|()| site::build()),
-        Task::Bench => bench(),
+        Task::Bench { readme_only: true, .. } => benchapp::readme_from_json(),
+        Task::Bench { json: true, .. } => benchapp::run_json(),
+        Task::Bench { .. } => bench(),
         Task::AttackTable => figures::attack_tables(),
         Task::Worker => tools::ensure_build_tools().and_then(|()| site::build_worker()),
         Task::BenchWeb { readme_only: true, .. } => benchweb::readme_from_json(),
