@@ -31,6 +31,9 @@ result.app_gz_kb = (result.wasm_gzip_bytes + result.js_gzip_bytes) / 1000;
 // The worker's module and scripts, fetched with the first city and the first lab run.
 result.worker_gz_kb = (gz('.wasm', path.join(dist, 'worker')) + gz('.js', path.join(dist, 'worker'))) / 1000;
 
+/// How long a lab run may take before it is reported unfinished.
+const LAB_LIMIT_MS = 150000;
+
 const SUFFIX = { 100000: '100k', 1000000: '1m', 11000000: '11m' };
 
 /// A fresh page at a URL, with its map drawn: how long after navigation, and the page's
@@ -68,9 +71,9 @@ async function moves(page, n) {
 
 /// A full lab run (the oracle on every listed person, both panes and the ε sweep) from "Run" to
 /// the complete table, with the longest gap between the page's frames meanwhile.
-async function labRun(page) {
+async function labRun(page, limitMs) {
   await page.waitForSelector('canvas.map[data-drawn="city"]');
-  const r = await page.evaluate(async () => {
+  const r = await page.evaluate(async (limit) => {
     const frame = () => new Promise((res) => requestAnimationFrame(res));
     let longest = 0;
     let last = performance.now();
@@ -80,11 +83,16 @@ async function labRun(page) {
     document.querySelector('[data-testid=lab-run]').click();
     // The click clears the previous result before the new run starts.
     while (document.querySelector('[data-testid=lab-table][data-complete=true]')) await frame();
-    while (!document.querySelector('[data-testid=lab-table][data-complete=true]')) await frame();
+    let finished = true;
+    while (!document.querySelector('[data-testid=lab-table][data-complete=true]')) {
+      await frame();
+      if (performance.now() - t0 > limit) { finished = false; break; }
+    }
     const elapsed = performance.now() - t0;
     running = false;
-    return { elapsed, longest };
-  });
+    return { elapsed, longest, finished };
+  }, limitMs);
+  if (!r.finished) return { ...r, targets: null };
   const targets = Number(await page.evaluate(() => JSON.parse(document.querySelector('[data-testid=lab-json]').textContent).exposed.targets));
   await page.waitForFunction(() => !document.querySelector('[data-testid=lab-run]').disabled);
   return { ...r, targets };
@@ -101,8 +109,10 @@ try {
   }
   result.empty_page_load_ms = median(empties);
 
+  // MEASURE_PEOPLE=100000 measures one population only (for a quick look; the README needs all three).
+  const only = process.env.MEASURE_PEOPLE?.split(',');
   const runs = { 100000: 7, 1000000: 5, 11000000: 3 };
-  for (const [people, n] of Object.entries(runs)) {
+  for (const [people, n] of Object.entries(runs).filter(([p]) => !only || only.includes(p))) {
     const s = SUFFIX[people];
     const times = [];
     let bytes = 0;
@@ -124,22 +134,29 @@ try {
             return (performance.now() - t) / 20;
           });
         }
+      }
+      await ctx.close();
+      // The lab on a fresh page of the default designs (the deployed list and the DP count).
+      if (last && (people === '100000' || people === '11000000')) {
+        const fresh = await firstMap(`?seed=7&people=${people}`);
         const labs = [];
         const gaps = [];
         let targets = 0;
         for (let k = 0; k < (people === '100000' ? 3 : 1); k += 1) {
-          const r = await labRun(page);
+          // A run not complete after LAB_LIMIT_MS is reported as unfinished (null), with the limit.
+          const r = await labRun(fresh.page, LAB_LIMIT_MS);
+          log(`lab, ${people} people: ${Math.round(r.elapsed)} ms, ${r.finished ? `${r.targets} targets` : 'unfinished'}`);
+          if (!r.finished) { result[`lab_unfinished_after_ms_${s}`] = LAB_LIMIT_MS; break; }
           labs.push(r.elapsed);
           gaps.push(r.longest);
           targets = r.targets;
-          log(`lab, ${people} people: ${Math.round(r.elapsed)} ms, ${targets} targets`);
         }
-        result[`lab_full_ms_${s}`] = median(labs);
-        result[`lab_longest_frame_ms_${s}`] = median(gaps);
-        result[`lab_targets_${s}`] = targets;
+        await fresh.ctx.close();
+        result[`lab_full_ms_${s}`] = labs.length ? median(labs) : null;
+        result[`lab_longest_frame_ms_${s}`] = gaps.length ? median(gaps) : null;
+        result[`lab_targets_${s}`] = labs.length ? targets : null;
         result[`lab_runs_${s}`] = labs.length;
       }
-      await ctx.close();
     }
     result[`first_map_ms_${s}`] = median(times);
     result[`first_map_runs_${s}`] = n;

@@ -2,7 +2,7 @@
 //! object written to `docs/bench-app.json`, and the README's app table rewritten from it.
 
 use std::fmt::Write as _;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
@@ -26,7 +26,8 @@ pub fn run_json() -> Result<(), String> {
     tools::ensure_build_tools()?;
     tools::ensure_test_tools()?;
     site::build()?;
-    let out = capture(Command::new("node").arg("tests/perf/measure.mjs").env("PATH", tools::path_with_tools()))?;
+    // Progress lines (stderr) show as they come; the JSON (stdout) is read.
+    let out = capture(Command::new("node").arg("tests/perf/measure.mjs").env("PATH", tools::path_with_tools()).stderr(Stdio::inherit()))?;
     println!("{}", out.trim());
     let v: Value = serde_json::from_str(out.trim()).map_err(|e| format!("measure.mjs printed no JSON: {e}"))?;
     let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n";
@@ -61,6 +62,8 @@ fn verdict(v: &Value, key: &str) -> String {
     match v[key].as_f64() {
         Some(x) if x <= limit => format!("at most {limit}{unit}: met"),
         Some(_) => format!("at most {limit}{unit}: **not met**"),
+        // A figure given as null was attempted and did not finish (an unfinished lab run).
+        None if v[key].is_null() && v.get(key).is_some() => format!("at most {limit}{unit}: **not met**"),
         None => "not measured".into(),
     }
 }
@@ -109,20 +112,22 @@ fn table(v: &Value) -> String {
         );
     }
     for (s, people) in [("100k", 100_000u64), ("11m", 11_000_000)] {
-        row(
-            format!(
-                "Full lab in the worker, {} people: the oracle on all {} listed, both panes, the ε sweep",
-                group(&Value::from(people)),
-                group(&v[format!("lab_targets_{s}")])
-            ),
-            format!(
+        let value = match v[format!("lab_unfinished_after_ms_{s}")].as_f64() {
+            Some(limit) => format!("**not finished** within {} (the run was stopped there)", time(&Value::from(limit))),
+            None => format!(
                 "{} (of {}); longest gap between the page's frames {}",
                 time(&v[format!("lab_full_ms_{s}")]),
                 v[format!("lab_runs_{s}")],
                 time(&v[format!("lab_longest_frame_ms_{s}")])
             ),
-            &format!("lab_full_ms_{s}"),
+        };
+        let targets = &v[format!("lab_targets_{s}")];
+        let listed = if targets.is_null() { "every".into() } else { format!("all {}", group(targets)) };
+        let label = format!(
+            "Full lab in the worker, {} people: the oracle on {listed} listed, both panes, the ε sweep",
+            group(&Value::from(people))
         );
+        row(label, value, &format!("lab_full_ms_{s}"));
     }
     row("WASM memory a person, 11 000 000 people".into(), num(&v["wasm_bytes_per_person_11m"], " bytes", 1), "wasm_bytes_per_person_11m");
     t
