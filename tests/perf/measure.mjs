@@ -34,6 +34,9 @@ result.worker_gz_kb = (gz('.wasm', path.join(dist, 'worker')) + gz('.js', path.j
 /// How long a lab run may take before it is reported unfinished.
 const LAB_LIMIT_MS = 150000;
 
+/// The populations where moves and the full lab are measured too.
+const MOVED = ['100000', '11000000'];
+
 const SUFFIX = { 100000: '100k', 1000000: '1m', 11000000: '11m' };
 
 /// A fresh page at a URL, with its map drawn: how long after navigation, and the page's
@@ -122,7 +125,7 @@ try {
       times.push(ms);
       bytes = b;
       log(`first map, ${people} people: ${ms} ms`);
-      if (last && (people === '100000' || people === '11000000')) {
+      if (last && MOVED.includes(people)) {
         const m = await moves(page, 40);
         result[`move_answers_ms_${s}`] = median(m);
         result[`move_answers_p95_ms_${s}`] = pct(m, 0.95);
@@ -137,7 +140,7 @@ try {
       }
       await ctx.close();
       // The lab on a fresh page of the default designs (the deployed list and the DP count).
-      if (last && (people === '100000' || people === '11000000')) {
+      if (last && MOVED.includes(people)) {
         const fresh = await firstMap(`?seed=7&people=${people}`);
         const labs = [];
         const gaps = [];

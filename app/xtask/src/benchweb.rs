@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::figures::{group, num, splice};
+use crate::figures::{group, num, read_json, splice_readme};
 use crate::{capture, root, run, tools, wasm};
 
 /// Files copied next to the page: its own and the JavaScript peers' (npm dev dependencies, exact
@@ -65,15 +65,11 @@ pub fn run_bench(args: &[String], json: bool) -> Result<(), String> {
 
 /// Rewrites the README's browser table from `docs/bench-web.json`, measuring nothing.
 pub fn readme_from_json() -> Result<(), String> {
-    let text = std::fs::read_to_string(root().join("docs/bench-web.json")).map_err(|e| format!("cannot read docs/bench-web.json: {e}"))?;
-    write_readme(&serde_json::from_str(&text).map_err(|e| format!("docs/bench-web.json is not JSON: {e}"))?)
+    write_readme(&read_json("bench-web.json")?)
 }
 
 fn write_readme(v: &Value) -> Result<(), String> {
-    let path = root().join("README.md");
-    let readme = std::fs::read_to_string(&path).map_err(|e| format!("cannot read README.md: {e}"))?;
-    let readme = splice(&readme, "bench-web-table", &table(v))?;
-    std::fs::write(&path, readme).map_err(|e| format!("cannot write README.md: {e}"))
+    splice_readme("bench-web-table", &table(v))
 }
 
 /// The README's browser table: our index against each JavaScript peer, per population.

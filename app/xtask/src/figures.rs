@@ -123,6 +123,20 @@ fn json(args: &[&str]) -> Result<Value, String> {
     serde_json::from_str(out.trim()).map_err(|e| format!("within500 {} printed no JSON: {e}", args.join(" ")))
 }
 
+/// Reads a benchmark's JSON from `docs/<name>`.
+pub(crate) fn read_json(name: &str) -> Result<Value, String> {
+    let text = std::fs::read_to_string(root().join("docs").join(name)).map_err(|e| format!("cannot read docs/{name}: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("docs/{name} is not JSON: {e}"))
+}
+
+/// Replaces the README's part between the `marker` comments with `body`.
+pub(crate) fn splice_readme(marker: &str, body: &str) -> Result<(), String> {
+    let path = root().join("README.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read README.md: {e}"))?;
+    let text = splice(&text, marker, body)?;
+    std::fs::write(&path, text).map_err(|e| format!("cannot write README.md: {e}"))
+}
+
 /// Replaces the text between `<!-- {name}:start -->` and `<!-- {name}:end -->`.
 pub(crate) fn splice(text: &str, name: &str, body: &str) -> Result<String, String> {
     let (start, end) = (format!("<!-- {name}:start -->"), format!("<!-- {name}:end -->"));

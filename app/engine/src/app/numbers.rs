@@ -40,12 +40,6 @@ macro_rules! numbered {
                 }
             }
 
-            /// The number `n` moved into 1 to the count.
-            #[must_use]
-            pub const fn clamped(n: u8) -> Self {
-                Self(if n < 1 { 1 } else if n > $count { $count } else { n })
-            }
-
             /// The number, from 1 to the count.
             #[must_use]
             pub const fn get(self) -> u8 {
@@ -67,12 +61,6 @@ macro_rules! numbered {
             /// Every one, in order.
             pub fn all() -> impl DoubleEndedIterator<Item = Self> + Clone {
                 (1..=$count).map(Self)
-            }
-
-            /// Position from 0, for indexing per-item tables.
-            #[must_use]
-            pub const fn index(self) -> usize {
-                self.0 as usize - 1
             }
         }
 
@@ -111,12 +99,11 @@ mod tests {
         for n in 0..=u8::MAX {
             assert_eq!(StoryStep::new(n).is_some(), (1..=STORY_STEPS).contains(&n), "step {n}");
             assert_eq!(ExerciseNo::new(n).is_some(), (1..=EXERCISES).contains(&n), "exercise {n}");
-            assert!((1..=STORY_STEPS).contains(&StoryStep::clamped(n).get()));
         }
         let steps: Vec<u8> = StoryStep::all().map(StoryStep::get).collect();
         assert_eq!(steps, (1..=STORY_STEPS).collect::<Vec<_>>());
         assert_eq!(StoryStep::FIRST.prev(), None);
-        assert_eq!(StoryStep::FIRST.next().map(StoryStep::index), Some(1));
+        assert_eq!(StoryStep::FIRST.next().map(StoryStep::get), Some(2));
         assert_eq!(ExerciseNo::LAST.next(), None);
     }
 }
