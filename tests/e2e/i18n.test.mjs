@@ -42,6 +42,7 @@ const views = [
   ['teacher', '&mode=teacher'],
   ['embed', '&embed=1&step=2'],
   ['proximity test', '&design=psi&debtor=1'],
+  ['presenter', '&step=2&presenter=1'],
 ];
 
 async function openView(query) {

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { setup, open, shots } from './harness.mjs';
 import { dragMarkerTo, teacherAnswer, parsePosition, urlPosition, distance } from './helpers.mjs';
 
@@ -65,6 +67,41 @@ test('the first story step in both languages, and presenter mode, for review', a
   const size = await page.$eval('.story-body', (el) => parseFloat(getComputedStyle(el).fontSize));
   assert.ok(size >= 20, `presenter type is large (${size}px)`);
   await page.screenshot({ path: path.join(shots, 'story-presenter.png') });
+  await context.close();
+});
+
+/** Reads the presenter's QR code off the screen, as a phone's camera would. */
+async function scanQr(page) {
+  const png = PNG.sync.read(await page.locator('[data-testid=presenter-qr] svg').screenshot());
+  const found = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  assert.ok(found, 'a QR code is found in the screenshot');
+  return found.data;
+}
+
+test('presenter mode shows a QR code that decodes to the current view, and follows the steps', async () => {
+  const { page, context, errors } = await open(env.browser, env.server.url, '?step=2&presenter=1');
+  const withoutPresenter = () => {
+    const u = new URL(page.url());
+    u.searchParams.delete('presenter');
+    return u;
+  };
+  const sameView = (a, b) => a === b.toString();
+  const first = await scanQr(page);
+  assert.equal(first, await page.getAttribute('[data-testid=presenter-qr]', 'data-qr'));
+  assert.ok(sameView(first, withoutPresenter()), `${first} is this view (${page.url()}) without the presenter flag`);
+  assert.equal(new URL(first).searchParams.get('step'), '2');
+  // The next step gets its own code.
+  await page.click('[data-testid=story-next]');
+  await page.waitForFunction(() => new URL(document.querySelector('[data-testid=presenter-qr]').dataset.qr).searchParams.get('step') === '3');
+  const next = await scanQr(page);
+  assert.ok(sameView(next, withoutPresenter()), `${next} is the third step's view`);
+  // The scanned address opens that step, as an ordinary page.
+  await page.goto(next);
+  await page.waitForSelector('canvas.map[data-drawn="city"]');
+  assert.equal(await step(page), 3);
+  assert.equal(await page.evaluate(() => document.body.classList.contains('presenter')), false);
+  assert.equal(await page.locator('[data-testid=presenter-qr]').count(), 0);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -68,6 +68,6 @@ pub use h3o::Resolution;
 pub use identity::{CalendarDate, IdNumber, Name};
 pub use index::{brute_force, cell_boundary, cell_centre, cell_circumradius_m, cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
 pub use numbers::{ExerciseNo, StoryStep, EXERCISES, STORY_STEPS};
-pub use plan::{Address, District, Street, StreetAxis, StreetPlan, CITY_RADIUS_M};
+pub use plan::{Address, District, Street, StreetAxis, StreetPlan, CENTRAL_DISTRICT_RADIUS_M, CITY_RADIUS_M, STREET_SPACING_M};
 pub use state::{in_city_bounds, known_keys, outside_city, AppState, FieldError, Lang, Mode, Param, Problem, MAX_RADIUS_M, MIN_RADIUS_M};
 pub use story::{story_scene, Scene, SceneLab};

@@ -12,8 +12,10 @@ use std::rc::Rc;
 pub mod exercise;
 mod generation;
 mod lab;
+pub mod labels;
 pub mod map;
 pub mod protocol;
+pub mod qr;
 pub mod sources;
 
 pub use generation::{Cancelled, Finished, Generation, Ticket};

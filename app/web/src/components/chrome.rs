@@ -99,7 +99,40 @@ pub fn Header() -> impl IntoView {
                 td_string!(l, ui.city_line, seed = s.city.seed, people = s.city.people, listed = format!("{:.1}", s.city.listed_rate * 100.0)).to_string()
             }}</span>
             <EmbedButton />
+            <Show when=move || c.state.with(|s| s.presenter && s.mode != Mode::Story)><PresenterQr /></Show>
         </header>
+    }
+}
+
+/// Presenter mode's QR code of the current view, so that a room can open the same step on their
+/// phones: the page's address without the presenter flag (a phone shows the ordinary page).
+/// The code is made in the page ([`crate::model::qr::QrSvg`]); the address is on `data-qr`. It
+/// sits beside the story's text in the story, at the end of the header elsewhere.
+#[component]
+pub fn PresenterQr() -> impl IntoView {
+    let c = use_ctx();
+    let l = c.locale_untracked();
+    let location = leptos_router::hooks::use_location();
+    let address = Memo::new(move |_| {
+        // The link as it is, less the presenter flag: the same scene for everyone who scans it.
+        let search = location.search.get();
+        let kept: Vec<&str> =
+            search.trim_start_matches('?').split('&').filter(|p| !p.is_empty() && p.split('=').next() != Some("presenter")).collect();
+        let query = if kept.is_empty() { String::new() } else { format!("?{}", kept.join("&")) };
+        format!("{}{query}", page_base())
+    });
+    let code = Memo::new(move |_| address.with(|a| crate::model::qr::QrSvg::of(a)));
+    view! {
+        <figure class="presenter-qr" data-testid="presenter-qr" data-qr=move || address.get()>
+            {move || code.get().map(|q| view! {
+                <svg viewBox=q.view_box role="img" aria-label=td_string!(l, ui.presenter_qr_label).to_string()
+                    shape-rendering="crispEdges">
+                    <rect width="100%" height="100%" fill="#fff"></rect>
+                    <path d=q.path fill="#000"></path>
+                </svg>
+            })}
+            <figcaption>{td_string!(l, ui.presenter_qr)}</figcaption>
+        </figure>
     }
 }
 

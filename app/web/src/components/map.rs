@@ -5,200 +5,25 @@ use gloo::events::EventListener;
 use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
-use within500_engine::{cell_boundary, AppState, LatLng, StreetPlan, CITY_CENTRE, CITY_RADIUS_M};
+use within500_engine::LatLng;
 
+use super::mapdraw::{blit, draw_lab, draw_labels, draw_marks, draw_query, static_layer, Frame, StaticLayer, MARKER_CLEAR_PX};
 use crate::i18n::td_string;
-use crate::model::map::{follow, key_action, scale_label, wheel_factor, Gesture, Gestures, KeyAction};
-use crate::model::{Answers, LabResult, Loaded, Viewport};
-use crate::{locale_of, now_ms, use_ctx};
+use crate::model::labels::Rect;
+use crate::model::map::{follow, key_action, wheel_factor, Gesture, Gestures, KeyAction};
+use crate::{now_ms, use_ctx};
 
-fn polygon(ctx: &CanvasRenderingContext2d, v: &Viewport, points: &[LatLng]) {
-    ctx.begin_path();
-    for (i, p) in points.iter().enumerate() {
-        let (x, y) = v.to_px(*p);
-        if i == 0 {
-            ctx.move_to(x, y);
-        } else {
-            ctx.line_to(x, y);
-        }
-    }
-    ctx.close_path();
-}
-
-/// What one frame of the map shows.
-struct Frame<'a> {
-    loaded: Option<&'a Loaded>,
-    answers: Option<&'a Answers>,
-    state: &'a AppState,
-    truth: bool,
-    lab: Option<&'a LabResult>,
-}
-
-/// The city: its disk, density by cell, streets, the central district's ring, the districts'
-/// boundaries and names, and the ground truth when it is shown.
-fn draw_city(ctx: &CanvasRenderingContext2d, v: &Viewport, f: &Frame<'_>) {
-    ctx.set_fill_style_str("#f4f1ea");
-    ctx.fill_rect(0.0, 0.0, v.width, v.height);
-
-    // City disk and districts.
-    let (cx, cy) = v.to_px(CITY_CENTRE);
-    ctx.begin_path();
-    let _ = ctx.arc(cx, cy, CITY_RADIUS_M / v.metres_per_px, 0.0, std::f64::consts::TAU);
-    ctx.set_fill_style_str("#fbfaf7");
-    ctx.fill();
-    if let Some(l) = f.loaded {
-        for cell in &l.layers.density {
-            let share = f64::from(cell.people) / f64::from(l.layers.max_people.max(1));
-            ctx.set_fill_style_str(&format!("rgba(90, 90, 110, {:.3})", 0.06 + 0.5 * share.sqrt()));
-            polygon(ctx, v, &cell.boundary);
-            ctx.fill();
-        }
-        ctx.set_stroke_style_str("rgba(120, 110, 100, 0.35)");
-        ctx.set_line_width(if v.metres_per_px < 10.0 { 1.5 } else { 0.6 });
-        for s in l.city.plan().streets() {
-            let (a, b) = s.endpoints(l.city.frame());
-            let ((x0, y0), (x1, y1)) = (v.to_px(a), v.to_px(b));
-            ctx.begin_path();
-            ctx.move_to(x0, y0);
-            ctx.line_to(x1, y1);
-            ctx.stroke();
-        }
-        ctx.set_stroke_style_str("rgba(60, 60, 60, 0.6)");
-        ctx.set_line_width(1.5);
-        ctx.begin_path();
-        let _ = ctx.arc(cx, cy, 3_500.0 / v.metres_per_px, 0.0, std::f64::consts::TAU);
-        ctx.stroke();
-        for d in 0..7 {
-            let a = f64::from(d) / 7.0 * std::f64::consts::TAU;
-            let (x0, y0) = v.to_px(l.city.frame().to_latlng(3_500.0 * a.cos(), 3_500.0 * a.sin()));
-            let (x1, y1) = v.to_px(l.city.frame().to_latlng(CITY_RADIUS_M * a.cos(), CITY_RADIUS_M * a.sin()));
-            ctx.begin_path();
-            ctx.move_to(x0, y0);
-            ctx.line_to(x1, y1);
-            ctx.stroke();
-        }
-        if v.metres_per_px > 8.0 {
-            ctx.set_fill_style_str("#333");
-            ctx.set_font("600 13px system-ui, sans-serif");
-            for d in StreetPlan::districts() {
-                let (e, n) = if d.index == 0 {
-                    (0.0, 0.0)
-                } else {
-                    let a = (f64::from(d.index) - 0.5) / 7.0 * std::f64::consts::TAU;
-                    (9_000.0 * a.cos(), 9_000.0 * a.sin())
-                };
-                let (x, y) = v.to_px(l.city.frame().to_latlng(e, n));
-                let _ = ctx.fill_text(if f.state.lang == within500_engine::Lang::Zh { d.name_zh } else { d.name_en }, x - 30.0, y);
-            }
-        }
-        if f.truth {
-            ctx.set_fill_style_str("rgba(20, 20, 20, 0.8)");
-            for (_, home) in l.city.listed_homes() {
-                let (x, y) = v.to_px(home);
-                ctx.fill_rect(x - 2.0, y - 2.0, 4.0, 4.0);
-            }
-        }
-    }
-}
-
-/// The query: covering cells, the circle, the marker, and the homes the deployed pane pins.
-fn draw_query(ctx: &CanvasRenderingContext2d, v: &Viewport, f: &Frame<'_>) {
-    // Covering cells, circle, homes shown by the deployed pane at fidelity `pins`.
-    let (px, py) = v.to_px(f.state.at);
-    if let Some(a) = f.answers {
-        ctx.set_stroke_style_str("rgba(30, 90, 160, 0.55)");
-        ctx.set_line_width(1.0);
-        for &cell in &a.covering {
-            polygon(ctx, v, &cell_boundary(cell));
-            ctx.stroke();
-        }
-        for e in &a.exposed.entries {
-            if let Some(h) = e.home {
-                let (x, y) = v.to_px(h);
-                ctx.set_fill_style_str("#b3261e");
-                ctx.begin_path();
-                let _ = ctx.arc(x, y, 5.0, 0.0, std::f64::consts::TAU);
-                ctx.fill();
-            }
-        }
-    }
-    ctx.begin_path();
-    let _ = ctx.arc(px, py, f.state.radius_m / v.metres_per_px, 0.0, std::f64::consts::TAU);
-    ctx.set_fill_style_str("rgba(217, 95, 2, 0.10)");
-    ctx.fill();
-    ctx.set_stroke_style_str("#c2410c");
-    ctx.set_line_width(2.0);
-    ctx.stroke();
-    ctx.begin_path();
-    let _ = ctx.arc(px, py, 9.0, 0.0, std::f64::consts::TAU);
-    ctx.set_fill_style_str("#1d4ed8");
-    ctx.fill();
-    ctx.set_stroke_style_str("#fff");
-    ctx.set_line_width(3.0);
-    ctx.stroke();
-}
-
-/// The lab's estimates, each joined to the true home by a line, and its latest questions.
-fn draw_lab(ctx: &CanvasRenderingContext2d, v: &Viewport, f: &Frame<'_>) {
-    // The lab's estimates, each joined to the true home by a line.
-    if let Some(r) = f.lab {
-        for (m, colour) in [(&r.exposed, "rgba(179, 38, 30, 0.75)"), (&r.private, "rgba(29, 78, 216, 0.75)")] {
-            let Ok(m) = m else { continue };
-            ctx.set_stroke_style_str(colour);
-            ctx.set_fill_style_str(colour);
-            ctx.set_line_width(1.0);
-            // The latest question positions as small crosses.
-            for q in &m.recent_queries {
-                let (x, y) = v.to_px(*q);
-                if x < 0.0 || y < 0.0 || x > v.width || y > v.height {
-                    continue;
-                }
-                ctx.begin_path();
-                ctx.move_to(x - 2.0, y);
-                ctx.line_to(x + 2.0, y);
-                ctx.move_to(x, y - 2.0);
-                ctx.line_to(x, y + 2.0);
-                ctx.stroke();
-            }
-            for o in &m.outcomes {
-                let Some(e) = o.estimate else { continue };
-                let ((x0, y0), (x1, y1)) = (v.to_px(e), v.to_px(o.truth));
-                if x0.max(x1) < 0.0 || y0.max(y1) < 0.0 || x0.min(x1) > v.width || y0.min(y1) > v.height {
-                    continue;
-                }
-                ctx.begin_path();
-                ctx.move_to(x0, y0);
-                ctx.line_to(x1, y1);
-                ctx.stroke();
-                ctx.fill_rect(x0 - 2.5, y0 - 2.5, 5.0, 5.0);
-            }
-        }
-    }
-}
-
-/// The scale bar and the synthetic-data mark, always drawn into the image.
-fn draw_marks(ctx: &CanvasRenderingContext2d, v: &Viewport, f: &Frame<'_>) {
-    // Scale bar and the synthetic-data mark, always drawn into the image.
-    let (metres, bar) = v.scale_bar();
-    ctx.set_fill_style_str("#111");
-    ctx.fill_rect(16.0, v.height - 22.0, bar, 4.0);
-    ctx.set_font("12px system-ui, sans-serif");
-    let label = scale_label(metres);
-    let _ = ctx.fill_text(&label, 16.0, v.height - 28.0);
-    ctx.set_font("700 13px system-ui, sans-serif");
-    // The full mark on wide maps; on a phone, short enough to stay clear of the zoom buttons.
-    let l = locale_of(f.state.lang);
-    let mark = if v.width >= 480.0 {
-        td_string!(l, ui.map_mark_long, seed = f.state.city.seed, people = f.state.city.people).to_string()
-    } else {
-        td_string!(l, ui.map_mark_short, seed = f.state.city.seed).to_string()
-    };
-    let w = ctx.measure_text(&mark).map_or(260.0, |m| m.width());
-    // Top left, clear of the scale bar and the zoom buttons, and part of any saved image.
-    ctx.set_fill_style_str("rgba(255,255,255,0.9)");
-    ctx.fill_rect(8.0, 8.0, w + 12.0, 22.0);
-    ctx.set_fill_style_str("#7a1d12");
-    let _ = ctx.fill_text(&mark, 14.0, 24.0);
+/// Boxes of the controls laid over the map (zoom buttons, the key), in canvas pixels.
+fn overlay_boxes(canvas: &web_sys::HtmlCanvasElement) -> Vec<Rect> {
+    let Some(frame) = canvas.parent_element() else { return Vec::new() };
+    let origin = canvas.get_bounding_client_rect();
+    let Ok(list) = frame.query_selector_all(".map-buttons, .map-key") else { return Vec::new() };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .map(|e| e.get_bounding_client_rect())
+        .filter(|r| r.width() > 0.0 && r.height() > 0.0)
+        .map(|r| Rect { x: r.left() - origin.left(), y: r.top() - origin.top(), w: r.width(), h: r.height() })
+        .collect()
 }
 
 /// Redraws the map on every change of what it shows (and on resize), and marks the canvas
@@ -206,6 +31,7 @@ fn draw_marks(ctx: &CanvasRenderingContext2d, v: &Viewport, f: &Frame<'_>) {
 fn draw_on_change(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) {
     let c = use_ctx();
     let first_drawn = StoredValue::new(false);
+    let cache: StoredValue<Option<StaticLayer>, LocalStorage> = StoredValue::new_local(None);
     Effect::new(move |_| {
         redraw.track();
         let Some(el) = canvas.get() else { return };
@@ -232,10 +58,22 @@ fn draw_on_change(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) {
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         let frame =
             Frame { loaded: loaded.as_deref(), answers: answers.as_ref(), state: &state, truth: c.truth_overlay.get(), lab: lab.as_ref() };
-        draw_city(&ctx, &v, &frame);
+        // The static layers come from the offscreen image, drawn again only when they change.
+        let layer = static_layer(cache.try_update_value(Option::take).flatten(), &v, dpr, &frame);
+        if let Some(layer) = &layer {
+            blit(&ctx, layer, dpr);
+        }
+        cache.set_value(layer);
         draw_query(&ctx, &v, &frame);
         draw_lab(&ctx, &v, &frame);
-        draw_marks(&ctx, &v, &frame);
+        let (mx, my) = v.to_px(state.at);
+        let mut keep_clear = vec![Rect::around(mx, my, MARKER_CLEAR_PX)];
+        keep_clear.extend(draw_marks(&ctx, &v, &frame));
+        keep_clear.extend(overlay_boxes(&el));
+        let labels = draw_labels(&ctx, &v, &frame, &keep_clear);
+        // Where the labels went and what they kept clear of, for tests.
+        let _ = el.set_attribute("data-labels", &serde_json::to_string(&labels).unwrap_or_default());
+        let _ = el.set_attribute("data-keep-clear", &serde_json::to_string(&keep_clear).unwrap_or_default());
         if loaded.is_some() && !first_drawn.get_value() {
             first_drawn.set_value(true);
             if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
@@ -320,6 +158,7 @@ pub fn MapView() -> impl IntoView {
 
     view! {
         <div class="map-wrap">
+            <div class="map-frame">
             <canvas
                 node_ref=canvas
                 class="map"
@@ -340,9 +179,30 @@ pub fn MapView() -> impl IntoView {
                 <button type="button" aria-label=td_string!(l, ui.recentre).to_string()
                     on:click=move |_| c.viewport.update(|v| v.centre = c.state.get_untracked().at)>"◎"</button>
             </div>
+            <MapKey />
             <MapStatus />
+            </div>
             <MapLegend />
         </div>
+    }
+}
+
+/// The map's key, over its lower right corner (the labels keep clear of it); folds away.
+#[component]
+fn MapKey() -> impl IntoView {
+    let l = use_ctx().locale_untracked();
+    view! {
+        <details class="map-key" data-testid="map-key" open>
+            <summary>{td_string!(l, ui.key_title)}</summary>
+            <ul>
+                <li><span class="key-swatch key-position" aria-hidden="true"></span>{td_string!(l, ui.key_position)}</li>
+                <li><span class="key-swatch key-pin" aria-hidden="true"></span>{td_string!(l, ui.key_pins)}</li>
+                <li><span class="key-swatch key-cells" aria-hidden="true"></span>{td_string!(l, ui.key_cells)}</li>
+                <li><span class="key-swatch key-density" aria-hidden="true"></span>{td_string!(l, ui.key_density)}</li>
+                <li><span class="key-swatch key-arterial" aria-hidden="true"></span>{td_string!(l, ui.key_arterial)}</li>
+                <li><span class="key-swatch key-district" aria-hidden="true"></span>{td_string!(l, ui.key_district)}</li>
+            </ul>
+        </details>
     }
 }
 

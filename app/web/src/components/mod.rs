@@ -5,7 +5,9 @@ mod exercises;
 mod export;
 mod lab;
 mod map;
+mod mapdraw;
 mod panes;
+mod phone;
 mod replications;
 pub mod story;
 

@@ -25,7 +25,7 @@ pub fn level_words(l: Locale, level: WarningLevel) -> String {
 }
 
 /// What the "report" and "share" buttons would send, shown instead of sent.
-fn payload(l: Locale, kind: &str, e: &ExposedEntry) -> String {
+pub(super) fn payload(l: Locale, kind: &str, e: &ExposedEntry) -> String {
     let report = kind == "report";
     let v = serde_json::json!({
         "action": kind,
@@ -86,6 +86,7 @@ pub fn ExposedPane() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </span>
+            <super::phone::PhoneView />
             <ul class="people" data-testid="exposed-list">
                 <For each=page key=|e| (e.person, e.distance_m.map(f64::to_bits)) let:e>
                     {

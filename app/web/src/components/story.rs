@@ -87,6 +87,7 @@ pub fn StoryPanel() -> impl IntoView {
     view! {
         <section class="story" data-testid="story" data-step=move || step().to_string() data-steps=STORY_STEPS.to_string()
             aria-labelledby="story-title">
+            <Show when=move || c.state.with(|s| s.presenter)><super::chrome::PresenterQr /></Show>
             <p class="story-count" data-testid="story-count">{move || td_string!(l, story.step_of, n = step(), total = STORY_STEPS).to_string()}</p>
             <h2 id="story-title" data-testid="story-title">{move || title(l, step())}</h2>
             <p class="story-body" aria-live="polite">{move || body(l, step())}</p>
