@@ -36,7 +36,7 @@ mod words;
 
 // The core (geometry, the city, H3 cells and the index) lives in `core/`; its modules keep their
 // crate paths (`crate::geo`, `within500_engine::cells`, ...) through these re-exports.
-pub use self::core::{baseline, cells, export, identity};
+pub use self::core::{baseline, cells, export, identity, layout};
 use self::core::{city, geo, index, plan};
 
 // The app layer (`app/`): the URL state, the story, the exercises and the lab's duel, above the

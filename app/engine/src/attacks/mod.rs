@@ -221,6 +221,19 @@ pub struct Metrics {
     pub homes_recovered_50m: f64,
     /// Share of listed people whose name and ID number the attacker obtained and tied to a home.
     pub reidentified_share: f64,
+    /// Share of targets whose building the attacker identified: the estimate lies on the
+    /// building's footprint (within [`BUILDING_MARGIN_M`]), or the deployed map displayed the
+    /// building in the target's partial address.
+    pub building_identified: f64,
+    /// Share of targets whose flat the attacker identified: the building, and the public
+    /// directory lists exactly one flat for the target's name there, theirs.
+    pub flat_identified: f64,
+    /// Reference line, no question asked: the no-question estimate's building share.
+    pub baseline_building_identified: f64,
+    /// Reference line, no question asked: the flat share.
+    pub baseline_flat_identified: f64,
+    /// Reference line: the ideal estimate's building share.
+    pub ideal_building_identified: f64,
     /// Other household members exposed through exposed addresses.
     pub households_exposed: u32,
     /// Questions asked in total.
@@ -289,6 +302,51 @@ fn hint(home: LatLng, rng: &mut ChaCha8Rng) -> LatLng {
     let r = REGION_M * libm::sqrt(rng.random::<f64>());
     let a = std::f64::consts::TAU * rng.random::<f64>();
     LocalFrame::new(home).to_latlng(r * libm::cos(a), r * libm::sin(a))
+}
+
+/// Margin around a building's footprint within which an estimate identifies the building.
+pub const BUILDING_MARGIN_M: f64 = 5.0;
+
+/// Buildings and flats identified, for one line of a run (the attack or a reference line).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Identified {
+    building: u32,
+    flat: u32,
+}
+
+impl Identified {
+    /// Scores one estimate of a target's home with the city (the scorer's view): the building,
+    /// from the position (or from the partial address the deployed map displayed, when
+    /// `building_shown`), and the flat, from the building and the public directory of `seed`.
+    fn add(&mut self, city: &City, seed: u64, person: u32, estimate: Option<LatLng>, building_shown: bool) {
+        let a = city.households()[city.household_of(person) as usize].address;
+        let by_position = estimate.is_some_and(|e| {
+            let (x, y) = LocalFrame::new(crate::geo::CITY_CENTRE).to_local(e);
+            city.plan().layout().building_at(x, y, BUILDING_MARGIN_M).is_some_and(|b| (b.block, b.number) == (a.compound, a.building))
+        });
+        if building_shown || by_position {
+            self.building += 1;
+            if Directory::flat_for(city, seed, person) == Some((a.unit, a.floor, a.room)) {
+                self.flat += 1;
+            }
+        }
+    }
+
+    /// Both as shares of `n` targets.
+    fn shares(self, n: f64) -> (f64, f64) {
+        (f64::from(self.building) / n, f64::from(self.flat) / n)
+    }
+}
+
+/// Buildings and flats identified over a list of estimates (no partial address shown).
+#[cfg(feature = "proximity-lab")]
+pub(crate) fn identified_shares(city: &City, seed: u64, outcomes: &[TargetEstimate], n: usize) -> (f64, f64) {
+    let mut found = Identified::default();
+    for o in outcomes {
+        found.add(city, seed, o.person, o.estimate, false);
+    }
+    #[allow(clippy::cast_precision_loss)]
+    found.shares(n.max(1) as f64)
 }
 
 /// Located shares within 50 m and 200 m of all `targets`, and the median error over the outcomes
@@ -397,6 +455,8 @@ pub struct LabRun {
     epsilon_on_targets: Vec<f64>,
     count_error: (f64, u32),
     reidentified: u32,
+    /// Buildings and flats identified: by the attack, with no question, by the ideal.
+    identified: [Identified; 3],
     households_exposed: u32,
     recent_queries: Vec<LatLng>,
     suppressed_revealed: Option<f64>,
@@ -435,6 +495,7 @@ impl LabRun {
             epsilon_on_targets: Vec::new(),
             count_error: (0.0, 0),
             reidentified: 0,
+            identified: [Identified::default(); 3],
             households_exposed: 0,
             recent_queries: Vec::new(),
             suppressed_revealed: None,
@@ -476,8 +537,11 @@ impl LabRun {
     fn references(&mut self, city: &City, density: &DensityMap, person: u32, start: LatLng) -> Vec<LatLng> {
         let truth = city.home(person);
         let region: Vec<LatLng> = city.listed_within(start, REGION_M).into_iter().map(|p| city.home(p)).collect();
-        self.baseline.push(TargetEstimate { person, estimate: Some(reconstruct::prior_estimate(density, start)), truth });
-        self.ideal.push(TargetEstimate { person, estimate: reconstruct::nearest(&region, start), truth });
+        let (baseline, ideal) = (Some(reconstruct::prior_estimate(density, start)), reconstruct::nearest(&region, start));
+        self.identified[1].add(city, self.config.seed, person, baseline, false);
+        self.identified[2].add(city, self.config.seed, person, ideal, false);
+        self.baseline.push(TargetEstimate { person, estimate: baseline, truth });
+        self.ideal.push(TargetEstimate { person, estimate: ideal, truth });
         region
     }
 
@@ -540,10 +604,12 @@ impl LabRun {
             let (e, n) = probe.count_error();
             self.count_error.0 += e;
             self.count_error.1 += n;
-            if estimate.is_some() && matches!(target, AttackedDesign::Exposed(_)) && self.config.attacker != AttackerKind::Bayes {
+            let shown = estimate.is_some() && matches!(target, AttackedDesign::Exposed(_)) && self.config.attacker != AttackerKind::Bayes;
+            if shown {
                 // The deployed map showed this person's name and ID number with their handle.
                 self.reidentified += 1;
             }
+            self.identified[0].add(city, self.config.seed, person, estimate, shown);
             self.outcomes.push(TargetEstimate { person, estimate, truth });
             self.histories.push(history);
         }
@@ -581,6 +647,12 @@ impl LabRun {
             };
             let near: Vec<LatLng> = all.iter().copied().filter(|h| h.distance_m(start) <= REGION_M).collect();
             self.set_score.add(&region, &near);
+            // The walker saw the person on the deployed map, which displayed their building.
+            let shown = match &linked {
+                Some(l) => l.homes.contains_key(&person),
+                None => seen.contains_key(&person),
+            } && matches!(target, AttackedDesign::Exposed(_));
+            self.identified[0].add(city, self.config.seed, person, estimate, shown);
             self.outcomes.push(TargetEstimate { person, estimate, truth });
         }
         match &linked {
@@ -648,6 +720,11 @@ impl LabRun {
             homes_recovered_10m: self.set_score.share(1),
             homes_recovered_50m: self.set_score.share(2),
             reidentified_share: f64::from(self.reidentified) / n,
+            building_identified: self.identified[0].shares(n).0,
+            flat_identified: self.identified[0].shares(n).1,
+            baseline_building_identified: self.identified[1].shares(n).0,
+            baseline_flat_identified: self.identified[1].shares(n).1,
+            ideal_building_identified: self.identified[2].shares(n).0,
             households_exposed: self.households_exposed,
             queries_used: self.queries,
             max_queries_per_target: self.max_per_target,
@@ -767,6 +844,7 @@ impl LabRun {
                 .max_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(b.0.cmp(&a.0)))
                 .map(|(c, _, _)| crate::index::cell_centre(c));
             self.set_score.add(&region, &estimate.into_iter().collect::<Vec<_>>());
+            self.identified[0].add(city, self.config.seed, person, estimate, false);
             self.outcomes.push(TargetEstimate { person, estimate, truth: home });
         }
         self.queries = 2;

@@ -29,14 +29,10 @@ pub struct Sighting {
 pub struct Displayed {
     /// Full name in Chinese.
     pub name_zh: String,
-    /// District of the home.
-    pub district: u8,
-    /// Street of the home.
-    pub street: u16,
-    /// The building number's first digit, the only one shown.
-    pub number_first_digit: char,
-    /// How many digits the number has (the mask shows one star per hidden digit).
-    pub number_digits: usize,
+    /// The home's compound.
+    pub compound: u16,
+    /// The home's building in the compound (the unit and the room are masked).
+    pub building: u8,
 }
 
 /// One released cell as an attacker sees it.
@@ -252,14 +248,7 @@ impl<'a> Probe<'a> {
             return None;
         }
         let p = self.city.person(person)?;
-        let digits = p.address.number.to_string();
-        Some(Displayed {
-            name_zh: p.name.zh,
-            district: p.address.district,
-            street: p.address.street,
-            number_first_digit: digits.chars().next().unwrap_or('0'),
-            number_digits: digits.len(),
-        })
+        Some(Displayed { name_zh: p.name.zh, compound: p.address.compound, building: p.address.building })
     }
 
     /// Questions asked so far.

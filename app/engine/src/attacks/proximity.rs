@@ -20,7 +20,9 @@ use rand_chacha::ChaCha8Rng;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::reconstruct::{prior_estimate, DensityMap, REGION_M};
-use super::{hint, median, sample_targets, score, strategies::city_cells, AttackerKind, LabConfig, Metrics, TargetEstimate};
+use super::{
+    hint, identified_shares, median, sample_targets, score, strategies::city_cells, AttackerKind, LabConfig, Metrics, TargetEstimate,
+};
 use crate::city::City;
 use crate::designs::{
     cell_point, cell_point_token, draw_scalar, exchange, key_seed, neighbourhood, plain_token, proximity_cell, reply_tokens, windows,
@@ -81,6 +83,11 @@ pub fn proximity_attack(city: &City, config: &LabConfig, hash: CellHash) -> Metr
     let n = targets.len();
     let (located_50m, located_200m, median_error_m) = score(&outcomes, n);
     let (baseline_located_50m, _, baseline_median_error_m) = score(&baseline, n);
+    // The court attacker estimates the creditor's position, not a debtor's home: no building.
+    let debtors = config.attacker != AttackerKind::Court;
+    let (building_identified, flat_identified) = if debtors { identified_shares(city, config.seed, &outcomes, n) } else { (0.0, 0.0) };
+    let (baseline_building_identified, baseline_flat_identified) =
+        if debtors { identified_shares(city, config.seed, &baseline, n) } else { (0.0, 0.0) };
     Metrics {
         design: DesignKind::PrivateProximity,
         attacker: config.attacker,
@@ -96,6 +103,11 @@ pub fn proximity_attack(city: &City, config: &LabConfig, hash: CellHash) -> Metr
         homes_recovered_10m: 0.0,
         homes_recovered_50m: 0.0,
         reidentified_share: 0.0,
+        building_identified,
+        flat_identified,
+        baseline_building_identified,
+        baseline_flat_identified,
+        ideal_building_identified: 1.0,
         households_exposed: 0,
         queries_used: extra.tests,
         max_queries_per_target: extra.max_tests,

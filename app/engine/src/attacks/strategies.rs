@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap;
 
@@ -242,13 +242,18 @@ pub fn walk(probe: &mut Probe<'_>, budget: u32, rng: &mut ChaCha8Rng) -> BTreeMa
     seen
 }
 
+/// A flat of a building: unit, floor and room.
+type Flat = (u8, u8, u8);
+
 /// A synthetic public directory (think of a leaked delivery-address list): name and full
 /// address of the people in 70 % of households. Published from the city once; the linkage
 /// attacker reads only this.
 pub struct Directory {
-    /// (name in Chinese, district, street, number) → the directory's records at that address.
-    by_name: FxHashMap<(String, u8, u16), Vec<(u16, u32)>>,
-    by_address: FxHashMap<(u16, u16), u32>,
+    /// (name in Chinese, compound, building) → the directory's records in that building: the
+    /// flat (unit, floor, room).
+    by_name: FxHashMap<(String, u16, u8), Vec<Flat>>,
+    /// People the directory lists per flat (compound, building, unit, floor, room).
+    by_flat: FxHashMap<(u16, u8, u8, u8, u8), u32>,
     plan: crate::plan::StreetPlan,
 }
 
@@ -261,48 +266,81 @@ pub struct Linked {
 }
 
 impl Directory {
+    /// Whether the directory of `seed` lists household `h` (70 % of households are).
+    #[must_use]
+    pub fn lists(seed: u64, household: u32) -> bool {
+        crate::layout::unit_share(crate::layout::mix(seed ^ 0xD1_2EC7, u64::from(household))) < 0.7
+    }
+
+    /// The flat the directory of `seed` gives for a listed person's name in their own building,
+    /// worked out for that building alone: `Some` when the directory has exactly one flat there
+    /// for the name, which is then the person's, as [`Directory::flat_of`] finds it.
+    #[must_use]
+    pub fn flat_for(city: &City, seed: u64, person: u32) -> Option<(u8, u8, u8)> {
+        let own = city.households()[city.household_of(person) as usize].address;
+        let name = city.person(person)?.name.zh;
+        let frame = LocalFrame::new(CITY_CENTRE);
+        let mut flats: Vec<(u8, u8, u8)> = Vec::new();
+        for unit in 1..=crate::layout::UNITS_PER_BUILDING {
+            let Some((e, n)) = city.plan().locate(crate::plan::Address { unit, ..own }) else { continue };
+            for id in city.people_within(frame.to_latlng(e, n), 0.5) {
+                let h = city.household_of(id);
+                let a = city.households()[h as usize].address;
+                if (a.compound, a.building) == (own.compound, own.building)
+                    && Self::lists(seed, h)
+                    && city.person(id).is_some_and(|p| p.name.zh == name)
+                {
+                    flats.push((a.unit, a.floor, a.room));
+                }
+            }
+        }
+        let first = *flats.first()?;
+        flats.iter().all(|f| *f == first).then_some(first)
+    }
+
     /// Publishes the directory of a city.
     #[must_use]
     pub fn publish(city: &City, seed: u64) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xD1_2EC7);
-        let mut by_name: FxHashMap<(String, u8, u16), Vec<(u16, u32)>> = FxHashMap::default();
-        let mut by_address: FxHashMap<(u16, u16), u32> = FxHashMap::default();
+        let mut by_name: FxHashMap<(String, u16, u8), Vec<Flat>> = FxHashMap::default();
+        let mut by_flat: FxHashMap<(u16, u8, u8, u8, u8), u32> = FxHashMap::default();
         for (h, hh) in city.households().iter().enumerate() {
-            if rng.random::<f64>() >= 0.7 {
+            let h = u32::try_from(h).unwrap_or(u32::MAX);
+            if !Self::lists(seed, h) {
                 continue;
             }
             let a = hh.address;
-            for id in city.members(u32::try_from(h).unwrap_or(u32::MAX)) {
+            for id in city.members(h) {
                 let Some(p) = city.person(id) else { continue };
-                by_name.entry((p.name.zh, a.district, a.street)).or_default().push((a.number, id));
-                *by_address.entry((a.street, a.number)).or_default() += 1;
+                by_name.entry((p.name.zh, a.compound, a.building)).or_default().push((a.unit, a.floor, a.room));
+                *by_flat.entry((a.compound, a.building, a.unit, a.floor, a.room)).or_default() += 1;
             }
         }
-        Self { by_name, by_address, plan: city.plan().clone() }
+        Self { by_name, by_flat, plan: city.plan().clone() }
     }
 
-    /// Joins the walker's sightings with the directory: the name, district, street and first
-    /// digit of the building number that the deployed map displayed, against the directory's
-    /// records. A unique match re-identifies the person and gives their address.
+    /// The flat the directory gives for a name in a building: `Some` when exactly one of its
+    /// records there has that name (several records of one flat count once).
+    #[must_use]
+    pub fn flat_of(&self, name_zh: &str, compound: u16, building: u8) -> Option<(u8, u8, u8)> {
+        let records = self.by_name.get(&(name_zh.to_owned(), compound, building))?;
+        let first = *records.first()?;
+        records.iter().all(|r| *r == first).then_some(first)
+    }
+
+    /// Joins the walker's sightings with the directory: the name, compound and building that the
+    /// deployed map displayed, against the directory's records. A unique match re-identifies the
+    /// person and gives their flat, hence their home.
     #[must_use]
     pub fn link(&self, probe: &Probe<'_>, seen: &BTreeMap<u32, Seen>) -> Linked {
         let mut homes = BTreeMap::new();
         let mut household_members = 0;
         for &person in seen.keys() {
             let Some(shown) = probe.displayed(person) else { continue };
-            let Some(records) = self.by_name.get(&(shown.name_zh, shown.district, shown.street)) else { continue };
-            let matches: Vec<&(u16, u32)> = records
-                .iter()
-                .filter(|(n, _)| {
-                    let digits = n.to_string();
-                    digits.starts_with(shown.number_first_digit) && digits.len() == shown.number_digits
-                })
-                .collect();
-            if let [(number, _)] = matches.as_slice() {
-                let (e, n) = self.plan.locate(shown.street, *number);
-                homes.insert(person, LocalFrame::new(CITY_CENTRE).to_latlng(e, n));
-                household_members += self.by_address.get(&(shown.street, *number)).copied().unwrap_or(1) - 1;
-            }
+            let Some((unit, floor, room)) = self.flat_of(&shown.name_zh, shown.compound, shown.building) else { continue };
+            let a = crate::plan::Address { district: 0, compound: shown.compound, building: shown.building, unit, floor, room };
+            let Some((e, n)) = self.plan.locate(a) else { continue };
+            homes.insert(person, LocalFrame::new(CITY_CENTRE).to_latlng(e, n));
+            household_members += self.by_flat.get(&(shown.compound, shown.building, unit, floor, room)).copied().unwrap_or(1) - 1;
         }
         Linked { homes, household_members }
     }

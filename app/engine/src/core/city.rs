@@ -26,7 +26,7 @@ use crate::plan::{Address, StreetPlan, CITY_RADIUS_M};
 /// The tag that begins [`City::to_bytes`]: the format and the engine's version.
 /// Raise `BYTES_FORMAT` whenever the stored fields change: a cached worker from an older build
 /// then gets a clear refusal rather than a city read with the wrong layout.
-const BYTES_TAG: &str = concat!("within500-city/postcard/format-2/", env!("CARGO_PKG_VERSION"), "\n");
+const BYTES_TAG: &str = concat!("within500-city/postcard/format-3/", env!("CARGO_PKG_VERSION"), "\n");
 
 /// Fewest people a city may have.
 pub const MIN_PEOPLE: u32 = 1_000;
@@ -293,8 +293,8 @@ impl City {
         config.validate()?;
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let frame = LocalFrame::new(CITY_CENTRE);
-        #[allow(clippy::cast_possible_truncation)]
-        let plan = StreetPlan::new((config.seed % 1_000) as usize);
+        let plan = StreetPlan::new(config.seed);
+        let layout = plan.layout();
         let people = config.people;
 
         // Neighbourhoods, denser towards the centre; the first few form a dense old town within
@@ -325,12 +325,16 @@ impl City {
         let pick = |u: u32| -> usize { cumulative.partition_point(|&c| c <= u).min(hoods.len() - 1) };
         progress(0.05);
 
-        // Households: positions and sizes, in generation order.
-        let mut raw: Vec<(f64, f64, u8)> = Vec::with_capacity(people as usize * 2 / 5);
+        // Households: positions and sizes, in generation order. A household drawn at a position
+        // moves into a flat of the nearest building of that block with one free (its home is the
+        // unit's entrance); drawn where no one lives (a park, offices, the canal), it is drawn
+        // again. `flat` packs the floor and room, the rest of the address follows from the home.
+        let mut raw: Vec<(f64, f64, u8, u16)> = Vec::with_capacity(people as usize * 2 / 5);
+        let mut taken = vec![0u16; crate::layout::Layout::unit_slots()];
         let mut placed = 0u32;
         while placed < people {
             let size = household_size(&mut rng).min(people - placed);
-            let (east, north) = loop {
+            let (east, north, flat) = loop {
                 let (e, n) = if rng.random::<f64>() < 0.88 {
                     let h = &hoods[pick(rng.random_range(0..total_weight))];
                     let (a, b) = normal_pair(&mut rng);
@@ -340,26 +344,30 @@ impl City {
                     let a = std::f64::consts::TAU * rng.random::<f64>();
                     (r * libm::cos(a), r * libm::sin(a))
                 };
-                if e.hypot(n) < CITY_RADIUS_M {
-                    break (e, n);
+                if e.hypot(n) >= CITY_RADIUS_M {
+                    continue;
+                }
+                if let Some((flat, (he, hn))) = layout.move_in(e, n, &mut taken) {
+                    break (he, hn, u16::from(flat.floor) << 2 | u16::from(flat.room));
                 }
             };
             #[allow(clippy::cast_possible_truncation)]
-            raw.push((east, north, size as u8));
+            raw.push((east, north, size as u8, flat));
             placed += size;
             if placed % 65_536 < size {
                 progress(0.05 + 0.25 * f64::from(placed) / f64::from(people));
             }
         }
+        drop(taken);
         progress(0.3);
 
         // Home cells, assigned tile by tile so that the assigner's tables stay in the cache, then
         // households sorted by cell, ties in tile order. The cells equal h3o's exactly.
         let mut assigner = CellAssigner::new(INDEX_RESOLUTION);
-        raw.sort_by_cached_key(|&(e, n, _)| assigner.locality(e, n));
+        raw.sort_by_cached_key(|&(e, n, _, _)| assigner.locality(e, n));
         progress(0.35);
         let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(raw.len());
-        for (i, &(e, n, _)) in raw.iter().enumerate() {
+        for (i, &(e, n, _, _)) in raw.iter().enumerate() {
             keyed.push((assigner.cell(frame.to_latlng(e, n)).unwrap_or_default(), i as u32));
             if i % 65_536 == 0 {
                 progress(0.35 + 0.3 * f64::from(i as u32) / f64::from(raw.len() as u32));
@@ -377,11 +385,13 @@ impl City {
         let mut households = Vec::with_capacity(raw.len());
         let mut first = 0u32;
         for &(_, i) in &keyed {
-            let (east, north, size) = raw[i as usize];
+            let (east, north, size, flat) = raw[i as usize];
             let home = frame.to_latlng(east, north);
             lat.push(home.lat);
             lng.push(home.lng);
-            households.push(Household { first, size, address: plan.address_at(east, north) });
+            #[allow(clippy::cast_possible_truncation)] // floor and room as packed above
+            let place = layout.flat_at(east, north, (flat >> 2) as u8, (flat & 3) as u8).expect("a home is at its unit's entrance");
+            households.push(Household { first, size, address: StreetPlan::address_of(place, east, north) });
             first += u32::from(size);
         }
         drop(raw);
@@ -389,12 +399,21 @@ impl City {
         drop(keyed);
         progress(0.75);
 
-        // Workplaces near neighbourhood centres; everyone has one.
+        // Workplaces in commercial blocks, near neighbourhood centres; everyone has one.
         let workplaces: Vec<LatLng> = (0..(people / 200).max(10))
             .map(|_| {
                 let h = &hoods[rng.random_range(0..hoods.len())];
-                let (a, b) = normal_pair(&mut rng);
-                frame.to_latlng(h.east + a * 300.0, h.north + b * 300.0)
+                let (mut e, mut n) = (h.east, h.north);
+                // Drawn again until it falls in offices and shops (widening after a few misses).
+                for attempt in 0..200 {
+                    let (a, b) = normal_pair(&mut rng);
+                    let spread = 300.0 * (1.0 + f64::from(attempt) / 10.0);
+                    (e, n) = (h.east + a * spread, h.north + b * spread);
+                    if e.hypot(n) < CITY_RADIUS_M && layout.is_commercial(e, n) {
+                        break;
+                    }
+                }
+                frame.to_latlng(e, n)
             })
             .collect();
         #[allow(clippy::cast_possible_truncation)] // at most MAX_PEOPLE / 200 < 65 536 workplaces
@@ -785,9 +804,10 @@ impl City {
         }
         for hh in &self.households {
             h.update(hh.first.to_le_bytes());
-            h.update([hh.size, hh.address.district]);
-            h.update(hh.address.street.to_le_bytes());
-            h.update(hh.address.number.to_le_bytes());
+            let a = hh.address;
+            h.update([hh.size, a.district]);
+            h.update(a.compound.to_le_bytes());
+            h.update([a.building, a.unit, a.floor, a.room]);
         }
         for l in &self.listings {
             h.update(format!("{l:?}").as_bytes());

@@ -9,6 +9,7 @@ pub mod export;
 pub mod geo;
 pub mod identity;
 pub mod index;
+pub mod layout;
 pub mod plan;
 
 #[cfg(test)]

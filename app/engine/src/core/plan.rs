@@ -1,12 +1,15 @@
-//! The synthetic street plan and districts that addresses refer to and the map draws.
+//! The synthetic street plan, districts and compounds that addresses refer to and the map draws.
 //!
 //! The city is a disk of [`CITY_RADIUS_M`] around the centre. Streets form a regular grid every
 //! [`STREET_SPACING_M`]: roads (路) run north-south, streets (街) east-west. The central disk of
 //! [`CENTRAL_DISTRICT_RADIUS_M`] is one district; the ring around it is cut into seven sectors.
+//! The blocks between the streets, the ring roads, radials, canal and rail line are the
+//! [`Layout`]'s; an address names a flat: district, compound (one block), building, unit and room.
 
 use serde::{Deserialize, Serialize};
 
 use crate::geo::{LatLng, LocalFrame};
+use crate::layout::{FlatPlace, Layout};
 
 /// Radius of the synthetic city in metres (about 30 km across).
 pub const CITY_RADIUS_M: f64 = 15_000.0;
@@ -16,8 +19,11 @@ pub const STREET_SPACING_M: f64 = 400.0;
 pub const CENTRAL_DISTRICT_RADIUS_M: f64 = 3_500.0;
 /// Number of districts: the central one and seven sectors.
 pub const DISTRICT_COUNT: usize = 8;
-/// Metres of street frontage per building number.
-const METRES_PER_NUMBER: f64 = 10.0;
+/// The kinds of compound (小区, 花园, …) in Chinese and English.
+const COMPOUND_KINDS: [(&str, &str); 6] =
+    [("小区", "Compound"), ("花园", "Garden"), ("家园", "Homes"), ("新村", "New Village"), ("公寓", "Apartments"), ("苑", "Court")];
+/// Ordinals for a compound's later phases (二期, …).
+const PHASES: [(&str, &str); 5] = [("", ""), ("二期", " Phase 2"), ("三期", " Phase 3"), ("四期", " Phase 4"), ("五期", " Phase 5")];
 
 /// Syllables for street names (Chinese, pinyin).
 const STREET_SYLLABLES: &[(&str, &str)] = &[
@@ -101,21 +107,29 @@ pub struct District {
     pub name_en: &'static str,
 }
 
-/// A synthetic home address: district, street and building number.
+/// A synthetic home address: a flat in a building of a compound (小区).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     /// District index.
     pub district: u8,
-    /// Street index into [`StreetPlan::streets`].
-    pub street: u16,
-    /// Building number on that street (odd on one side, even on the other).
-    pub number: u16,
+    /// The compound: its block of the grid ([`Layout::block_of`]).
+    pub compound: u16,
+    /// Building number in the compound (号楼).
+    pub building: u8,
+    /// Unit, the building's entrance (单元).
+    pub unit: u8,
+    /// Floor.
+    pub floor: u8,
+    /// Room on the floor (室 `floor` `room`, e.g. 1502).
+    pub room: u8,
 }
 
 /// The street grid and districts of one synthetic city.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreetPlan {
     streets: Vec<Street>,
+    layout: Layout,
+    name_shift: usize,
     /// Index of the first east-west street; roads come first.
     first_street_ew: usize,
     /// Offset index of street 0 of each axis: street `i` lies at `(i - half) * spacing`.
@@ -123,9 +137,12 @@ pub struct StreetPlan {
 }
 
 impl StreetPlan {
-    /// Builds the plan; `name_shift` (from the seed) varies the street names between cities.
+    /// Builds the plan of the city of `seed`: its streets (the seed varies their names) and
+    /// its layout.
     #[must_use]
-    pub fn new(name_shift: usize) -> Self {
+    pub fn new(seed: u64) -> Self {
+        #[allow(clippy::cast_possible_truncation)]
+        let name_shift = (seed % 1_000) as usize;
         #[allow(clippy::cast_possible_truncation)] // 15 000 / 400 is 37.
         let half = (CITY_RADIUS_M / STREET_SPACING_M).floor() as i32;
         let mut streets = Vec::new();
@@ -160,7 +177,13 @@ impl StreetPlan {
                 count += 1;
             }
         }
-        Self { first_street_ew: streets.len() / 2, streets, half }
+        Self { first_street_ew: streets.len() / 2, streets, half, layout: Layout::new(seed), name_shift }
+    }
+
+    /// The blocks, ring roads, radials, canal, rail line and buildings.
+    #[must_use]
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
     /// All streets, north-south roads first.
@@ -193,79 +216,80 @@ impl StreetPlan {
         1 + sector.min(6)
     }
 
-    /// The address of a home at a local position: the nearest street and a building number
-    /// from the distance along it.
+    /// The address of a flat whose home is at a local position.
     #[must_use]
-    pub fn address_at(&self, east_m: f64, north_m: f64) -> Address {
-        let snap = |v: f64| (v / STREET_SPACING_M).round();
-        let (ns, ew) = (snap(east_m), snap(north_m));
-        let to_ns = (east_m - ns * STREET_SPACING_M).abs();
-        let to_ew = (north_m - ew * STREET_SPACING_M).abs();
-        let (index, along, side) =
-            if to_ns <= to_ew { (ns, north_m, east_m > ns * STREET_SPACING_M) } else { (ew, east_m, north_m > ew * STREET_SPACING_M) };
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to 0..=2·half
-        let mut street = (index as i32 + self.half).clamp(0, 2 * self.half) as usize;
-        if to_ns > to_ew {
-            street += self.first_street_ew;
-        }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let base = ((along + CITY_RADIUS_M) / METRES_PER_NUMBER).max(0.0) as u16;
-        let number = base * 2 + 1 + u16::from(side);
-        #[allow(clippy::cast_possible_truncation)]
-        let street = street as u16;
-        Address { district: Self::district_at(east_m, north_m), street, number }
-    }
-
-    /// The local position (metres east and north of the centre) of a building number on a
-    /// street: the point on the street's line that the number stands for, as a map would
-    /// geocode it. Homes lie off the street, up to half a block from this point.
-    #[must_use]
-    pub fn locate(&self, street: u16, number: u16) -> (f64, f64) {
-        let s = &self.streets[usize::from(street).min(self.streets.len() - 1)];
-        let along = f64::from((number.max(1) - 1) / 2) * METRES_PER_NUMBER + METRES_PER_NUMBER / 2.0 - CITY_RADIUS_M;
-        match s.axis {
-            StreetAxis::NorthSouth => (s.offset_m, along),
-            StreetAxis::EastWest => (along, s.offset_m),
+    pub fn address_of(flat: FlatPlace, east_m: f64, north_m: f64) -> Address {
+        Address {
+            district: Self::district_at(east_m, north_m),
+            compound: flat.block,
+            building: flat.building,
+            unit: flat.unit,
+            floor: flat.floor,
+            room: flat.room,
         }
     }
 
-    /// The full address in Chinese, e.g. `槐阳区和平路1203号`.
+    /// The local position (metres east and north of the centre) of an address's home: its unit's
+    /// entrance, as a map would geocode it.
+    #[must_use]
+    pub fn locate(&self, a: Address) -> Option<(f64, f64)> {
+        Some(self.layout.building(a.compound, a.building)?.unit_position(a.unit))
+    }
+
+    /// A compound's name in Chinese and English, e.g. `和平花园` and `Heping Garden`: unique in
+    /// the city.
+    #[must_use]
+    pub fn compound_name(&self, compound: u16) -> (String, String) {
+        // Syllables whose pinyin differ (育 and 裕 are both "Yu", 丰 and 风 both "feng").
+        const FIRST: [usize; 14] = [0, 2, 4, 6, 8, 10, 14, 16, 18, 20, 22, 24, 26, 28];
+        const SECOND: [usize; 14] = [1, 3, 5, 7, 9, 11, 13, 17, 19, 21, 23, 25, 27, 29];
+        let combos = FIRST.len() * SECOND.len() * COMPOUND_KINDS.len();
+        // Distinct compounds get distinct numbers below combos × phases (more than the blocks).
+        let k = (usize::from(compound) + self.name_shift * 7) % (combos * PHASES.len());
+        let (i, phase) = (k % combos, k / combos);
+        let (a, b, kind) = (i % FIRST.len(), (i / FIRST.len()) % SECOND.len(), i / (FIRST.len() * SECOND.len()));
+        let (first, second) = (STREET_SYLLABLES[FIRST[a]], STREET_SYLLABLES[SECOND[b]]);
+        let (kind_zh, kind_en) = COMPOUND_KINDS[kind];
+        let (phase_zh, phase_en) = PHASES[phase];
+        (format!("{}{}{kind_zh}{phase_zh}", first.0, second.0), format!("{}{} {kind_en}{phase_en}", first.1, second.1))
+    }
+
+    /// The full address in Chinese, e.g. `槐阳区和平花园3号楼2单元1502室`.
     #[must_use]
     pub fn format_zh(&self, a: Address) -> String {
         let d = crate::words::district(usize::from(a.district), true);
-        format!("{d}区{}{}号", self.streets[usize::from(a.street)].name_zh, a.number)
+        format!("{d}区{}{}号楼{}单元{}{:02}室", self.compound_name(a.compound).0, a.building, a.unit, a.floor, a.room)
     }
 
-    /// The full address in English, e.g. `No. 1203 Heping Road, Huaiyang District`.
+    /// The full address in English, e.g. `Room 1502, Unit 2, Building 3, Heping Garden, Huaiyang District`.
     #[must_use]
     pub fn format_en(&self, a: Address) -> String {
         let d = crate::words::district(usize::from(a.district), false);
-        format!("No. {} {}, {d} District", a.number, self.streets[usize::from(a.street)].name_en)
+        format!(
+            "Room {}{:02}, Unit {}, Building {}, {}, {d} District",
+            a.floor,
+            a.room,
+            a.unit,
+            a.building,
+            self.compound_name(a.compound).1
+        )
     }
 
-    /// The part of the address the deployed map shows: district, street and the building number
-    /// with all but its first digit masked, e.g. `Huaiyang District, Heping Road, No. 1***`.
+    /// The part of the address the deployed map shows: district, compound and building, with the
+    /// unit and the room masked, e.g. `Huaiyang District, Heping Garden, Building 3, Unit *, Room ***`.
+    /// Which part the real app masked is not reported; this keeps the building and hides the flat.
     #[must_use]
     pub fn partial_en(&self, a: Address) -> String {
         let d = crate::words::district(usize::from(a.district), false);
-        format!("{d} District, {}, No. {}", self.streets[usize::from(a.street)].name_en, mask_number(a.number))
+        format!("{d} District, {}, Building {}, Unit *, Room ***", self.compound_name(a.compound).1, a.building)
     }
 
-    /// The Chinese form of [`Self::partial_en`].
+    /// The Chinese form of [`Self::partial_en`], e.g. `槐阳区和平花园3号楼*单元***室`.
     #[must_use]
     pub fn partial_zh(&self, a: Address) -> String {
         let d = crate::words::district(usize::from(a.district), true);
-        format!("{d}区{}{}号", self.streets[usize::from(a.street)].name_zh, mask_number(a.number))
+        format!("{d}区{}{}号楼*单元***室", self.compound_name(a.compound).0, a.building)
     }
-}
-
-/// Keeps the first digit of a building number and masks the rest: `1203` becomes `1***`.
-fn mask_number(n: u16) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..1]);
-    out.extend(std::iter::repeat_n('*', s.len() - 1));
-    out
 }
 
 #[cfg(test)]
@@ -283,16 +307,17 @@ mod tests {
     }
 
     #[test]
-    fn address_picks_nearest_street() {
-        let plan = StreetPlan::new(0);
-        // 30 m east of the road at offset 800 m, 150 m from the nearest street.
-        let a = plan.address_at(830.0, 250.0);
-        let s = &plan.streets()[usize::from(a.street)];
-        assert_eq!(s.axis, StreetAxis::NorthSouth);
-        assert!((s.offset_m - 800.0).abs() < 1e-9);
-        assert_eq!(a.number % 2, 0, "east side has even numbers");
-        let b = plan.address_at(830.0, 410.0);
-        assert_eq!(plan.streets()[usize::from(b.street)].axis, StreetAxis::EastWest);
+    fn compound_names_are_unique() {
+        let plan = StreetPlan::new(3);
+        let blocks = u16::try_from(crate::layout::BLOCKS_PER_AXIS * crate::layout::BLOCKS_PER_AXIS).unwrap();
+        let mut names: Vec<String> = (0..blocks).map(|b| plan.compound_name(b).0).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), usize::from(blocks));
+        let mut en: Vec<String> = (0..blocks).map(|b| plan.compound_name(b).1).collect();
+        en.sort();
+        en.dedup();
+        assert_eq!(en.len(), usize::from(blocks));
     }
 
     #[test]
@@ -308,10 +333,13 @@ mod tests {
     }
 
     #[test]
-    fn partial_address_masks_number() {
+    fn partial_address_keeps_the_building_and_masks_the_flat() {
         let plan = StreetPlan::new(0);
-        let a = Address { district: 0, street: 5, number: 1203 };
-        assert!(plan.partial_en(a).ends_with(" 1***"));
-        assert!(!plan.partial_zh(a).contains("1203"));
+        let a = Address { district: 0, compound: 1_234, building: 3, unit: 2, floor: 15, room: 2 };
+        assert!(plan.format_zh(a).ends_with("3号楼2单元1502室"), "{}", plan.format_zh(a));
+        assert!(plan.format_en(a).starts_with("Room 1502, Unit 2, Building 3, "), "{}", plan.format_en(a));
+        assert!(plan.partial_zh(a).ends_with("3号楼*单元***室"));
+        assert!(!plan.partial_zh(a).contains("1502") && !plan.partial_en(a).contains("1502"));
+        assert!(plan.partial_en(a).contains(&plan.compound_name(1_234).1));
     }
 }

@@ -140,3 +140,26 @@ fn release_diff_reveals_more_of_what_a_small_k_hides() {
     assert!(small >= large, "k = 2 reveals {small}, k = 10 {large}");
     assert!(AttackerKind::ReleaseDiff.applies_to(within500_engine::DesignKind::DpRelease).is_err());
 }
+
+#[test]
+fn buildings_and_flats_are_identified_beside_their_reference_lines() {
+    let city = shared_city();
+    let mut c = config(AttackerKind::Oracle, 40, 5);
+    c.targets = 60;
+    // The deployed list: its partial address names the building, and the position pins it.
+    let exposed = run_lab(city, &c, &AttackedDesign::Exposed(Fidelity::Reported));
+    assert!(exposed.building_identified > exposed.baseline_building_identified + 0.5, "{exposed:?}");
+    assert!(exposed.flat_identified > exposed.baseline_flat_identified, "the directory narrows a building to the flat");
+    assert!(exposed.flat_identified <= exposed.building_identified, "a flat only in an identified building");
+    // With the names hidden and counts per cell only, the building comes from the position alone:
+    // no better than the ideal, which knows every listed home near the start.
+    let aggregate = AttackedDesign::Aggregate(Aggregate::new(city, 5, DEFAULT_AGGREGATE_RESOLUTION));
+    let hidden = run_lab(city, &c, &aggregate);
+    assert!(hidden.building_identified < exposed.building_identified, "{} vs {}", hidden.building_identified, exposed.building_identified);
+    assert!(hidden.ideal_building_identified >= hidden.baseline_building_identified);
+    for m in [&exposed, &hidden] {
+        for share in [m.building_identified, m.flat_identified, m.baseline_building_identified, m.baseline_flat_identified] {
+            assert!((0.0..=1.0).contains(&share));
+        }
+    }
+}

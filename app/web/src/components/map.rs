@@ -179,7 +179,7 @@ pub fn MapView() -> impl IntoView {
                 <button type="button" aria-label=td_string!(l, ui.recentre).to_string()
                     on:click=move |_| c.viewport.update(|v| v.centre = c.state.get_untracked().at)>"◎"</button>
             </div>
-            <MapKey />
+            <MapKey redraw=redraw />
             <MapStatus />
             </div>
             <MapLegend />
@@ -187,12 +187,15 @@ pub fn MapView() -> impl IntoView {
     }
 }
 
-/// The map's key, over its lower right corner (the labels keep clear of it); folds away.
+/// The map's key, over its lower right corner (the labels keep clear of it); folded until opened.
 #[component]
-fn MapKey() -> impl IntoView {
+fn MapKey(
+    /// Bumped when the key opens or folds, so that the labels make room for it.
+    redraw: RwSignal<u32>,
+) -> impl IntoView {
     let l = use_ctx().locale_untracked();
     view! {
-        <details class="map-key" data-testid="map-key" open>
+        <details class="map-key" data-testid="map-key" on:toggle=move |_| redraw.update(|n| *n += 1)>
             <summary>{td_string!(l, ui.key_title)}</summary>
             <ul>
                 <li><span class="key-swatch key-position" aria-hidden="true"></span>{td_string!(l, ui.key_position)}</li>
@@ -200,6 +203,11 @@ fn MapKey() -> impl IntoView {
                 <li><span class="key-swatch key-cells" aria-hidden="true"></span>{td_string!(l, ui.key_cells)}</li>
                 <li><span class="key-swatch key-density" aria-hidden="true"></span>{td_string!(l, ui.key_density)}</li>
                 <li><span class="key-swatch key-arterial" aria-hidden="true"></span>{td_string!(l, ui.key_arterial)}</li>
+                <li><span class="key-swatch key-building" aria-hidden="true"></span>{td_string!(l, ui.key_building)}</li>
+                <li><span class="key-swatch key-park" aria-hidden="true"></span>{td_string!(l, ui.key_park)}</li>
+                <li><span class="key-swatch key-shops" aria-hidden="true"></span>{td_string!(l, ui.key_shops)}</li>
+                <li><span class="key-swatch key-water" aria-hidden="true"></span>{td_string!(l, ui.key_water)}</li>
+                <li><span class="key-swatch key-rail" aria-hidden="true"></span>{td_string!(l, ui.key_rail)}</li>
                 <li><span class="key-swatch key-district" aria-hidden="true"></span>{td_string!(l, ui.key_district)}</li>
             </ul>
         </details>

@@ -5,7 +5,10 @@
 
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
-use within500_engine::{cell_boundary, AppState, Lang, LatLng, StreetAxis, StreetPlan, CITY_CENTRE, CITY_RADIUS_M, STREET_SPACING_M};
+use within500_engine::layout::{BlockUse, Layout, BLOCK_M, BUILDING_SIZE_M, RADIALS, RING_ROADS_M};
+use within500_engine::{
+    cell_boundary, AppState, Lang, LatLng, LocalFrame, StreetAxis, StreetPlan, CITY_CENTRE, CITY_RADIUS_M, STREET_SPACING_M,
+};
 
 use crate::i18n::td_string;
 use crate::locale_of;
@@ -15,8 +18,13 @@ use crate::model::{Answers, LabResult, Loaded, Viewport};
 
 /// Every how many streets a road is an arterial (drawn wider and named from farther out).
 const ARTERIAL_EVERY: i64 = 4;
-/// Radius of the district boundary ring in metres (the central district's edge).
+/// Radius of the district boundary ring in metres (the central district's edge, the first ring road).
 const CENTRAL_RING_M: f64 = within500_engine::CENTRAL_DISTRICT_RADIUS_M;
+/// Closest zoom (metres per pixel) at which buildings are drawn.
+const BUILDINGS_FROM_MPP: f64 = 3.5;
+const PARK: &str = "#cfe3c1";
+const COMMERCIAL: &str = "rgba(214, 170, 120, 0.28)";
+const WATER: &str = "#8fbbe0";
 /// Distance of the outer districts' names from the centre, in metres.
 const DISTRICT_LABEL_M: f64 = 9_000.0;
 /// Half the side of the square kept clear around the marker (its 9-pixel disc, 3-pixel rim and a
@@ -93,9 +101,11 @@ fn draw_city(ctx: &CanvasRenderingContext2d, v: &Viewport, loaded: Option<&Loade
     let smooth = v.metres_per_px > 15.0;
     let helper = if smooth { offscreen(v, 1.0) } else { None };
     let target = helper.as_ref().map_or(ctx, |(_, c)| c);
+    // Lighter where buildings are drawn over it.
+    let fade = if v.metres_per_px <= BUILDINGS_FROM_MPP { 0.45 } else { 1.0 };
     for cell in &l.layers.density {
         let share = f64::from(cell.people) / f64::from(l.layers.max_people.max(1));
-        target.set_fill_style_str(&format!("rgba(90, 90, 110, {:.3})", 0.06 + 0.5 * share.sqrt()));
+        target.set_fill_style_str(&format!("rgba(90, 90, 110, {:.3})", fade * (0.06 + 0.5 * share.sqrt())));
         polygon(target, v, &cell.boundary);
         target.fill();
     }
@@ -104,11 +114,16 @@ fn draw_city(ctx: &CanvasRenderingContext2d, v: &Viewport, loaded: Option<&Loade
         let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(canvas, 0.0, 0.0, v.width, v.height);
         ctx.set_filter("none");
     }
+    let layout = l.city.plan().layout();
+    let frame = l.city.frame();
+    let (lo, hi) = visible_local(v, frame);
+    draw_blocks(ctx, v, layout, frame, lo, hi);
+    draw_canal(ctx, v, layout, frame);
     // Streets by rank: local streets thin (and only when close enough to tell apart), arterials
-    // as white roads with a casing.
+    // as white roads with a casing, the ring roads and radials as arterials too.
     let streets = l.city.plan().streets();
     let stroke = |ctx: &CanvasRenderingContext2d, s: &within500_engine::Street| {
-        let (a, b) = s.endpoints(l.city.frame());
+        let (a, b) = s.endpoints(frame);
         let ((x0, y0), (x1, y1)) = (v.to_px(a), v.to_px(b));
         ctx.begin_path();
         ctx.move_to(x0, y0);
@@ -130,17 +145,41 @@ fn draw_city(ctx: &CanvasRenderingContext2d, v: &Viewport, loaded: Option<&Loade
             stroke(ctx, s);
         }
     }
-    // District boundaries: the central district's ring and the seven sectors' edges.
+    // Ring roads and radials, wider: the city's main roads.
+    for (colour, w) in [("rgba(150, 110, 60, 0.85)", width + 4.0), ("#fff4d6", width + 2.0)] {
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(w);
+        for r in RING_ROADS_M {
+            ctx.begin_path();
+            let _ = ctx.arc(cx, cy, r / v.metres_per_px, 0.0, std::f64::consts::TAU);
+            ctx.stroke();
+        }
+        for d in 0..RADIALS {
+            #[allow(clippy::cast_precision_loss)]
+            let a = d as f64 / RADIALS as f64 * std::f64::consts::TAU;
+            let (x0, y0) = v.to_px(frame.to_latlng(CENTRAL_RING_M * a.cos(), CENTRAL_RING_M * a.sin()));
+            let (x1, y1) = v.to_px(frame.to_latlng(CITY_RADIUS_M * a.cos(), CITY_RADIUS_M * a.sin()));
+            ctx.begin_path();
+            ctx.move_to(x0, y0);
+            ctx.line_to(x1, y1);
+            ctx.stroke();
+        }
+    }
+    draw_rail(ctx, v, layout, frame);
+    if v.metres_per_px <= BUILDINGS_FROM_MPP {
+        draw_buildings(ctx, v, layout, frame, lo, hi);
+    }
+    // District boundaries: dashed along the first ring and the radials.
     ctx.set_stroke_style_str("rgba(60, 60, 60, 0.55)");
-    ctx.set_line_width(1.5);
+    ctx.set_line_width(1.2);
     let _ = ctx.set_line_dash(&js_sys::Array::of2(&6.0.into(), &4.0.into()));
     ctx.begin_path();
     let _ = ctx.arc(cx, cy, CENTRAL_RING_M / v.metres_per_px, 0.0, std::f64::consts::TAU);
     ctx.stroke();
     for d in 0..7 {
         let a = f64::from(d) / 7.0 * std::f64::consts::TAU;
-        let (x0, y0) = v.to_px(l.city.frame().to_latlng(CENTRAL_RING_M * a.cos(), CENTRAL_RING_M * a.sin()));
-        let (x1, y1) = v.to_px(l.city.frame().to_latlng(CITY_RADIUS_M * a.cos(), CITY_RADIUS_M * a.sin()));
+        let (x0, y0) = v.to_px(frame.to_latlng(CENTRAL_RING_M * a.cos(), CENTRAL_RING_M * a.sin()));
+        let (x1, y1) = v.to_px(frame.to_latlng(CITY_RADIUS_M * a.cos(), CITY_RADIUS_M * a.sin()));
         ctx.begin_path();
         ctx.move_to(x0, y0);
         ctx.line_to(x1, y1);
@@ -167,6 +206,116 @@ fn offscreen(v: &Viewport, dpr: f64) -> Option<(HtmlCanvasElement, CanvasRenderi
     let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     Some((canvas, ctx))
+}
+
+/// The view's extent in the city's local metres: south-west and north-east corners.
+fn visible_local(v: &Viewport, frame: &LocalFrame) -> ((f64, f64), (f64, f64)) {
+    let (a, b) = (frame.to_local(v.to_latlng(0.0, v.height)), frame.to_local(v.to_latlng(v.width, 0.0)));
+    ((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1)))
+}
+
+/// The blocks in view, south-west corner first (at most a few thousand at city scale).
+fn blocks_in_view(lo: (f64, f64), hi: (f64, f64)) -> impl Iterator<Item = u16> {
+    let first = |v: f64| (v / BLOCK_M).floor() * BLOCK_M;
+    let (x0, y0) = (first(lo.0.max(-CITY_RADIUS_M)), first(lo.1.max(-CITY_RADIUS_M)));
+    let (x1, y1) = (hi.0.min(CITY_RADIUS_M), hi.1.min(CITY_RADIUS_M));
+    let mut out = Vec::new();
+    let mut x = x0;
+    while x <= x1 {
+        let mut y = y0;
+        while y <= y1 {
+            out.extend(Layout::block_of(x + 1.0, y + 1.0));
+            y += BLOCK_M;
+        }
+        x += BLOCK_M;
+    }
+    out.into_iter()
+}
+
+/// A rectangle in local metres (centre, size) drawn as a polygon of the view.
+fn local_rect(ctx: &CanvasRenderingContext2d, v: &Viewport, frame: &LocalFrame, centre: (f64, f64), size: (f64, f64)) {
+    let (hx, hy) = (size.0 / 2.0, size.1 / 2.0);
+    let corners = [(-hx, -hy), (hx, -hy), (hx, hy), (-hx, hy)].map(|(dx, dy)| frame.to_latlng(centre.0 + dx, centre.1 + dy));
+    polygon(ctx, v, &corners);
+}
+
+/// Parks in green and commercial blocks tinted, inside their streets.
+fn draw_blocks(ctx: &CanvasRenderingContext2d, v: &Viewport, layout: &Layout, frame: &LocalFrame, lo: (f64, f64), hi: (f64, f64)) {
+    let inset = 12.0;
+    for block in blocks_in_view(lo, hi) {
+        let colour = match layout.block_use(block) {
+            BlockUse::Park => PARK,
+            BlockUse::Commercial => COMMERCIAL,
+            BlockUse::Residential | BlockUse::Outside => continue,
+        };
+        let (x0, y0) = Layout::block_origin(block);
+        ctx.set_fill_style_str(colour);
+        local_rect(ctx, v, frame, (x0 + BLOCK_M / 2.0, y0 + BLOCK_M / 2.0), (BLOCK_M - 2.0 * inset, BLOCK_M - 2.0 * inset));
+        ctx.fill();
+    }
+}
+
+/// The canal, as wide as it is (at least two pixels).
+fn draw_canal(ctx: &CanvasRenderingContext2d, v: &Viewport, layout: &Layout, frame: &LocalFrame) {
+    ctx.set_stroke_style_str(WATER);
+    ctx.set_line_width((2.0 * within500_engine::layout::CANAL_HALF_WIDTH_M / v.metres_per_px).max(2.5));
+    ctx.set_line_cap("round");
+    ctx.begin_path();
+    let mut started = false;
+    let mut e = -CITY_RADIUS_M;
+    while e <= CITY_RADIUS_M {
+        let n = layout.canal_north_at(e);
+        if e.hypot(n) < CITY_RADIUS_M {
+            let (x, y) = v.to_px(frame.to_latlng(e, n));
+            if started {
+                ctx.line_to(x, y);
+            } else {
+                ctx.move_to(x, y);
+                started = true;
+            }
+        } else if started {
+            break;
+        }
+        e += 50.0;
+    }
+    ctx.stroke();
+    ctx.set_line_cap("butt");
+}
+
+/// The rail line (dark, with white ties) and its station.
+fn draw_rail(ctx: &CanvasRenderingContext2d, v: &Viewport, layout: &Layout, frame: &LocalFrame) {
+    let (a, b) = layout.rail_ends();
+    let ((x0, y0), (x1, y1)) = (v.to_px(frame.to_latlng(a.0, a.1)), v.to_px(frame.to_latlng(b.0, b.1)));
+    for (colour, w, dash) in [("#4a4a4a", 4.0, None), ("#ffffff", 2.0, Some(8.0))] {
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(w);
+        if let Some(d) = dash {
+            let _ = ctx.set_line_dash(&js_sys::Array::of2(&d.into(), &d.into()));
+        }
+        ctx.begin_path();
+        ctx.move_to(x0, y0);
+        ctx.line_to(x1, y1);
+        ctx.stroke();
+    }
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    let (sx, sy) = v.to_px(frame.to_latlng(layout.station().0, layout.station().1));
+    let side = (160.0 / v.metres_per_px).max(8.0);
+    ctx.set_fill_style_str("#7a1d12");
+    ctx.fill_rect(sx - side / 2.0, sy - side / 4.0, side, side / 2.0);
+}
+
+/// Building footprints of the residential compounds in view.
+fn draw_buildings(ctx: &CanvasRenderingContext2d, v: &Viewport, layout: &Layout, frame: &LocalFrame, lo: (f64, f64), hi: (f64, f64)) {
+    ctx.set_fill_style_str("#d6cfc4");
+    ctx.set_stroke_style_str("#9c9284");
+    ctx.set_line_width(1.0);
+    for block in blocks_in_view(lo, hi) {
+        for b in layout.buildings(block) {
+            local_rect(ctx, v, frame, b.centre, BUILDING_SIZE_M);
+            ctx.fill();
+            ctx.stroke();
+        }
+    }
 }
 
 /// The static layers for this frame: the cached image when nothing it shows has changed, drawn
@@ -272,6 +421,70 @@ const DISTRICT_FONT: &str = "600 14px system-ui, sans-serif";
 const DISTRICT_H: f64 = 18.0;
 const STREET_FONT: &str = "12px system-ui, sans-serif";
 const STREET_H: f64 = 15.0;
+const FEATURE_FONT: &str = "600 12px system-ui, sans-serif";
+const FEATURE_H: f64 = 15.0;
+const COMPOUND_FONT: &str = "italic 11px system-ui, sans-serif";
+const COMPOUND_H: f64 = 14.0;
+
+/// The station, the ring roads and the canal, each with places along it.
+fn feature_candidates(ctx: &CanvasRenderingContext2d, v: &Viewport, l: &Loaded, lang: Lang, out: &mut Vec<Candidate>) {
+    let layout = l.city.plan().layout();
+    let frame = l.city.frame();
+    let locale = locale_of(lang);
+    ctx.set_font(FEATURE_FONT);
+    let feature = |text: String, kind: &'static str, places: Vec<(f64, f64)>, out: &mut Vec<Candidate>| {
+        let w = text_width(ctx, &text);
+        let places = places.into_iter().map(|(x, y)| (x - w / 2.0, y - FEATURE_H / 2.0)).collect();
+        out.push(Candidate { text, kind, w, h: FEATURE_H, places });
+    };
+    let (sx, sy) = v.to_px(frame.to_latlng(layout.station().0, layout.station().1));
+    let station_clear = (80.0 / v.metres_per_px).max(6.0) + FEATURE_H;
+    feature(td_string!(locale, ui.map.station).to_string(), "station", vec![(sx, sy - station_clear), (sx, sy + station_clear)], out);
+    if v.metres_per_px <= 30.0 {
+        let names = [td_string!(locale, ui.map.ring_2), td_string!(locale, ui.map.ring_3), td_string!(locale, ui.map.ring_4)];
+        for (r, name) in RING_ROADS_M.iter().zip(names) {
+            let places = (0..24)
+                .map(|k| {
+                    let a = f64::from(k) / 24.0 * std::f64::consts::TAU + 0.13;
+                    v.to_px(frame.to_latlng(r * a.cos(), r * a.sin()))
+                })
+                .filter(|&(x, y)| x > 0.0 && y > 0.0 && x < v.width && y < v.height)
+                .collect();
+            feature(name.to_string(), "ring", places, out);
+        }
+        let canal = (0..60)
+            .map(|k| {
+                let e = -CITY_RADIUS_M + f64::from(k) * 500.0;
+                (e, layout.canal_north_at(e))
+            })
+            .filter(|(e, n)| e.hypot(*n) < CITY_RADIUS_M - 500.0)
+            .map(|(e, n)| v.to_px(frame.to_latlng(e, n)))
+            .filter(|&(x, y)| x > 0.0 && y > 0.0 && x < v.width && y < v.height)
+            .collect();
+        feature(td_string!(locale, ui.map.canal).to_string(), "canal", canal, out);
+    }
+}
+
+/// Close in, the compounds' names in their blocks.
+fn compound_candidates(ctx: &CanvasRenderingContext2d, v: &Viewport, l: &Loaded, zh: bool, out: &mut Vec<Candidate>) {
+    let (layout, frame) = (l.city.plan().layout(), l.city.frame());
+    if v.metres_per_px <= 2.5 {
+        ctx.set_font(COMPOUND_FONT);
+        let (lo, hi) = visible_local(v, frame);
+        for block in blocks_in_view(lo, hi) {
+            if layout.block_use(block) != BlockUse::Residential {
+                continue;
+            }
+            let (x0, y0) = Layout::block_origin(block);
+            let (name_zh, name_en) = l.city.plan().compound_name(block);
+            let text = if zh { name_zh } else { name_en };
+            let w = text_width(ctx, &text);
+            let centre = v.to_px(frame.to_latlng(x0 + BLOCK_M / 2.0, y0 + BLOCK_M / 2.0));
+            let places = around_anchor(centre.0, centre.1, w, COMPOUND_H, 20.0);
+            out.push(Candidate { text, kind: "compound", w, h: COMPOUND_H, places });
+        }
+    }
+}
 
 /// The labels the view could show, most important first: district names at city and district
 /// scale, then arterial names, then (close in) every street's name, each with places along it.
@@ -294,6 +507,7 @@ fn label_candidates(ctx: &CanvasRenderingContext2d, v: &Viewport, f: &Frame<'_>)
             out.push(Candidate { places: around_anchor(x, y, w, DISTRICT_H, MARKER_CLEAR_PX), text, kind: "district", w, h: DISTRICT_H });
         }
     }
+    feature_candidates(ctx, v, l, f.state.lang, &mut out);
     if v.metres_per_px <= 10.0 {
         ctx.set_font(STREET_FONT);
         let close = v.metres_per_px <= 3.0;
@@ -337,6 +551,7 @@ fn label_candidates(ctx: &CanvasRenderingContext2d, v: &Viewport, f: &Frame<'_>)
             out.push(Candidate { text, kind: if s.axis == StreetAxis::EastWest { "street" } else { "road" }, w, h, places });
         }
     }
+    compound_candidates(ctx, v, l, zh, &mut out);
     out
 }
 
@@ -364,7 +579,13 @@ pub fn draw_labels(ctx: &CanvasRenderingContext2d, v: &Viewport, f: &Frame<'_>, 
     ctx.set_text_baseline("middle");
     ctx.set_line_join("round");
     for p in &placed {
-        let (font, ink) = if p.kind == "district" { (DISTRICT_FONT, INK) } else { (STREET_FONT, STREET_INK) };
+        let (font, ink) = match p.kind {
+            "district" => (DISTRICT_FONT, INK),
+            "station" | "ring" => (FEATURE_FONT, "#5c2a0a"),
+            "canal" => (FEATURE_FONT, "#17476e"),
+            "compound" => (COMPOUND_FONT, "#4a4038"),
+            _ => (STREET_FONT, STREET_INK),
+        };
         ctx.set_font(font);
         ctx.save();
         let _ = ctx.translate(p.rect.x + p.rect.w / 2.0, p.rect.y + p.rect.h / 2.0);
