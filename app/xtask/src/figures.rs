@@ -147,7 +147,7 @@ pub(crate) fn splice(text: &str, name: &str, body: &str) -> Result<String, Strin
 
 fn attack_table(rows: &[(String, Value)]) -> String {
     let mut t = String::from(
-        "| Attack | located within 50 m | start point only | ideal | homes rebuilt within 50 m (1 m) | median error | questions | sessions | ε per person | user's count error |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
+        "| Attack | located within 50 m | start point only | ideal | building (flat) identified | start point only | homes rebuilt within 50 m (1 m) | median error | questions | sessions | ε per person | user's count error |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     for (label, m) in rows {
         let rebuilt = format!("{} ({})", pct(&m["homes_recovered_50m"]), pct(&m["homes_recovered_1m"]));
@@ -161,9 +161,13 @@ fn attack_table(rows: &[(String, Value)]) -> String {
         }
         let _ = writeln!(
             t,
-            "| {label} | {located} | {} | {} | {rebuilt} | {} | {} | {} | {} | {} |",
+            "| {label} | {located} | {} | {} | {} ({}) | {} ({}) | {rebuilt} | {} | {} | {} | {} | {} |",
             reference("baseline_located_50m"),
             reference("ideal_located_50m"),
+            reference("building_identified"),
+            reference("flat_identified"),
+            reference("baseline_building_identified"),
+            reference("baseline_flat_identified"),
             num(&m["median_error_m"], " m", 1),
             group(&m["queries_used"]),
             group(&m["sessions_used"]),
@@ -229,6 +233,7 @@ pub fn attack_tables() -> Result<(), String> {
         let mut all: Vec<&str> = vec!["attack"];
         all.extend(CITY);
         all.extend(args.split_whitespace());
+        all.push("--json");
         eprintln!("xtask: within500 {}", all.join(" "));
         psi_rows.push(((*label).to_string(), json(&all)?));
     }
