@@ -330,6 +330,7 @@ impl City {
         // unit's entrance); drawn where no one lives (a park, offices, the canal), it is drawn
         // again. `flat` packs the floor and room, the rest of the address follows from the home.
         let mut raw: Vec<(f64, f64, u8, u16)> = Vec::with_capacity(people as usize * 2 / 5);
+        let compounds = layout.compounds();
         let mut taken = vec![0u16; crate::layout::Layout::unit_slots()];
         let mut placed = 0u32;
         while placed < people {
@@ -347,7 +348,7 @@ impl City {
                 if e.hypot(n) >= CITY_RADIUS_M {
                     continue;
                 }
-                if let Some((flat, (he, hn))) = layout.move_in(e, n, &mut taken) {
+                if let Some((flat, (he, hn))) = compounds.move_in(e, n, &mut taken) {
                     break (he, hn, u16::from(flat.floor) << 2 | u16::from(flat.room));
                 }
             };
@@ -390,7 +391,7 @@ impl City {
             lat.push(home.lat);
             lng.push(home.lng);
             #[allow(clippy::cast_possible_truncation)] // floor and room as packed above
-            let place = layout.flat_at(east, north, (flat >> 2) as u8, (flat & 3) as u8).expect("a home is at its unit's entrance");
+            let place = compounds.flat_at(east, north, (flat >> 2) as u8, (flat & 3) as u8).expect("a home is at its unit's entrance");
             households.push(Household { first, size, address: StreetPlan::address_of(place, east, north) });
             first += u32::from(size);
         }

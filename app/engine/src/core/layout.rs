@@ -268,10 +268,26 @@ impl Layout {
         self.building_unchecked(block, number)
     }
 
-    fn building_unchecked(&self, block: u16, number: u8) -> Option<Building> {
+    /// Where building `number` of a block stands, built or not.
+    fn building_centre(block: u16, number: u8) -> (f64, f64) {
         let (x0, y0) = Self::block_origin(block);
         let (col, row) = ((number - 1) % BUILDINGS_PER_ROW, (number - 1) / BUILDINGS_PER_ROW);
-        let centre = (x0 + MARGIN_M + PITCH_M.0 * (f64::from(col) + 0.5), y0 + MARGIN_M + PITCH_M.1 * (f64::from(row) + 0.5));
+        (x0 + MARGIN_M + PITCH_M.0 * (f64::from(col) + 0.5), y0 + MARGIN_M + PITCH_M.1 * (f64::from(row) + 0.5))
+    }
+
+    /// The number of the building whose place (built or not) holds a local position of a block.
+    fn building_number_at(block: u16, east_m: f64, north_m: f64) -> u8 {
+        let (x0, y0) = Self::block_origin(block);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let col = ((east_m - x0 - MARGIN_M) / PITCH_M.0).floor().clamp(0.0, f64::from(BUILDINGS_PER_ROW - 1)) as u8;
+        let rows = BUILDINGS_PER_COMPOUND / BUILDINGS_PER_ROW;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let row = ((north_m - y0 - MARGIN_M) / PITCH_M.1).floor().clamp(0.0, f64::from(rows - 1)) as u8;
+        row * BUILDINGS_PER_ROW + col + 1
+    }
+
+    fn building_unchecked(&self, block: u16, number: u8) -> Option<Building> {
+        let centre = Self::building_centre(block, number);
         let (e, n) = centre;
         if e.hypot(n) > CITY_RADIUS_M - 50.0
             || Self::road_gap(e, n) < CLEAR_ROAD_M
@@ -305,49 +321,20 @@ impl Layout {
     #[must_use]
     pub fn building_at(&self, east_m: f64, north_m: f64, margin_m: f64) -> Option<Building> {
         let block = Self::block_of(east_m, north_m)?;
-        let (x0, y0) = Self::block_origin(block);
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let col = ((east_m - x0 - MARGIN_M) / PITCH_M.0).floor().clamp(0.0, f64::from(BUILDINGS_PER_ROW - 1)) as u8;
-        let rows = BUILDINGS_PER_COMPOUND / BUILDINGS_PER_ROW;
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let row = ((north_m - y0 - MARGIN_M) / PITCH_M.1).floor().clamp(0.0, f64::from(rows - 1)) as u8;
-        self.building(block, row * BUILDINGS_PER_ROW + col + 1).filter(|b| b.covers(east_m, north_m, margin_m))
+        self.building(block, Self::building_number_at(block, east_m, north_m)).filter(|b| b.covers(east_m, north_m, margin_m))
     }
 
-    /// The flat on `floor` and `room` of the unit whose entrance is at a local position.
+    /// Every block's buildings worked out once (a byte each), for generating a city.
     #[must_use]
-    pub fn flat_at(&self, east_m: f64, north_m: f64, floor: u8, room: u8) -> Option<FlatPlace> {
-        let b = self.building_at(east_m, north_m, 0.0)?;
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let unit = ((east_m - b.centre.0) / UNIT_M + 2.0).round().clamp(1.0, f64::from(UNITS_PER_BUILDING)) as u8;
-        Some(FlatPlace { block: b.block, building: b.number, unit, floor, room })
-    }
-
-    /// The flat a household drawn at a local position moves into: in the building of that
-    /// position's block nearest to it with a free flat, in the unit nearest to it first; `None`
-    /// when the block has no building or no free flat (the household is drawn again). `taken`
-    /// counts the flats taken per unit ([`Layout::unit_slot`]).
-    pub fn move_in(&self, east_m: f64, north_m: f64, taken: &mut [u16]) -> Option<(FlatPlace, (f64, f64))> {
-        let block = Self::block_of(east_m, north_m)?;
-        let mut nearest: Vec<(f64, Building)> =
-            self.buildings(block).map(|b| ((b.centre.0 - east_m).hypot(b.centre.1 - north_m), b)).collect();
-        nearest.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.number.cmp(&b.1.number)));
-        for (_, b) in nearest {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let first = ((east_m - b.centre.0) / UNIT_M + 2.0).round().clamp(1.0, f64::from(UNITS_PER_BUILDING)) as u8;
-            for k in 0..UNITS_PER_BUILDING {
-                let unit = (first - 1 + k) % UNITS_PER_BUILDING + 1;
-                let slot = Self::unit_slot(block, b.number, unit);
-                let n = taken[slot];
-                if n < b.flats_per_unit() {
-                    taken[slot] = n + 1;
-                    #[allow(clippy::cast_possible_truncation)] // at most 33 floors and 2 rooms
-                    let (floor, room) = ((n / u16::from(FLATS_PER_FLOOR)) as u8 + 1, (n % u16::from(FLATS_PER_FLOOR)) as u8 + 1);
-                    return Some((FlatPlace { block, building: b.number, unit, floor, room }, b.unit_position(unit)));
-                }
+    pub fn compounds(&self) -> Compounds {
+        let blocks = u16::try_from(BLOCKS_PER_AXIS * BLOCKS_PER_AXIS).unwrap_or(u16::MAX);
+        let mut floors = vec![0u8; usize::from(blocks) * usize::from(BUILDINGS_PER_COMPOUND)];
+        for block in 0..blocks {
+            for b in self.buildings(block) {
+                floors[usize::from(block) * usize::from(BUILDINGS_PER_COMPOUND) + usize::from(b.number - 1)] = b.floors;
             }
         }
-        None
+        Compounds { floors }
     }
 
     /// Units on the whole grid, the length of the `taken` table of [`Layout::move_in`].
@@ -373,6 +360,79 @@ impl Layout {
     }
 }
 
+/// The buildings of every block, a byte each (their floors, 0 where none stands), so that a
+/// city's households move in without working the layout out again for each.
+pub struct Compounds {
+    floors: Vec<u8>,
+}
+
+impl Compounds {
+    /// Building `number` of a block, if it stands.
+    #[must_use]
+    pub fn building(&self, block: u16, number: u8) -> Option<Building> {
+        if !(1..=BUILDINGS_PER_COMPOUND).contains(&number) {
+            return None;
+        }
+        let floors = *self.floors.get(usize::from(block) * usize::from(BUILDINGS_PER_COMPOUND) + usize::from(number - 1))?;
+        (floors > 0).then(|| Building { block, number, centre: Layout::building_centre(block, number), floors })
+    }
+
+    /// The building whose footprint, grown by `margin_m`, holds a local position.
+    #[must_use]
+    pub fn building_at(&self, east_m: f64, north_m: f64, margin_m: f64) -> Option<Building> {
+        let block = Layout::block_of(east_m, north_m)?;
+        self.building(block, Layout::building_number_at(block, east_m, north_m)).filter(|b| b.covers(east_m, north_m, margin_m))
+    }
+
+    /// The flat on `floor` and `room` of the unit whose entrance is at a local position.
+    #[must_use]
+    pub fn flat_at(&self, east_m: f64, north_m: f64, floor: u8, room: u8) -> Option<FlatPlace> {
+        let b = self.building_at(east_m, north_m, 0.0)?;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let unit = ((east_m - b.centre.0) / UNIT_M + 2.0).round().clamp(1.0, f64::from(UNITS_PER_BUILDING)) as u8;
+        Some(FlatPlace { block: b.block, building: b.number, unit, floor, room })
+    }
+
+    /// Takes the next free flat of a building, in the unit nearest to `east_m` first.
+    fn take(b: &Building, east_m: f64, taken: &mut [u16]) -> Option<(FlatPlace, (f64, f64))> {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let first = ((east_m - b.centre.0) / UNIT_M + 2.0).round().clamp(1.0, f64::from(UNITS_PER_BUILDING)) as u8;
+        for k in 0..UNITS_PER_BUILDING {
+            let unit = (first - 1 + k) % UNITS_PER_BUILDING + 1;
+            let slot = Layout::unit_slot(b.block, b.number, unit);
+            let n = taken[slot];
+            if n < b.flats_per_unit() {
+                taken[slot] = n + 1;
+                #[allow(clippy::cast_possible_truncation)] // at most 33 floors and 2 rooms
+                let (floor, room) = ((n / u16::from(FLATS_PER_FLOOR)) as u8 + 1, (n % u16::from(FLATS_PER_FLOOR)) as u8 + 1);
+                return Some((FlatPlace { block: b.block, building: b.number, unit, floor, room }, b.unit_position(unit)));
+            }
+        }
+        None
+    }
+
+    /// The flat a household drawn at a local position moves into: in the building whose place
+    /// holds the position if it stands and has a free flat, else in the building of the block
+    /// nearest to the position with one (lowest number on ties); the unit nearest to it first.
+    /// `None` when the block has no free flat (the household is drawn again). `taken` counts the
+    /// flats taken per unit ([`Layout::unit_slot`]).
+    pub fn move_in(&self, east_m: f64, north_m: f64, taken: &mut [u16]) -> Option<(FlatPlace, (f64, f64))> {
+        let block = Layout::block_of(east_m, north_m)?;
+        if let Some(b) = self.building(block, Layout::building_number_at(block, east_m, north_m)) {
+            if let Some(found) = Self::take(&b, east_m, taken) {
+                return Some(found);
+            }
+        }
+        let free = |b: &Building| (1..=UNITS_PER_BUILDING).any(|u| taken[Layout::unit_slot(block, b.number, u)] < b.flats_per_unit());
+        let nearest = (1..=BUILDINGS_PER_COMPOUND)
+            .filter_map(|n| self.building(block, n))
+            .filter(free)
+            .map(|b| ((b.centre.0 - east_m).hypot(b.centre.1 - north_m), b))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.number.cmp(&b.1.number)))?;
+        Self::take(&nearest.1, east_m, taken)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,6 +440,7 @@ mod tests {
     #[test]
     fn buildings_keep_clear_of_roads_canal_and_rail() {
         let layout = Layout::new(7);
+        let compounds = layout.compounds();
         let mut built = 0;
         for block in 0..u16::try_from(BLOCKS_PER_AXIS * BLOCKS_PER_AXIS).unwrap() {
             for b in layout.buildings(block) {
@@ -389,6 +450,7 @@ mod tests {
                 assert!(layout.canal_gap(e, n) >= CLEAR_CANAL_M);
                 assert!(layout.rail_gap(e, n) >= CLEAR_RAIL_M);
                 assert_eq!(layout.building_at(e, n, 0.0), Some(b), "a building's centre finds it");
+                assert_eq!(compounds.building_at(e, n, 0.0), Some(b), "and the table of compounds too");
                 for unit in 1..=UNITS_PER_BUILDING {
                     let (ue, un) = b.unit_position(unit);
                     assert_eq!(layout.building_at(ue, un, 0.0).map(|x| x.number), Some(b.number));
@@ -413,13 +475,15 @@ mod tests {
     #[test]
     fn moving_in_fills_a_unit_floor_by_floor_then_the_next() {
         let layout = Layout::new(7);
+        let compounds = layout.compounds();
         let mut taken = vec![0u16; Layout::unit_slots()];
         // A residential block near the centre and one of its buildings.
         let b = (0..u16::try_from(BLOCKS_PER_AXIS * BLOCKS_PER_AXIS).unwrap()).find_map(|k| layout.buildings(k).next()).unwrap();
         let (e, n) = b.unit_position(2);
         let mut seen = Vec::new();
         for _ in 0..=b.flats_per_unit() {
-            let (flat, at) = layout.move_in(e, n, &mut taken).unwrap();
+            let (flat, at) = compounds.move_in(e, n, &mut taken).unwrap();
+            assert_eq!(compounds.flat_at(at.0, at.1, flat.floor, flat.room), Some(flat));
             seen.push((flat.building, flat.unit, flat.floor, flat.room));
             assert_eq!(layout.building_at(at.0, at.1, 0.0).map(|x| (x.block, x.number)), Some((flat.block, flat.building)));
         }

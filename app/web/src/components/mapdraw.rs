@@ -154,16 +154,7 @@ fn draw_city(ctx: &CanvasRenderingContext2d, v: &Viewport, loaded: Option<&Loade
             let _ = ctx.arc(cx, cy, r / v.metres_per_px, 0.0, std::f64::consts::TAU);
             ctx.stroke();
         }
-        for d in 0..RADIALS {
-            #[allow(clippy::cast_precision_loss)]
-            let a = d as f64 / RADIALS as f64 * std::f64::consts::TAU;
-            let (x0, y0) = v.to_px(frame.to_latlng(CENTRAL_RING_M * a.cos(), CENTRAL_RING_M * a.sin()));
-            let (x1, y1) = v.to_px(frame.to_latlng(CITY_RADIUS_M * a.cos(), CITY_RADIUS_M * a.sin()));
-            ctx.begin_path();
-            ctx.move_to(x0, y0);
-            ctx.line_to(x1, y1);
-            ctx.stroke();
-        }
+        stroke_radials(ctx, v, frame);
     }
     draw_rail(ctx, v, layout, frame);
     if v.metres_per_px <= BUILDINGS_FROM_MPP {
@@ -176,15 +167,7 @@ fn draw_city(ctx: &CanvasRenderingContext2d, v: &Viewport, loaded: Option<&Loade
     ctx.begin_path();
     let _ = ctx.arc(cx, cy, CENTRAL_RING_M / v.metres_per_px, 0.0, std::f64::consts::TAU);
     ctx.stroke();
-    for d in 0..7 {
-        let a = f64::from(d) / 7.0 * std::f64::consts::TAU;
-        let (x0, y0) = v.to_px(frame.to_latlng(CENTRAL_RING_M * a.cos(), CENTRAL_RING_M * a.sin()));
-        let (x1, y1) = v.to_px(frame.to_latlng(CITY_RADIUS_M * a.cos(), CITY_RADIUS_M * a.sin()));
-        ctx.begin_path();
-        ctx.move_to(x0, y0);
-        ctx.line_to(x1, y1);
-        ctx.stroke();
-    }
+    stroke_radials(ctx, v, frame);
     let _ = ctx.set_line_dash(&js_sys::Array::new());
     if truth {
         ctx.set_fill_style_str("rgba(20, 20, 20, 0.8)");
@@ -206,6 +189,20 @@ fn offscreen(v: &Viewport, dpr: f64) -> Option<(HtmlCanvasElement, CanvasRenderi
     let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     Some((canvas, ctx))
+}
+
+/// Strokes the radials (the outer districts' edges), from the first ring to the city's edge.
+fn stroke_radials(ctx: &CanvasRenderingContext2d, v: &Viewport, frame: &LocalFrame) {
+    for d in 0..RADIALS {
+        #[allow(clippy::cast_precision_loss)]
+        let a = d as f64 / RADIALS as f64 * std::f64::consts::TAU;
+        let (x0, y0) = v.to_px(frame.to_latlng(CENTRAL_RING_M * a.cos(), CENTRAL_RING_M * a.sin()));
+        let (x1, y1) = v.to_px(frame.to_latlng(CITY_RADIUS_M * a.cos(), CITY_RADIUS_M * a.sin()));
+        ctx.begin_path();
+        ctx.move_to(x0, y0);
+        ctx.line_to(x1, y1);
+        ctx.stroke();
+    }
 }
 
 /// The view's extent in the city's local metres: south-west and north-east corners.
