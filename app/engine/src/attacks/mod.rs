@@ -647,11 +647,9 @@ impl LabRun {
             };
             let near: Vec<LatLng> = all.iter().copied().filter(|h| h.distance_m(start) <= REGION_M).collect();
             self.set_score.add(&region, &near);
-            // The walker saw the person on the deployed map, which displayed their building.
-            let shown = match &linked {
-                Some(l) => l.homes.contains_key(&person),
-                None => seen.contains_key(&person),
-            } && matches!(target, AttackedDesign::Exposed(_));
+            // The walker saw the person on the deployed map, which displayed their building (the
+            // linkage attacker walks the same way, so it has every sighting too, linked or not).
+            let shown = seen.contains_key(&person) && matches!(target, AttackedDesign::Exposed(_));
             self.identified[0].add(city, self.config.seed, person, estimate, shown);
             self.outcomes.push(TargetEstimate { person, estimate, truth });
         }
