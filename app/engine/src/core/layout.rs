@@ -84,6 +84,15 @@ impl Building {
         (cx + UNIT_M * (f64::from(unit) - 2.0), cy)
     }
 
+    /// The unit whose entrance is nearest an east offset (1 to [`UNITS_PER_BUILDING`]): the
+    /// inverse of [`Building::unit_position`].
+    #[must_use]
+    pub fn unit_nearest(&self, east_m: f64) -> u8 {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to 1..=3
+        let unit = ((east_m - self.centre.0) / UNIT_M + 2.0).round().clamp(1.0, f64::from(UNITS_PER_BUILDING)) as u8;
+        unit
+    }
+
     /// Flats of one unit: floors times flats per floor.
     #[must_use]
     pub fn flats_per_unit(&self) -> u16 {
@@ -352,8 +361,7 @@ impl Layout {
             + usize::from(unit - 1)
     }
 
-    /// A point in a commercial block near a local position, for a workplace: the position itself
-    /// when its block is commercial.
+    /// Whether a local position lies in a block of offices and shops (where workplaces are).
     #[must_use]
     pub fn is_commercial(&self, east_m: f64, north_m: f64) -> bool {
         Self::block_of(east_m, north_m).is_some_and(|b| self.block_use(b) == BlockUse::Commercial)
@@ -388,15 +396,13 @@ impl Compounds {
     #[must_use]
     pub fn flat_at(&self, east_m: f64, north_m: f64, floor: u8, room: u8) -> Option<FlatPlace> {
         let b = self.building_at(east_m, north_m, 0.0)?;
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let unit = ((east_m - b.centre.0) / UNIT_M + 2.0).round().clamp(1.0, f64::from(UNITS_PER_BUILDING)) as u8;
+        let unit = b.unit_nearest(east_m);
         Some(FlatPlace { block: b.block, building: b.number, unit, floor, room })
     }
 
     /// Takes the next free flat of a building, in the unit nearest to `east_m` first.
     fn take(b: &Building, east_m: f64, taken: &mut [u16]) -> Option<(FlatPlace, (f64, f64))> {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let first = ((east_m - b.centre.0) / UNIT_M + 2.0).round().clamp(1.0, f64::from(UNITS_PER_BUILDING)) as u8;
+        let first = b.unit_nearest(east_m);
         for k in 0..UNITS_PER_BUILDING {
             let unit = (first - 1 + k) % UNITS_PER_BUILDING + 1;
             let slot = Layout::unit_slot(b.block, b.number, unit);
