@@ -42,6 +42,59 @@ impl Drop for Job {
     }
 }
 
+/// A worker started before the page is built ([`prewarm`]), so that its script and WebAssembly
+/// module load while the page renders; the first job takes it. `failed` records an error event
+/// that arrived before any job listened.
+struct Spare {
+    worker: Worker,
+    failed: Rc<RefCell<Option<String>>>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    static SPARE: RefCell<Option<Spare>> = const { RefCell::new(None) };
+}
+
+fn new_worker() -> Result<Worker, String> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    Worker::new_with_options(SCRIPT, &options).map_err(|e| format!("{e:?}"))
+}
+
+/// Starts the worker for the first job now, before the page is rendered: measured with
+/// `tests/perf/measure.mjs`, the page otherwise spends its first render before asking for a
+/// worker. Nothing to report if it fails: the first job then starts its own and reports that.
+pub fn prewarm() {
+    let Ok(worker) = new_worker() else { return };
+    let failed = Rc::new(RefCell::new(None));
+    let on_error = {
+        let failed = failed.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let message = event
+                .dyn_ref::<web_sys::ErrorEvent>()
+                .map_or_else(|| "the worker could not start".to_string(), web_sys::ErrorEvent::message);
+            *failed.borrow_mut() = Some(message);
+        })
+    };
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    SPARE.with(|s| *s.borrow_mut() = Some(Spare { worker, failed, _on_error: on_error }));
+}
+
+/// The prewarmed worker if there is one and it started, else a new one.
+fn take_worker() -> Result<Worker, String> {
+    match SPARE.with(|s| s.borrow_mut().take()) {
+        Some(spare) if spare.failed.borrow().is_none() => {
+            spare.worker.set_onerror(None);
+            Ok(spare.worker)
+        }
+        Some(spare) => {
+            spare.worker.terminate();
+            new_worker()
+        }
+        None => new_worker(),
+    }
+}
+
 fn field(data: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(data, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -55,9 +108,7 @@ fn launch<T: 'static>(
     read: impl Fn(FromWorker, JsValue) -> Option<JobResult<T>> + 'static,
     done: impl FnOnce(JobResult<T>) + 'static,
 ) -> Result<Job, String> {
-    let options = WorkerOptions::new();
-    options.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options(SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
+    let worker = take_worker()?;
     let done = Rc::new(RefCell::new(Some(done)));
     let finish = move |result: JobResult<T>| {
         let f = done.borrow_mut().take();
