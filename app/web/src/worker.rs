@@ -4,7 +4,7 @@
 //! ([`City::from_bytes`]), and a lab run, whose [`DuelReport`] comes back in the reply. Messages
 //! both ways are the model's typed [`ToWorker`] and [`FromWorker`], as JSON.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -43,11 +43,11 @@ impl Drop for Job {
 }
 
 /// A worker started before the page is built ([`prewarm`]), so that its script and WebAssembly
-/// module load while the page renders; the first job takes it. `failed` records an error event
-/// that arrived before any job listened.
+/// module load while the page renders; the first job takes it. `failed` records that an error
+/// event arrived before any job listened (the job's own worker then reports why).
 struct Spare {
     worker: Worker,
-    failed: Rc<RefCell<Option<String>>>,
+    failed: Rc<Cell<bool>>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
@@ -61,20 +61,16 @@ fn new_worker() -> Result<Worker, String> {
     Worker::new_with_options(SCRIPT, &options).map_err(|e| format!("{e:?}"))
 }
 
-/// Starts the worker for the first job now, before the page is rendered: measured with
-/// `tests/perf/measure.mjs`, the page otherwise spends its first render before asking for a
-/// worker. Nothing to report if it fails: the first job then starts its own and reports that.
+/// Starts the worker for the first job now, before the page is rendered: otherwise the page
+/// spends its whole first render (about 190 ms at 100 000 people, from the page's resource
+/// timings) before asking for a worker. Nothing to report if it fails: the first job then starts
+/// its own and reports that.
 pub fn prewarm() {
     let Ok(worker) = new_worker() else { return };
-    let failed = Rc::new(RefCell::new(None));
+    let failed = Rc::new(Cell::new(false));
     let on_error = {
         let failed = failed.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let message = event
-                .dyn_ref::<web_sys::ErrorEvent>()
-                .map_or_else(|| "the worker could not start".to_string(), web_sys::ErrorEvent::message);
-            *failed.borrow_mut() = Some(message);
-        })
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| failed.set(true))
     };
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     SPARE.with(|s| *s.borrow_mut() = Some(Spare { worker, failed, _on_error: on_error }));
@@ -83,7 +79,7 @@ pub fn prewarm() {
 /// The prewarmed worker if there is one and it started, else a new one.
 fn take_worker() -> Result<Worker, String> {
     match SPARE.with(|s| s.borrow_mut().take()) {
-        Some(spare) if spare.failed.borrow().is_none() => {
+        Some(spare) if !spare.failed.get() => {
             spare.worker.set_onerror(None);
             Ok(spare.worker)
         }
