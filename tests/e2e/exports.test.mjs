@@ -45,6 +45,41 @@ test('the city downloads as CSV and GeoJSON, marked synthetic with its seed and 
   await context.close();
 });
 
+test('a large city downloads in parts with progress, can be cancelled, and is the file the CLI writes', async () => {
+  const { page, context, errors } = await open(env.browser, env.server.url, '?seed=12&people=250000');
+  // Record every share written the progress shows; on the first part, click Cancel once.
+  await page.evaluate(() => {
+    window.seen = [];
+    window.cancelOnce = true;
+    new MutationObserver(() => {
+      const p = document.querySelector('[data-testid=export-progress]');
+      if (!p) return;
+      const done = Number(p.dataset.done);
+      if (window.seen.at(-1) !== done) window.seen.push(done);
+      if (done > 0 && window.cancelOnce) { window.cancelOnce = false; document.querySelector('[data-testid=export-cancel]').click(); }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  let downloads = 0;
+  page.on('download', () => { downloads += 1; });
+  await page.click('[data-testid=export-city-csv]');
+  await page.waitForFunction(() => window.seen.length > 0 && !document.querySelector('[data-testid=export-progress]'));
+  const cancelled = await page.evaluate(() => window.seen);
+  assert.equal(cancelled.at(-1), 0.4, `cancelled after the first of three parts: ${cancelled}`);
+  assert.equal(await page.isDisabled('[data-testid=export-city-csv]'), false);
+  await page.evaluate(() => { window.seen = []; });
+  const csv = await download(page, 'export-city-csv');
+  // Three parts of 100 000 people, the last of 50 000, each shown as it is written.
+  const shown = await page.evaluate(() => window.seen);
+  assert.deepEqual(shown.filter((d) => d > 0), [0.4, 0.8, 1], `progress shown: ${shown}`);
+  assert.equal(downloads, 1, 'the cancelled file was never offered');
+  const cli = path.join(root, 'target', 'debug', 'within500');
+  const fromCli = execFileSync(cli, ['generate', '--seed', '12', '--people', '250000', '--format', 'csv'], { maxBuffer: 1 << 28 });
+  assert.equal(csv.data.length, fromCli.length);
+  assert.ok(fromCli.equals(csv.data), 'the parts joined are the CLI\'s file, byte for byte');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the map downloads as a PNG with the synthetic mark and the settings under it', async () => {
   const { page, context } = await open(env.browser, env.server.url, '?seed=31&people=10000');
   const png = await download(page, 'export-map-png');

@@ -51,25 +51,74 @@ async function firstMap(query) {
   return { ctx, page, ms, bytes };
 }
 
-/// Moves the position by the keyboard `n` times; each time, the time until both answers are
-/// computed and the next frame is drawn.
+/// Moves the position by the keyboard `n` times; each time, the time from the key to the end of
+/// the first frame that shows both answers (the frame's own rendering included: a task posted
+/// from its animation-frame callback runs once the frame is drawn). Beside it, the same wait
+/// after a key the map ignores, in the same page: what the browser alone takes from a key to the
+/// next frame (the baseline; an app that answers at once scores about this).
 async function moves(page, n) {
   await page.waitForSelector('canvas.map[data-drawn="city"]');
   return page.evaluate(async (count) => {
     const canvas = document.querySelector('canvas.map');
-    const frame = () => new Promise((r) => requestAnimationFrame(r));
     const seq = () => Number(document.body.dataset.answerSeq ?? 0);
-    const out = [];
+    // Resolves after the next frame is drawn, with whether `ready()` held in its callback.
+    const drawn = (ready) => new Promise((r) => requestAnimationFrame(() => {
+      const ok = ready();
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => r(ok);
+      ch.port2.postMessage(0);
+    }));
+    const settle = async () => { for (let k = 0; k < 3; k += 1) await drawn(() => true); };
+    const out = { moves: [], idle: [] };
     for (let i = 0; i < count; i += 1) {
+      await settle();
       const before = seq();
       const t0 = performance.now();
       canvas.dispatchEvent(new KeyboardEvent('keydown', { key: i % 2 ? 'ArrowUp' : 'ArrowRight', shiftKey: true, bubbles: true }));
-      while (seq() === before) await frame();
-      await frame();
-      out.push(performance.now() - t0);
+      while (!(await drawn(() => seq() !== before))) { /* the answers are not in this frame yet */ }
+      out.moves.push(performance.now() - t0);
+      await settle();
+      const t1 = performance.now();
+      canvas.dispatchEvent(new KeyboardEvent('keydown', { key: 'q', bubbles: true }));
+      await drawn(() => true);
+      out.idle.push(performance.now() - t1);
     }
     return out;
   }, n);
+}
+
+/// The populations whose city is downloaded (as CSV) too.
+const DOWNLOADED = ['11000000'];
+
+/// The resident memory of every Chromium renderer process (the page, its worker and any spare
+/// renderer), in bytes, read from /proc: what the page holds, including the buffers the browser
+/// keeps outside the JavaScript heap.
+function rendererRss() {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (rss) total += Number(rss[1]) * 1024;
+    } catch { /* the process ended meanwhile */ }
+  }
+  return total;
+}
+
+/// Downloads the shown city as CSV: the time from the click to the whole file on disk, its size,
+/// and the renderers' memory just before and at its highest meanwhile (sampled every 50 ms).
+async function downloadRun(page) {
+  const before = rendererRss();
+  let peak = before;
+  const sampler = setInterval(() => { peak = Math.max(peak, rendererRss()); }, 50);
+  const t0 = performance.now();
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 900000 }), page.click('[data-testid=export-city-csv]')]);
+  const file = await d.path();
+  const ms = performance.now() - t0;
+  clearInterval(sampler);
+  const bytes = fs.statSync(file).size;
+  await d.delete();
+  return { ms, bytes, before, peak };
 }
 
 /// A full lab run (the oracle on every listed person, both panes and the ε sweep) from "Run" to
@@ -126,10 +175,11 @@ try {
       bytes = b;
       log(`first map, ${people} people: ${ms} ms`);
       if (last && MOVED.includes(people)) {
-        const m = await moves(page, 40);
+        const { moves: m, idle } = await moves(page, 40);
         result[`move_answers_ms_${s}`] = median(m);
         result[`move_answers_p95_ms_${s}`] = pct(m, 0.95);
-        log(`moves, ${people} people: ${median(m)} ms median`);
+        result[`key_to_frame_ms_${s}`] = median(idle);
+        log(`moves, ${people} people: ${median(m)} ms median (an ignored key to its frame: ${median(idle)} ms)`);
         if (!result.frame_ms) {
           result.frame_ms = await page.evaluate(async () => {
             const f = () => new Promise((r) => requestAnimationFrame(r));
@@ -137,6 +187,17 @@ try {
             return (performance.now() - t) / 20;
           });
         }
+      }
+      if (last && DOWNLOADED.includes(people)) {
+        const d = await downloadRun(page);
+        result[`download_csv_ms_${s}`] = d.ms;
+        result[`download_csv_mb_${s}`] = d.bytes / 1e6;
+        result[`download_rss_before_mb_${s}`] = d.before / 1e6;
+        result[`download_rss_peak_mb_${s}`] = d.peak / 1e6;
+        // The target: the page's memory during the download within 1.5 x the city's, that is
+        // its growth at most half the city's WebAssembly memory.
+        result[`download_growth_per_city_${s}`] = (d.peak - d.before) / bytes;
+        log(`download, ${people} people: ${Math.round(d.ms)} ms, ${Math.round(d.bytes / 1e6)} MB, renderers ${Math.round(d.before / 1e6)} -> ${Math.round(d.peak / 1e6)} MB`);
       }
       await ctx.close();
       // The lab on a fresh page of the default designs (the deployed list and the DP count).

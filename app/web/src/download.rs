@@ -1,5 +1,5 @@
-//! Downloads made in the page: a file is built in memory and handed to the browser; nothing is
-//! uploaded and no other origin is asked for anything.
+//! Downloads made in the page: a file is built in memory (or a part at a time, [`InParts`]) and
+//! handed to the browser; nothing is uploaded and no other origin is asked for anything.
 
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -24,7 +24,53 @@ fn click_link(href: &str, name: &str) -> Result<(), JsValue> {
 /// # Errors
 /// If the browser refuses to make the file (the message is shown to the user).
 pub fn save_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    let blob = gloo::file::Blob::new_with_options(text, Some(mime));
+    save_blob(gloo::file::Blob::new_with_options(text, Some(mime)), name)
+}
+
+/// A file made a part at a time: each part is copied out of the WebAssembly memory into a
+/// `Blob` that refers to the previous one, so the page holds one part at a time while the
+/// browser keeps the file (in its blob store, which may spill to disk), never the whole file as
+/// one string.
+pub struct InParts {
+    blob: web_sys::Blob,
+    mime: String,
+}
+
+impl InParts {
+    /// An empty file of type `mime`.
+    ///
+    /// # Errors
+    /// If the browser refuses to make a `Blob`.
+    pub fn new(mime: &str) -> Result<Self, JsValue> {
+        Ok(Self { blob: Self::join(&js_sys::Array::new(), mime)?, mime: mime.to_owned() })
+    }
+
+    fn join(parts: &js_sys::Array, mime: &str) -> Result<web_sys::Blob, JsValue> {
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        web_sys::Blob::new_with_blob_sequence_and_options(parts, &options)
+    }
+
+    /// Appends `bytes` to the file.
+    ///
+    /// # Errors
+    /// If the browser refuses to make the joined `Blob`.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        let part = js_sys::Uint8Array::from(bytes);
+        self.blob = Self::join(&js_sys::Array::of2(&self.blob, &part), &self.mime)?;
+        Ok(())
+    }
+
+    /// Offers the file as `name`.
+    ///
+    /// # Errors
+    /// If the browser refuses to make the link.
+    pub fn save(self, name: &str) -> Result<(), JsValue> {
+        save_blob(gloo::file::Blob::from(self.blob), name)
+    }
+}
+
+fn save_blob(blob: gloo::file::Blob, name: &str) -> Result<(), JsValue> {
     let url = gloo::file::ObjectUrl::from(blob);
     let result = click_link(&url, name);
     // Let the download start before the URL is released (dropping it revokes it).

@@ -74,7 +74,7 @@ pub struct Ctx {
     /// The generated city, once ready.
     pub loaded: RwSignal<Option<Rc<Loaded>>, LocalStorage>,
     /// Both panes' answers for the current state.
-    pub answers: RwSignal<Option<Answers>, LocalStorage>,
+    pub answers: RwSignal<Option<Rc<Answers>>, LocalStorage>,
     /// Milliseconds the last answer took.
     pub answer_ms: RwSignal<f64>,
     /// The map's view.
@@ -157,6 +157,15 @@ pub fn App() -> impl IntoView {
             <Main />
         </Router>
     }
+}
+
+/// The city the page at the current address shows first, for the worker to start on before the
+/// page is built; `None` outside a browser. As [`Main`] decides it: in story mode the step's scene
+/// names the city.
+pub fn first_city() -> Option<within500_engine::CityConfig> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let (s, _) = AppState::from_query_lenient(&search);
+    Some(if s.mode == Mode::Story { story_scene(s.step, &s).state.city } else { s.city })
 }
 
 #[component]
@@ -381,7 +390,7 @@ fn answer_queries(ctx: Ctx) {
         });
         ctx.answer_ms.set(now_ms() - start);
         if let Some(Some(a)) = answers {
-            ctx.answers.set(Some(a));
+            ctx.answers.set(Some(Rc::new(a)));
         }
         // A counter on <body> lets the speed measurement see each answer arrive.
         if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {

@@ -52,7 +52,7 @@ fn main() {
         console_error_panic_hook::hook(info);
         show_panic(info);
     }));
-    // The first city's worker loads while the page renders.
-    within500_web::worker::prewarm();
+    // The first city's worker loads and generates the link's city while the page renders.
+    within500_web::worker::prewarm(within500_web::first_city());
     leptos::mount::mount_to_body(within500_web::App);
 }

@@ -43,12 +43,15 @@ impl Drop for Job {
 }
 
 /// A worker started before the page is built ([`prewarm`]), so that its script and WebAssembly
-/// module load while the page renders; the first job takes it. `failed` records that an error
-/// event arrived before any job listened (the job's own worker then reports why).
+/// module load while the page renders, and already generating the link's city; the first job
+/// takes it. `failed` records that an error event arrived before any job listened (the job's own
+/// worker then reports why); `early` is the city it was asked for and its replies so far.
 struct Spare {
     worker: Worker,
     failed: Rc<Cell<bool>>,
+    early: Option<(CityConfig, Rc<RefCell<Vec<JsValue>>>)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
 }
 
 thread_local! {
@@ -61,11 +64,20 @@ fn new_worker() -> Result<Worker, String> {
     Worker::new_with_options(SCRIPT, &options).map_err(|e| format!("{e:?}"))
 }
 
-/// Starts the worker for the first job now, before the page is rendered: otherwise the page
-/// spends its whole first render (about 190 ms at 100 000 people, from the page's resource
-/// timings) before asking for a worker. Nothing to report if it fails: the first job then starts
-/// its own and reports that.
-pub fn prewarm() {
+/// Posts `message` to `worker` as the page's worker script expects it.
+fn post(worker: &Worker, message: &ToWorker) -> Result<(), String> {
+    let object = js_sys::Object::new();
+    js_sys::Reflect::set(&object, &JsValue::from_str("id"), &JsValue::from_f64(1.0)).map_err(|e| format!("{e:?}"))?;
+    js_sys::Reflect::set(&object, &JsValue::from_str("message"), &JsValue::from_str(&message.to_json())).map_err(|e| format!("{e:?}"))?;
+    worker.post_message(&object).map_err(|e| format!("{e:?}"))
+}
+
+/// Starts the worker for the first job now, before the page is rendered, and with `first_city`
+/// asks it at once to generate that city (the link's): otherwise the page spends its whole first
+/// render (about 190 ms at 100 000 people, from the page's resource timings) before asking for a
+/// worker, and the worker waits for the page before it starts. Nothing to report if it fails:
+/// the first job then starts its own and reports that.
+pub fn prewarm(first_city: Option<CityConfig>) {
     let Ok(worker) = new_worker() else { return };
     let failed = Rc::new(Cell::new(false));
     let on_error = {
@@ -73,22 +85,42 @@ pub fn prewarm() {
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| failed.set(true))
     };
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    SPARE.with(|s| *s.borrow_mut() = Some(Spare { worker, failed, _on_error: on_error }));
+    let mut early = None;
+    let mut on_message = None;
+    if let Some(city) = first_city {
+        let replies = Rc::new(RefCell::new(Vec::new()));
+        let keep = {
+            let replies = replies.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| replies.borrow_mut().push(event.data()))
+        };
+        worker.set_onmessage(Some(keep.as_ref().unchecked_ref()));
+        if post(&worker, &ToWorker::Generate { city }).is_ok() {
+            early = Some((city, replies));
+        }
+        on_message = Some(keep);
+    }
+    SPARE.with(|s| *s.borrow_mut() = Some(Spare { worker, failed, early, _on_error: on_error, _on_message: on_message }));
 }
 
-/// The prewarmed worker if there is one and it started, else a new one.
-fn take_worker() -> Result<Worker, String> {
-    match SPARE.with(|s| s.borrow_mut().take()) {
-        Some(spare) if !spare.failed.get() => {
-            spare.worker.set_onerror(None);
-            Ok(spare.worker)
-        }
-        Some(spare) => {
-            spare.worker.terminate();
-            new_worker()
-        }
-        None => new_worker(),
+/// A worker for a job: the prewarmed one if it started and suits the job (a generation of
+/// exactly the city it was asked for early, whose replies so far come with it; or any job, if it
+/// was asked for nothing), else a new one (the unsuitable spare is stopped).
+fn take_worker(city: Option<CityConfig>) -> Result<(Worker, Option<Vec<JsValue>>), String> {
+    let spare = SPARE.with(|s| s.borrow_mut().take());
+    let Some(spare) = spare.filter(|s| !s.failed.get()) else { return Ok((new_worker()?, None)) };
+    let suits = match (&spare.early, city) {
+        (None, _) => true,
+        (Some((early, _)), Some(asked)) => *early == asked,
+        (Some(_), None) => false,
+    };
+    spare.worker.set_onerror(None);
+    spare.worker.set_onmessage(None);
+    if !suits {
+        spare.worker.terminate();
+        return Ok((new_worker()?, None));
     }
+    let replies = spare.early.map(|(_, r)| std::mem::take(&mut *r.borrow_mut()));
+    Ok((spare.worker, replies))
 }
 
 fn field(data: &JsValue, key: &str) -> JsValue {
@@ -104,7 +136,11 @@ fn launch<T: 'static>(
     read: impl Fn(FromWorker, JsValue) -> Option<JobResult<T>> + 'static,
     done: impl FnOnce(JobResult<T>) + 'static,
 ) -> Result<Job, String> {
-    let worker = take_worker()?;
+    let city = match message {
+        ToWorker::Generate { city } => Some(*city),
+        ToWorker::Lab { .. } => None,
+    };
+    let (worker, early_replies) = take_worker(city)?;
     let done = Rc::new(RefCell::new(Some(done)));
     let finish = move |result: JobResult<T>| {
         let f = done.borrow_mut().take();
@@ -112,10 +148,9 @@ fn launch<T: 'static>(
             f(result);
         }
     };
-    let on_message = {
+    let handle = {
         let finish = finish.clone();
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event.data();
+        Rc::new(move |data: JsValue| {
             let reply = field(&data, "reply")
                 .as_string()
                 .ok_or_else(|| "the worker sent no reply".to_owned())
@@ -131,6 +166,10 @@ fn launch<T: 'static>(
             }
         })
     };
+    let on_message = {
+        let handle = handle.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| handle(event.data()))
+    };
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         let message =
             event.dyn_ref::<web_sys::ErrorEvent>().map_or_else(|| "the worker could not start".to_string(), web_sys::ErrorEvent::message);
@@ -141,10 +180,12 @@ fn launch<T: 'static>(
     // From here on the job owns the handlers: if posting fails, dropping it detaches them and
     // terminates the worker.
     let job = Job { worker, _on_message: on_message, _on_error: on_error };
-    let object = js_sys::Object::new();
-    js_sys::Reflect::set(&object, &JsValue::from_str("id"), &JsValue::from_f64(1.0)).map_err(|e| format!("{e:?}"))?;
-    js_sys::Reflect::set(&object, &JsValue::from_str("message"), &JsValue::from_str(&message.to_json())).map_err(|e| format!("{e:?}"))?;
-    job.worker.post_message(&object).map_err(|e| format!("{e:?}"))?;
+    match early_replies {
+        // Asked already, before the page was built: what it said so far, in order (no message can
+        // arrive while this runs).
+        Some(replies) => replies.into_iter().for_each(|data| handle(data)),
+        None => post(&job.worker, message)?,
+    }
     Ok(job)
 }
 

@@ -150,3 +150,38 @@ fn a_city_reads_back_from_its_bytes_and_damaged_bytes_are_refused() {
         }
     }
 }
+
+#[test]
+fn a_file_written_in_parts_is_the_file_written_at_once() {
+    use within500_engine::export::{self, Format, Parts};
+    let city = City::generate(CityConfig { seed: 8, people: 2_000, listed_rate: 0.05 }).expect("valid");
+    for format in [Format::Csv, Format::GeoJson] {
+        let mut whole = Vec::new();
+        export::write(&city, format, &mut whole).expect("written");
+        for part in [1, 7, 999, 2_000, u32::MAX] {
+            let mut parts = Parts::new(&city, format);
+            let mut joined = Vec::new();
+            let mut written = Vec::new();
+            while !parts.is_done() {
+                parts.write_next(part, &mut joined).expect("written");
+                written.push(parts.people_written());
+            }
+            assert_eq!(joined, whole, "{format:?} in parts of {part}");
+            // Progress moves on with every part and ends at the whole city.
+            assert!(written.windows(2).all(|w| w[0] < w[1]), "{format:?} in parts of {part}: {written:?}");
+            assert_eq!(written.last(), Some(&2_000));
+            assert_eq!(written.len(), 2_000usize.div_ceil(part.min(2_000) as usize));
+            // Once done, writing more adds nothing.
+            parts.write_next(part, &mut joined).expect("written");
+            assert_eq!(joined.len(), whole.len());
+        }
+    }
+    // The head is the synthetic mark; GeoJSON parses.
+    let mut csv = Vec::new();
+    export::csv(&city, &mut csv).expect("written");
+    assert!(csv.starts_with(b"# SYNTHETIC DATA"));
+    let mut geo = Vec::new();
+    export::geojson(&city, &mut geo).expect("written");
+    let v: serde_json::Value = serde_json::from_slice(&geo).expect("GeoJSON parses");
+    assert_eq!(v["features"].as_array().map(Vec::len), Some(2_000));
+}

@@ -256,7 +256,7 @@ pub fn TextAlternative() -> impl IntoView {
                     <th scope="col">{td_string!(l, ui.table.case)}</th>
                 </tr></thead>
                 <tbody>
-                    {move || c.answers.get().map(|a| a.exposed.entries.into_iter().take(shown.get()).map(|e| {
+                    {move || c.answers.get().map(|a| a.exposed.entries.iter().take(shown.get()).cloned().map(|e| {
                         let (name, addr) = if zh() { (e.name_zh, e.address_zh) } else { (e.name_en, e.address_en) };
                         view! { <tr><td>{name}</td><td>{addr}</td><td>{e.case_number}</td></tr> }
                     }).collect_view())}

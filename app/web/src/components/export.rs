@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use within500_engine::export;
+use within500_engine::export::{Format, Parts};
+use within500_engine::City;
 
 use crate::download;
 use crate::i18n::td_string;
@@ -18,19 +19,31 @@ pub fn Exports() -> impl IntoView {
     let report = move |r: Result<(), wasm_bindgen::JsValue>| {
         error.set(r.err().map(|e| td_string!(l, ui.export_failed, error = format!("{e:?}")).to_string()));
     };
-    let city_file = move |geojson: bool| {
+    // A city's file is written a part at a time, with progress between parts (an 11 000 000-person
+    // CSV is about 1.4 GB, too much to build as one string in the page).
+    let writing = RwSignal::new(None::<f64>);
+    let stop = StoredValue::new(false);
+    let city_file = move |format: Format| {
         let Some(loaded) = c.loaded.get_untracked() else { return };
-        let seed = loaded.city.config().seed;
-        let mut bytes = Vec::new();
-        let written = if geojson { export::geojson(&loaded.city, &mut bytes) } else { export::csv(&loaded.city, &mut bytes) };
-        let text = String::from_utf8(bytes).unwrap_or_default();
-        report(written.map_err(|e| e.to_string().into()).and_then(|()| {
-            if geojson {
-                download::save_text(&format!("within500-city-seed{seed}.geojson"), "application/geo+json", &text)
-            } else {
-                download::save_text(&format!("within500-city-seed{seed}.csv"), "text/csv", &text)
+        if writing.get_untracked().is_some() {
+            return;
+        }
+        let (name, mime) = match format {
+            Format::Csv => ("csv", "text/csv"),
+            Format::GeoJson => ("geojson", "application/geo+json"),
+        };
+        stop.set_value(false);
+        writing.set(Some(0.0));
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = write_in_parts(&loaded.city, format, mime, writing, stop).await;
+            writing.set(None);
+            match result {
+                Ok(Some(file)) => report(file.save(&format!("within500-city-seed{}.{name}", loaded.city.config().seed))),
+                Ok(None) => {}
+                Err(e) => report(Err(e)),
             }
-        }));
+        });
     };
     let png = move |_| {
         let s = c.state.get_untracked();
@@ -47,13 +60,51 @@ pub fn Exports() -> impl IntoView {
         <section class="exports" aria-labelledby="exports-title">
             <h2 id="exports-title">{td_string!(l, ui.export.title)}</h2>
             <p class="pane-sub">{td_string!(l, ui.export.sub)}</p>
-            <button type="button" data-testid="export-city-csv" disabled=move || c.loaded.get().is_none() on:click=move |_| city_file(false)>
+            <button type="button" data-testid="export-city-csv" disabled=move || c.loaded.get().is_none() || writing.get().is_some() on:click=move |_| city_file(Format::Csv)>
                 {td_string!(l, ui.export.city_csv)}</button>
-            <button type="button" data-testid="export-city-geojson" disabled=move || c.loaded.get().is_none() on:click=move |_| city_file(true)>
+            <button type="button" data-testid="export-city-geojson" disabled=move || c.loaded.get().is_none() || writing.get().is_some() on:click=move |_| city_file(Format::GeoJson)>
                 {td_string!(l, ui.export.city_geojson)}</button>
             <button type="button" data-testid="export-map-png" disabled=move || c.loaded.get().is_none() on:click=png>
                 {td_string!(l, ui.export.map_png)}</button>
+            {move || writing.get().map(|p| view! {
+                <p role="status" data-testid="export-progress" data-done=format!("{p:.4}")>
+                    <progress max="1" value=p aria-label=td_string!(l, ui.export.progress).to_string()></progress>
+                    {format!(" {:.0} % ", p * 100.0)}
+                    <button type="button" data-testid="export-cancel" on:click=move |_| stop.set_value(true)>
+                        {td_string!(l, ui.export.cancel)}</button>
+                </p>
+            })}
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </section>
     }
+}
+
+/// People written into each part of a city's file: about 13 MB of CSV, so an 11 000 000-person
+/// city goes out in 110 parts, the page yielding to the browser between them.
+const PART_PEOPLE: u32 = 100_000;
+
+/// Writes the city's file a part at a time into a [`download::InParts`], showing the share
+/// written in `writing` and yielding between parts; `None` if it was cancelled (`stop`).
+async fn write_in_parts(
+    city: &City,
+    format: Format,
+    mime: &str,
+    writing: RwSignal<Option<f64>>,
+    stop: StoredValue<bool>,
+) -> Result<Option<download::InParts>, wasm_bindgen::JsValue> {
+    let mut file = download::InParts::new(mime)?;
+    let mut parts = Parts::new(city, format);
+    let mut buffer = Vec::new();
+    while !parts.is_done() {
+        buffer.clear();
+        parts.write_next(PART_PEOPLE, &mut buffer).map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
+        file.push(&buffer)?;
+        writing.set(Some(f64::from(parts.people_written()) / f64::from(parts.people_total().max(1))));
+        // Let the page draw the progress and take a click on Cancel.
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if stop.get_value() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(file))
 }

@@ -27,27 +27,56 @@ fn overlay_boxes(canvas: &web_sys::HtmlCanvasElement) -> Vec<Rect> {
 }
 
 /// Redraws the map on every change of what it shows (and on resize), and marks the canvas
-/// for tests: drawn, zoom, and when the first city was drawn.
+/// for tests: drawn, zoom, and when the first city was drawn. A change asks for one drawing at
+/// the next animation frame, however many changes come before it (a move changes the position,
+/// the view and then both answers): the frame draws once, with the latest of each, after the
+/// panes' updates, so the page's layout is worked out once too.
 fn draw_on_change(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) {
+    let c = use_ctx();
+    let queued = StoredValue::new(false);
+    let draw = draw_now(canvas, queued);
+    Effect::new(move |_| {
+        redraw.track();
+        canvas.track();
+        c.loaded.track();
+        c.answers.track();
+        c.state.track();
+        c.lab.track();
+        c.viewport.track();
+        c.truth_overlay.track();
+        if !queued.get_value() {
+            queued.set_value(true);
+            request_animation_frame(draw);
+        }
+    });
+}
+
+/// Draws the map as it is now (every value read untracked: [`draw_on_change`] decides when).
+fn draw_now(canvas: NodeRef<html::Canvas>, queued: StoredValue<bool>) -> impl Fn() + Copy + 'static {
     let c = use_ctx();
     let first_drawn = StoredValue::new(false);
     let cache: StoredValue<Option<StaticLayer>, LocalStorage> = StoredValue::new_local(None);
-    Effect::new(move |_| {
-        redraw.track();
-        let Some(el) = canvas.get() else { return };
-        let loaded = c.loaded.get();
-        let answers = c.answers.get();
-        let state = c.state.get();
-        let lab = c.lab.get();
+    move || {
+        // The frame may come after the map was taken off the page (its values are then gone).
+        if queued.try_set_value(false).is_some() {
+            return;
+        }
+        let Some(el) = canvas.try_get_untracked().flatten() else { return };
+        let loaded = c.loaded.get_untracked();
+        let answers = c.answers.get_untracked();
+        let state = c.state.get_untracked();
+        let lab = c.lab.get_untracked();
         let width = f64::from(el.client_width().max(200));
         let height = f64::from(el.client_height().max(200));
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        // Sizing a canvas reallocates and clears it even at its current size: only when it changed.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        {
-            el.set_width((width * dpr) as u32);
-            el.set_height((height * dpr) as u32);
+        let (w, h) = ((width * dpr) as u32, (height * dpr) as u32);
+        if (el.width(), el.height()) != (w, h) {
+            el.set_width(w);
+            el.set_height(h);
         }
-        let mut v = c.viewport.get();
+        let mut v = c.viewport.get_untracked();
         if (v.width, v.height) != (width, height) {
             v.width = width;
             v.height = height;
@@ -55,9 +84,17 @@ fn draw_on_change(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) {
         }
         let Ok(Some(obj)) = el.get_context("2d") else { return };
         let Ok(ctx) = obj.dyn_into::<CanvasRenderingContext2d>() else { return };
+        // Each frame starts from the context's default state (as a resized canvas would) and clear.
+        ctx.save();
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-        let frame =
-            Frame { loaded: loaded.as_deref(), answers: answers.as_ref(), state: &state, truth: c.truth_overlay.get(), lab: lab.as_ref() };
+        ctx.clear_rect(0.0, 0.0, width, height);
+        let frame = Frame {
+            loaded: loaded.as_deref(),
+            answers: answers.as_deref(),
+            state: &state,
+            truth: c.truth_overlay.get_untracked(),
+            lab: lab.as_ref(),
+        };
         // The static layers come from the offscreen image, drawn again only when they change.
         let layer = static_layer(cache.try_update_value(Option::take).flatten(), &v, dpr, &frame);
         if let Some(layer) = &layer {
@@ -71,6 +108,7 @@ fn draw_on_change(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) {
         keep_clear.extend(draw_marks(&ctx, &v, &frame));
         keep_clear.extend(overlay_boxes(&el));
         let labels = draw_labels(&ctx, &v, &frame, &keep_clear);
+        ctx.restore();
         // Where the labels went and what they kept clear of, for tests.
         let _ = el.set_attribute("data-labels", &serde_json::to_string(&labels).unwrap_or_default());
         let _ = el.set_attribute("data-keep-clear", &serde_json::to_string(&keep_clear).unwrap_or_default());
@@ -83,7 +121,7 @@ fn draw_on_change(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) {
         let _ = el.set_attribute("data-drawn", if loaded.is_some() { "city" } else { "empty" });
         // The zoom, for tests and for anyone reading the page's state.
         let _ = el.set_attribute("data-metres-per-px", &format!("{:.4}", v.metres_per_px));
-    });
+    }
 }
 
 /// The map, drawn on a canvas; drag the marker, pan, zoom with the wheel, pinch-free buttons or

@@ -45,12 +45,12 @@ pub fn ExposedPane() -> impl IntoView {
     let l = c.locale_untracked();
     let zh = move || c.state.with(|s| s.lang == Lang::Zh);
     let sent = RwSignal::new(None::<String>);
-    let entries = move || c.answers.get().map(|a| a.exposed.entries).unwrap_or_default();
+    let entry = move |id: u32| c.answers.with(|a| a.as_ref().and_then(|a| a.exposed.entries.iter().find(|e| e.person == id).cloned()));
     // A dense city lists thousands within 500 m; the page draws them a page at a time.
     let shown = crate::components::list_pages();
     let page = move || {
         let n = shown.get();
-        c.answers.get().map(|a| a.exposed.entries.into_iter().take(n).collect::<Vec<_>>()).unwrap_or_default()
+        c.answers.with(|a| a.as_ref().map(|a| a.exposed.entries.iter().take(n).cloned().collect::<Vec<_>>()).unwrap_or_default())
     };
     let set_fidelity = move |slug: String| {
         if let Some(f) = Fidelity::from_slug(&slug) {
@@ -110,7 +110,7 @@ pub fn ExposedPane() -> impl IntoView {
             <crate::components::ShowMore shown=shown testid="show-more" />
             {move || {
                 let id = c.selected.get()?;
-                let e = entries().into_iter().find(|e| e.person == id)?;
+                let e = entry(id)?;
                 let (e1, e2) = (e.clone(), e.clone());
                 let housemates = c.loaded.get().map(|ld| exercises::housemates(&ld.city, id)).unwrap_or_default();
                 let zh = zh();
@@ -382,7 +382,7 @@ pub fn PrivacyPane() -> impl IntoView {
     };
     let l = c.locale_untracked();
     let answer = move || {
-        c.answers.get().map(|a| match a.private {
+        c.answers.get().map(|a| match &a.private {
             PrivateAnswer::Design(DesignAnswer::Aggregate(ag)) => {
                 let released: Vec<String> = ag.cells.iter().filter_map(|x| x.count.map(|n| format!("{n}"))).collect();
                 let hidden = ag.cells.iter().filter(|x| x.count.is_none()).count();
@@ -406,7 +406,7 @@ pub fn PrivacyPane() -> impl IntoView {
                 budget = micros(d.spent_micros + d.left_micros, 2)
             )
             .to_string(),
-            PrivateAnswer::Design(DesignAnswer::Dp(Err(e))) => dp_refusal(l, &e),
+            PrivateAnswer::Design(DesignAnswer::Dp(Err(e))) => dp_refusal(l, e),
             PrivateAnswer::Design(DesignAnswer::Release(r)) => td_string!(
                 l,
                 ui.answer.release,

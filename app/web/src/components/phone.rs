@@ -210,7 +210,7 @@ pub fn PhoneView() -> impl IntoView {
                 view! {
                     {back(Screen::Home)}
                     <ul class="phone-list" data-testid="phone-list">
-                        {answers.exposed.entries.into_iter().take(PHONE_LIST).map(|e| {
+                        {answers.exposed.entries.iter().take(PHONE_LIST).map(|e| {
                             let id = e.person;
                             view! {
                                 <li><button type="button" class="phone-person" on:click=move |_| screen.set(Screen::Person(id))>
