@@ -108,12 +108,20 @@ pub struct Ctx {
     /// Moves on whenever the court's record changes (a test, the next day), for the day shown.
     pub psi_rev: RwSignal<u64>,
     go: StoredValue<Navigate, LocalStorage>,
+    go_soon: StoredValue<Navigate, LocalStorage>,
 }
 
 impl Ctx {
     /// Moves the app to a new state through the URL; `replace` keeps history clean while dragging.
     pub fn go(&self, state: &AppState, replace: bool) {
         self.go.with_value(|f| f(state, replace));
+    }
+
+    /// Moves the app to a new state at once and writes it to the URL (replacing the entry) after
+    /// the frame that shows it: for the marker's moves (keys, drags), since writing the address
+    /// takes milliseconds of a frame. Moves before that frame are written once, the last.
+    pub fn go_soon(&self, state: &AppState) {
+        self.go_soon.with_value(|f| f(state, true));
     }
 
     /// The page's locale, for translations (tracked: the caller reruns when it changes).
@@ -175,15 +183,44 @@ fn Main() -> impl IntoView {
     // In story mode the step's scene decides what is shown (over the link's city and page flags);
     // it is worked out once here for the state, the set-up on entry and the opened page.
     let scene = Memo::new(move |_| parsed.with(|(s, _)| (s.mode == Mode::Story).then(|| story_scene(s.step, s))));
-    let state = Memo::new(move |_| scene.get().map_or_else(|| parsed.with(|p| p.0.clone()), |sc| sc.state));
+    let from_url = Memo::new(move |_| scene.get().map_or_else(|| parsed.with(|p| p.0.clone()), |sc| sc.state));
+    // A move shown but not yet written to the URL (Ctx::go_soon), as the URL will read it back.
+    let moved = RwSignal::new(None::<AppState>);
+    let state = Memo::new(move |_| moved.get().unwrap_or_else(|| from_url.get()));
     let url_errors = Memo::new(move |_| parsed.get().1);
     let navigate = use_navigate();
     let pathname = location.pathname;
-    let go: Navigate = Rc::new(move |s: &AppState, replace: bool| {
+    let write: Navigate = Rc::new(move |s: &AppState, replace: bool| {
         let path = pathname.get_untracked();
         navigate(&format!("{path}?{}", s.to_query()), NavigateOptions { replace, scroll: false, ..Default::default() });
     });
-    let ctx = Ctx::new(state, url_errors, go);
+    let go: Navigate = {
+        let write = write.clone();
+        Rc::new(move |s: &AppState, replace: bool| {
+            moved.set(None);
+            write(s, replace);
+        })
+    };
+    let go_soon: Navigate = Rc::new(move |s: &AppState, _: bool| {
+        let first = moved.get_untracked().is_none();
+        moved.set(Some(AppState::from_query_lenient(&s.to_query()).0));
+        if first {
+            let write = write.clone();
+            // A task posted from the animation frame runs once that frame is drawn.
+            request_animation_frame(move || {
+                set_timeout(
+                    move || {
+                        if let Some(s) = moved.get_untracked() {
+                            write(&s, true);
+                            moved.set(None);
+                        }
+                    },
+                    std::time::Duration::ZERO,
+                );
+            });
+        }
+    });
+    let ctx = Ctx::new(state, url_errors, go, go_soon);
     provide_context(ctx);
     follow_document(state);
     generate_cities(ctx, parsed);
@@ -195,7 +232,7 @@ fn Main() -> impl IntoView {
 }
 
 impl Ctx {
-    fn new(state: Memo<AppState>, url_errors: Memo<Vec<FieldError>>, go: Navigate) -> Self {
+    fn new(state: Memo<AppState>, url_errors: Memo<Vec<FieldError>>, go: Navigate, go_soon: Navigate) -> Self {
         let initial = state.get_untracked();
         Self {
             state,
@@ -219,6 +256,7 @@ impl Ctx {
             psi_credential: RwSignal::new(model::CredentialChoice::Issued),
             psi_rev: RwSignal::new(0),
             go: StoredValue::new_local(go),
+            go_soon: StoredValue::new_local(go_soon),
         }
     }
 }
