@@ -80,6 +80,30 @@ test('a large city downloads in parts with progress, can be cancelled, and is th
   await context.close();
 });
 
+test('leaving the explore view while a city is written stops the file, without a panic', async () => {
+  const { page, context, errors } = await open(env.browser, env.server.url, '?seed=12&people=250000');
+  // On the first part written, go to the story: the downloads leave the page.
+  await page.evaluate(() => {
+    window.left = false;
+    new MutationObserver(() => {
+      const p = document.querySelector('[data-testid=export-progress]');
+      if (p && Number(p.dataset.done) > 0 && !window.left) { window.left = true; document.querySelector('[data-testid=nav-story]').click(); }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  let downloads = 0;
+  page.on('download', () => { downloads += 1; });
+  await page.click('[data-testid=export-city-csv]');
+  await page.waitForSelector('[data-testid=story]');
+  await page.waitForSelector('canvas.map[data-drawn="city"]');
+  // Three frames after the story is up, the loop has long had its turn.
+  for (let i = 0; i < 3; i += 1) await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  assert.equal(await page.evaluate(() => window.left), true);
+  assert.equal(await page.isVisible('#panic'), false, 'no panic page');
+  assert.equal(downloads, 0, 'no file offered');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the map downloads as a PNG with the synthetic mark and the settings under it', async () => {
   const { page, context } = await open(env.browser, env.server.url, '?seed=31&people=10000');
   const png = await download(page, 'export-map-png');

@@ -100,9 +100,10 @@ async fn write_in_parts(
         parts.write_next(PART_PEOPLE, &mut buffer).map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
         file.push(&buffer)?;
         writing.set(Some(f64::from(parts.people_written()) / f64::from(parts.people_total().max(1))));
-        // Let the page draw the progress and take a click on Cancel.
+        // Let the page draw the progress and take a click on Cancel. Leaving the page's explore
+        // view takes the downloads away: that stops the file too.
         gloo_timers::future::TimeoutFuture::new(0).await;
-        if stop.get_value() {
+        if stop.try_get_value().unwrap_or(true) {
             return Ok(None);
         }
     }
