@@ -91,8 +91,9 @@ async function moves(page, n) {
 const DOWNLOADED = ['11000000'];
 
 /// The resident memory of every Chromium renderer process (the page, its worker and any spare
-/// renderer), in bytes, read from /proc: what the page holds, including the buffers the browser
-/// keeps outside the JavaScript heap.
+/// renderer), in bytes, read from /proc: what the page holds, its WebAssembly memory, JavaScript
+/// heap and array buffers included. A Blob's bytes are not in it: the browser process keeps them
+/// (in memory or on disk), as it keeps every download.
 function rendererRss() {
   let total = 0;
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {

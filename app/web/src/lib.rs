@@ -184,9 +184,14 @@ fn Main() -> impl IntoView {
     // it is worked out once here for the state, the set-up on entry and the opened page.
     let scene = Memo::new(move |_| parsed.with(|(s, _)| (s.mode == Mode::Story).then(|| story_scene(s.step, s))));
     let from_url = Memo::new(move |_| scene.get().map_or_else(|| parsed.with(|p| p.0.clone()), |sc| sc.state));
-    // A move shown but not yet written to the URL (Ctx::go_soon), as the URL will read it back.
-    let moved = RwSignal::new(None::<AppState>);
-    let state = Memo::new(move |_| moved.get().unwrap_or_else(|| from_url.get()));
+    // A move shown but not yet written to the URL (Ctx::go_soon), as the URL will read it back,
+    // with the URL's query it was made from: any other navigation meanwhile (a link, Back) wins.
+    let moved = RwSignal::new(None::<(String, AppState)>);
+    let search = location.search;
+    let state = Memo::new(move |_| match moved.get() {
+        Some((base, s)) if search.with(|q| *q == base) => s,
+        _ => from_url.get(),
+    });
     let url_errors = Memo::new(move |_| parsed.get().1);
     let navigate = use_navigate();
     let pathname = location.pathname;
@@ -203,15 +208,18 @@ fn Main() -> impl IntoView {
     };
     let go_soon: Navigate = Rc::new(move |s: &AppState, _: bool| {
         let first = moved.get_untracked().is_none();
-        moved.set(Some(AppState::from_query_lenient(&s.to_query()).0));
+        let base = moved.with_untracked(|m| m.as_ref().map(|(b, _)| b.clone())).unwrap_or_else(|| search.get_untracked());
+        moved.set(Some((base, AppState::from_query_lenient(&s.to_query()).0)));
         if first {
             let write = write.clone();
             // A task posted from the animation frame runs once that frame is drawn.
             request_animation_frame(move || {
                 set_timeout(
                     move || {
-                        if let Some(s) = moved.get_untracked() {
-                            write(&s, true);
+                        if let Some((base, s)) = moved.get_untracked() {
+                            if search.with_untracked(|q| *q == base) {
+                                write(&s, true);
+                            }
                             moved.set(None);
                         }
                     },

@@ -104,10 +104,9 @@ pub fn prewarm(first_city: Option<CityConfig>) {
 
 /// A worker for a job: the prewarmed one if it started and suits the job (a generation of
 /// exactly the city it was asked for early, whose replies so far come with it; or any job, if it
-/// was asked for nothing), else a new one (the unsuitable spare is stopped).
+/// was asked for nothing), else a new one (a spare that failed or does not suit is stopped).
 fn take_worker(city: Option<CityConfig>) -> Result<(Worker, Option<Vec<JsValue>>), String> {
-    let spare = SPARE.with(|s| s.borrow_mut().take());
-    let Some(spare) = spare.filter(|s| !s.failed.get()) else { return Ok((new_worker()?, None)) };
+    let Some(spare) = SPARE.with(|s| s.borrow_mut().take()) else { return Ok((new_worker()?, None)) };
     let suits = match (&spare.early, city) {
         (None, _) => true,
         (Some((early, _)), Some(asked)) => *early == asked,
@@ -115,7 +114,7 @@ fn take_worker(city: Option<CityConfig>) -> Result<(Worker, Option<Vec<JsValue>>
     };
     spare.worker.set_onerror(None);
     spare.worker.set_onmessage(None);
-    if !suits {
+    if !suits || spare.failed.get() {
         spare.worker.terminate();
         return Ok((new_worker()?, None));
     }

@@ -130,7 +130,7 @@ fn table(v: &Value) -> String {
     }
     row("WASM memory a person, 11 000 000 people".into(), num(&v["wasm_bytes_per_person_11m"], " bytes", 1), "wasm_bytes_per_person_11m");
     row(
-        "Download the 11 000 000-person city as CSV, written in parts: time to the whole file, the renderers' memory (resident) before → at most meanwhile".into(),
+        "Download the 11 000 000-person city as CSV, written in parts: time to the whole file, the page's memory (its renderers' resident memory; the file's parts are kept by the browser process) before → at most meanwhile".into(),
         format!(
             "{} for {}; {} → {}, growth {} the city's WebAssembly memory",
             time(&v["download_csv_ms_11m"]),

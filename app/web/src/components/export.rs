@@ -20,7 +20,7 @@ pub fn Exports() -> impl IntoView {
         error.set(r.err().map(|e| td_string!(l, ui.export_failed, error = format!("{e:?}")).to_string()));
     };
     // A city's file is written a part at a time, with progress between parts (an 11 000 000-person
-    // CSV is about 1.4 GB, too much to build as one string in the page).
+    // CSV is about 1.7 GB, too much to build as one string in the page).
     let writing = RwSignal::new(None::<f64>);
     let stop = StoredValue::new(false);
     let city_file = move |format: Format| {
@@ -36,7 +36,10 @@ pub fn Exports() -> impl IntoView {
         writing.set(Some(0.0));
         error.set(None);
         leptos::task::spawn_local(async move {
-            let result = write_in_parts(&loaded.city, format, mime, writing, stop).await;
+            // A new city stops the file: the page would otherwise hold two cities while it ends.
+            let this = std::rc::Rc::as_ptr(&loaded);
+            let shown = move || c.loaded.try_with_untracked(|now| now.as_ref().map(std::rc::Rc::as_ptr) == Some(this)).unwrap_or(false);
+            let result = write_in_parts(&loaded.city, format, mime, writing, stop, shown).await;
             writing.set(None);
             match result {
                 Ok(Some(file)) => report(file.save(&format!("within500-city-seed{}.{name}", loaded.city.config().seed))),
@@ -66,31 +69,35 @@ pub fn Exports() -> impl IntoView {
                 {td_string!(l, ui.export.city_geojson)}</button>
             <button type="button" data-testid="export-map-png" disabled=move || c.loaded.get().is_none() on:click=png>
                 {td_string!(l, ui.export.map_png)}</button>
-            {move || writing.get().map(|p| view! {
-                <p role="status" data-testid="export-progress" data-done=format!("{p:.4}")>
-                    <progress max="1" value=p aria-label=td_string!(l, ui.export.progress).to_string()></progress>
-                    {format!(" {:.0} % ", p * 100.0)}
+            // Built once per file, its values updated in place: Cancel keeps the focus and its clicks.
+            <Show when=move || writing.get().is_some()>
+                <p role="status" data-testid="export-progress" data-done=move || format!("{:.4}", writing.get().unwrap_or(0.0))>
+                    <progress max="1" value=move || writing.get().unwrap_or(0.0) aria-label=td_string!(l, ui.export.progress).to_string()></progress>
+                    {move || format!(" {:.0} % ", writing.get().unwrap_or(0.0) * 100.0)}
                     <button type="button" data-testid="export-cancel" on:click=move |_| stop.set_value(true)>
                         {td_string!(l, ui.export.cancel)}</button>
                 </p>
-            })}
+            </Show>
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </section>
     }
 }
 
-/// People written into each part of a city's file: about 13 MB of CSV, so an 11 000 000-person
-/// city goes out in 110 parts, the page yielding to the browser between them.
+/// People written into each part of a city's file: about 16 MB of CSV, so an 11 000 000-person
+/// city goes out in 110 parts, the page yielding to the browser between them (about half a
+/// second a part there, the time progress and Cancel wait at most).
 const PART_PEOPLE: u32 = 100_000;
 
 /// Writes the city's file a part at a time into a [`download::InParts`], showing the share
-/// written in `writing` and yielding between parts; `None` if it was cancelled (`stop`).
+/// written in `writing` and yielding between parts; `None` if it was cancelled (`stop`, or the
+/// downloads left the page) or `city` is no longer the one `shown`.
 async fn write_in_parts(
     city: &City,
     format: Format,
     mime: &str,
     writing: RwSignal<Option<f64>>,
     stop: StoredValue<bool>,
+    shown: impl Fn() -> bool,
 ) -> Result<Option<download::InParts>, wasm_bindgen::JsValue> {
     let mut file = download::InParts::new(mime)?;
     let mut parts = Parts::new(city, format);
@@ -103,7 +110,7 @@ async fn write_in_parts(
         // Let the page draw the progress and take a click on Cancel. Leaving the page's explore
         // view takes the downloads away: that stops the file too.
         gloo_timers::future::TimeoutFuture::new(0).await;
-        if stop.try_get_value().unwrap_or(true) {
+        if stop.try_get_value().unwrap_or(true) || !shown() {
             return Ok(None);
         }
     }

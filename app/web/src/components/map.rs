@@ -61,6 +61,9 @@ fn watch_size(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) -> StoredVal
     let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, wasm_bindgen::closure::Closure<dyn FnMut()>)>);
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
+        if let Some(Some((o, _))) = observer.try_update_value(Option::take) {
+            o.disconnect();
+        }
         let changed = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
             size.set_value(None);
             redraw.update(|n| *n += 1);
