@@ -34,8 +34,8 @@ fn overlay_boxes(canvas: &web_sys::HtmlCanvasElement) -> Vec<Rect> {
 fn draw_on_change(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) {
     let c = use_ctx();
     let queued = StoredValue::new(false);
-    let size = watch_size(canvas, redraw);
-    let draw = draw_now(canvas, queued, size, redraw);
+    observe_sizes(canvas, redraw);
+    let draw = draw_now(canvas, queued, redraw);
     Effect::new(move |_| {
         redraw.track();
         canvas.track();
@@ -52,22 +52,16 @@ fn draw_on_change(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) {
     });
 }
 
-/// The canvas's size in CSS pixels, read from the page once and again only after a
-/// `ResizeObserver` saw it or a control over it (the zoom buttons, the key) change size, which
-/// also redraws: reading sizes on every frame would make the browser lay the page out before
-/// each drawing. `None` until read.
-fn watch_size(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) -> StoredValue<Option<(f64, f64)>> {
-    let size = StoredValue::new(None::<(f64, f64)>);
+/// Moves `redraw` on whenever a `ResizeObserver` sees the canvas or a control over it (the zoom
+/// buttons, the key) change size, so that the drawing reads the sizes again (see [`draw_now`]).
+fn observe_sizes(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) {
     let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, wasm_bindgen::closure::Closure<dyn FnMut()>)>);
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
         if let Some(Some((o, _))) = observer.try_update_value(Option::take) {
             o.disconnect();
         }
-        let changed = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-            size.set_value(None);
-            redraw.update(|n| *n += 1);
-        });
+        let changed = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || redraw.update(|n| *n += 1));
         if let Ok(o) = web_sys::ResizeObserver::new(changed.as_ref().unchecked_ref()) {
             o.observe(&el);
             let controls = el.parent_element().and_then(|f| f.query_selector_all(".map-buttons, .map-key").ok());
@@ -84,23 +78,20 @@ fn watch_size(canvas: NodeRef<html::Canvas>, redraw: RwSignal<u32>) -> StoredVal
             o.disconnect();
         }
     });
-    size
 }
 
 /// Draws the map as it is now (every value read untracked: [`draw_on_change`] decides when).
-/// `redraw` moves on when sizes may have changed (the window, the key opened or closed, a
-/// `ResizeObserver`'s report): the sizes are then read again.
-fn draw_now(
-    canvas: NodeRef<html::Canvas>,
-    queued: StoredValue<bool>,
-    size: StoredValue<Option<(f64, f64)>>,
-    redraw: RwSignal<u32>,
-) -> impl Fn() + Copy + 'static {
+/// The canvas's size and the controls' boxes are read from the page (which makes the browser lay
+/// it out) only when `redraw` has moved on since they were read (the window resized, the key
+/// opened or closed, a `ResizeObserver`'s report), and the boxes also when the zoom changed (the
+/// key follows it): not on every frame.
+fn draw_now(canvas: NodeRef<html::Canvas>, queued: StoredValue<bool>, redraw: RwSignal<u32>) -> impl Fn() + Copy + 'static {
     let c = use_ctx();
     let first_drawn = StoredValue::new(false);
     let cache: StoredValue<Option<StaticLayer>, LocalStorage> = StoredValue::new_local(None);
-    let overlays = StoredValue::new(None::<((bool, u64), Vec<Rect>)>);
-    let last_redraw = StoredValue::new(u32::MAX);
+    // The size for a value of `redraw`; the boxes for a value of `redraw` and a zoom.
+    let size = StoredValue::new(None::<(u32, (f64, f64))>);
+    let overlays = StoredValue::new(None::<((u32, u64), Vec<Rect>)>);
     move || {
         // The frame may come after the map was taken off the page (its values are then gone).
         if queued.try_set_value(false).is_some() {
@@ -112,15 +103,14 @@ fn draw_now(
         let state = c.state.get_untracked();
         let lab = c.lab.get_untracked();
         let rev = redraw.get_untracked();
-        if last_redraw.try_update_value(|r| std::mem::replace(r, rev)) != Some(rev) {
-            size.set_value(None);
-        }
-        let measured_now = size.get_value().is_none();
-        let (width, height) = size.get_value().unwrap_or_else(|| {
-            let measured = (f64::from(el.client_width().max(200)), f64::from(el.client_height().max(200)));
-            size.set_value(Some(measured));
-            measured
-        });
+        let (width, height) = match size.get_value() {
+            Some((r, wh)) if r == rev => wh,
+            _ => {
+                let wh = (f64::from(el.client_width().max(200)), f64::from(el.client_height().max(200)));
+                size.set_value(Some((rev, wh)));
+                wh
+            }
+        };
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         // Sizing a canvas reallocates and clears it even at its current size: only when it changed.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -159,12 +149,9 @@ fn draw_now(
         let (mx, my) = v.to_px(state.at);
         let mut keep_clear = vec![Rect::around(mx, my, MARKER_CLEAR_PX)];
         keep_clear.extend(draw_marks(&ctx, &v, &frame));
-        // The controls' boxes, read from the page again only when a size was seen to change (the
-        // size is then read again too) or the zoom changed (the key follows it): reading them
-        // forces a layout.
-        let key = (measured_now, v.metres_per_px.to_bits());
+        let key = (rev, v.metres_per_px.to_bits());
         let boxes = overlays.try_update_value(|o| match o {
-            Some((k, b)) if !key.0 && k.1 == key.1 => b.clone(),
+            Some((k, b)) if *k == key => b.clone(),
             _ => {
                 let b = overlay_boxes(&el);
                 *o = Some((key, b.clone()));
