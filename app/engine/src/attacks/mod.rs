@@ -557,7 +557,7 @@ impl LabRun {
             return;
         }
         let density = self.density.take().unwrap_or_else(|| DensityMap::publish(city));
-        let end = (self.next + n).min(self.targets.len());
+        let end = self.next.saturating_add(n).min(self.targets.len());
         for i in self.next..end {
             let person = self.targets[i];
             let truth = city.home(person);

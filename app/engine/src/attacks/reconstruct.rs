@@ -46,32 +46,50 @@ pub struct Rebuilt {
 
 /// The public density map: people per H3 cell at the index resolution, as the map draws it.
 pub struct DensityMap {
-    people: FxHashMap<u64, u32>,
+    /// People and the cell's centre, per populated cell.
+    people: FxHashMap<u64, (u32, LatLng)>,
 }
 
 impl DensityMap {
     /// The density map of a city (public: the app draws it).
     #[must_use]
     pub fn publish(city: &City) -> Self {
-        Self { people: city.density().collect() }
+        Self { people: city.density().map(|(c, n)| (c, (n, cell_centre(c)))).collect() }
     }
 
     pub(crate) fn people(&self, cell: u64) -> u32 {
-        self.people.get(&cell).copied().unwrap_or(0)
+        self.people.get(&cell).map_or(0, |p| p.0)
     }
 
-    /// Resolution-10 cells within `radius_m` of `at`, with their people.
-    fn cells_near(&self, at: LatLng, radius_m: f64) -> Vec<(u64, u32)> {
+    /// Resolution-10 cells whose centre lies within `radius_m` of `at`, with their people;
+    /// `populated_only` leaves out the empty ones.
+    fn cells_near(&self, at: LatLng, radius_m: f64, populated_only: bool) -> Vec<(u64, u32)> {
         let Ok(origin) = H3LatLng::new(at.lat, at.lng).map(|ll| ll.to_cell(INDEX_RESOLUTION)) else { return Vec::new() };
         let spacing = INDEX_RESOLUTION.edge_length_m() * 3f64.sqrt() * 0.8;
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let rings = (radius_m / spacing).ceil() as u32 + 1;
+        // The local frame is within a metre at city scale: only centres within a few metres of
+        // the circle need the great-circle distance.
+        let frame = LocalFrame::new(at);
+        let within = |centre: LatLng| {
+            let (x, y) = frame.to_local(centre);
+            let planar = libm::hypot(x, y);
+            if planar < radius_m - 5.0 {
+                true
+            } else if planar > radius_m + 5.0 {
+                false
+            } else {
+                centre.distance_m(at) <= radius_m
+            }
+        };
         origin
             .grid_disk::<Vec<_>>(rings)
             .into_iter()
             .map(u64::from)
-            .filter(|&c| cell_centre(c).distance_m(at) <= radius_m)
-            .map(|c| (c, self.people(c)))
+            .filter_map(|c| match self.people.get(&c) {
+                Some(&(n, centre)) => within(centre).then_some((c, n)),
+                None => (!populated_only && within(cell_centre(c))).then_some((c, 0)),
+            })
             .collect()
     }
 
@@ -431,7 +449,7 @@ pub fn bayes(probe: &mut Probe<'_>, start: LatLng, density: &DensityMap) -> Rebu
     }
     let parent_res = cells.first().and_then(|c| H3Cell::try_from(c.cell).ok()).map(H3Cell::resolution);
     let best = density
-        .cells_near(start, REGION_M)
+        .cells_near(start, REGION_M, false)
         .into_iter()
         .map(|(cell, people)| {
             let w = match parent_res {
@@ -451,7 +469,7 @@ pub fn bayes(probe: &mut Probe<'_>, start: LatLng, density: &DensityMap) -> Rebu
 #[must_use]
 pub fn prior_estimate(density: &DensityMap, start: LatLng) -> LatLng {
     density
-        .cells_near(start, REGION_M)
+        .cells_near(start, REGION_M, true)
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .filter(|c| c.1 > 0)
@@ -460,4 +478,44 @@ pub fn prior_estimate(density: &DensityMap, start: LatLng) -> LatLng {
 
 fn parent(cell: u64, res: Resolution) -> Option<u64> {
     H3Cell::try_from(cell).ok()?.parent(res).map(u64::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::city::CityConfig;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn cells_near_equals_the_great_circle_filter() {
+        // The planar pre-test with its margin decides nothing the exact distance would not.
+        let city = City::generate(CityConfig { seed: 5, people: 20_000, listed_rate: 0.01 }).unwrap();
+        let map = DensityMap::publish(&city);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let frame = LocalFrame::new(CITY_CENTRE);
+        let mut populated = 0;
+        for _ in 0..300 {
+            let at = frame.to_latlng(rng.random_range(-4_000.0..4_000.0), rng.random_range(-4_000.0..4_000.0));
+            let radius = rng.random_range(50.0..REGION_M);
+            let origin = H3LatLng::new(at.lat, at.lng).unwrap().to_cell(INDEX_RESOLUTION);
+            let reference: Vec<(u64, u32)> = origin
+                .grid_disk::<Vec<_>>(12)
+                .into_iter()
+                .map(u64::from)
+                .filter(|&c| cell_centre(c).distance_m(at) <= radius)
+                .map(|c| (c, map.people(c)))
+                .collect();
+            let mut all = map.cells_near(at, radius, false);
+            let mut sorted = reference.clone();
+            all.sort_unstable();
+            sorted.sort_unstable();
+            assert_eq!(all, sorted);
+            let mut busy = map.cells_near(at, radius, true);
+            busy.sort_unstable();
+            let expected: Vec<(u64, u32)> = sorted.into_iter().filter(|c| c.1 > 0).collect();
+            populated += expected.len();
+            assert_eq!(busy, expected);
+        }
+        assert!(populated > 500, "{populated} populated cells seen");
+    }
 }

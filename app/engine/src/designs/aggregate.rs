@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use super::Query;
 use crate::city::City;
-use crate::geo::{LatLng, LocalFrame};
-use crate::index::cell_polygon;
-use geo::{BoundingRect, Contains, Coord, Intersects, MapCoords, Polygon};
+use crate::geo::LocalFrame;
+use crate::index::CellShapes;
+use geo::{Coord, Intersects, Polygon};
 
 /// The default coarse resolution: H3 resolution 8, edge about 461 m, area about 0.74 km².
 pub const DEFAULT_AGGREGATE_RESOLUTION: Resolution = Resolution::Eight;
@@ -42,6 +42,8 @@ pub struct Aggregate {
     k: u32,
     resolution: Resolution,
     counts: FxHashMap<u64, u32>,
+    /// The counted cells' centres and outlines, for answering.
+    shapes: CellShapes,
 }
 
 impl Aggregate {
@@ -54,7 +56,12 @@ impl Aggregate {
                 *counts.entry(u64::from(ll.to_cell(resolution))).or_insert(0) += 1;
             }
         }
-        Self { k: k.max(1), resolution, counts }
+        Self::of_counts(k.max(1), resolution, counts)
+    }
+
+    fn of_counts(k: u32, resolution: Resolution, counts: FxHashMap<u64, u32>) -> Self {
+        let shapes = CellShapes::of(counts.keys().copied());
+        Self { k, resolution, counts, shapes }
     }
 
     /// The suppression threshold.
@@ -73,7 +80,7 @@ impl Aggregate {
             let parent = h3o::CellIndex::try_from(cell).ok().and_then(|c| c.parent(resolution)).map_or(cell, u64::from);
             *counts.entry(parent).or_insert(0) += n;
         }
-        Self { k: self.k, resolution, counts }
+        Self::of_counts(self.k, resolution, counts)
     }
 
     /// The cells' resolution.
@@ -94,7 +101,7 @@ impl Aggregate {
     #[must_use]
     pub fn answer(&self, query: Query) -> AggregateAnswer {
         let mut estimate = 0.0;
-        let cells = touching_cells(query, self.resolution)
+        let cells = touching_cells(query, self.resolution, &self.shapes)
             .into_iter()
             .map(|(cell, poly)| {
                 let overlap = overlap_share(&poly, query.radius_m);
@@ -115,12 +122,12 @@ impl Aggregate {
 /// The H3 cells at a resolution that the query circle touches (sorted), for drawing.
 #[must_use]
 pub fn covering_cells(query: Query, resolution: Resolution) -> Vec<u64> {
-    touching_cells(query, resolution).into_iter().map(|(cell, _)| cell).collect()
+    touching_cells(query, resolution, &CellShapes::default()).into_iter().map(|(cell, _)| cell).collect()
 }
 
 /// The cells the circle touches, sorted, each with its outline (a `geo` polygon) in metres around
-/// the query point.
-pub(crate) fn touching_cells(query: Query, resolution: Resolution) -> Vec<(u64, Polygon)> {
+/// the query point; `shapes` holds the centres and outlines already computed.
+pub(crate) fn touching_cells(query: Query, resolution: Resolution, shapes: &CellShapes) -> Vec<(u64, Polygon)> {
     let frame = LocalFrame::new(query.at);
     let Ok(origin) = H3LatLng::new(query.at.lat, query.at.lng).map(|ll| ll.to_cell(resolution)) else {
         return Vec::new();
@@ -128,16 +135,26 @@ pub(crate) fn touching_cells(query: Query, resolution: Resolution) -> Vec<(u64, 
     let spacing = resolution.edge_length_m() * 3f64.sqrt() * 0.8;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let rings = (query.radius_m / spacing).ceil() as u32 + 1;
-    let mut disk: Vec<H3Cell> = origin.grid_disk::<Vec<_>>(rings);
+    let mut disk: Vec<u64> = origin.grid_disk::<Vec<H3Cell>>(rings).into_iter().map(u64::from).collect();
     disk.sort_unstable();
+    // A cell whose centre is farther than the radius and half again its edge cannot reach the
+    // circle (its vertices lie about an edge from the centre): skip it before its outline.
+    let reach = query.radius_m + 1.5 * resolution.edge_length_m();
     disk.into_iter()
-        .map(|c| {
-            let cell = u64::from(c);
-            let local = cell_polygon(cell).map_coords(|v| {
-                let (x, y) = frame.to_local(LatLng::new(v.y, v.x));
-                Coord { x, y }
-            });
-            (cell, local)
+        .filter(|&c| {
+            let (x, y) = frame.to_local(shapes.centre(c));
+            libm::hypot(x, y) <= reach
+        })
+        .map(|cell| {
+            let ring: Vec<Coord> = shapes
+                .boundary(cell)
+                .iter()
+                .map(|&v| {
+                    let (x, y) = frame.to_local(v);
+                    Coord { x, y }
+                })
+                .collect();
+            (cell, Polygon::new(ring.into(), Vec::new()))
         })
         .filter(|(_, poly)| distance_to_polygon(poly) <= query.radius_m)
         .collect()
@@ -162,29 +179,161 @@ fn segment_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
     libm::hypot(a.0 + t * dx, a.1 + t * dy)
 }
 
-/// Share of the polygon's area within `radius` of the origin, from a 24 × 24 sample grid.
+/// Share of the polygon's area within `radius` of the origin, computed exactly: the area of the
+/// polygon's intersection with the disk over the polygon's area (0 for a degenerate polygon).
+///
+/// The intersection is summed edge by edge (each edge with the origin spans a triangle; the part
+/// of it inside the disk is a triangle where the edge runs inside the circle and a circular sector
+/// where it runs outside), so it holds for any simple polygon. Only `sqrt` (exact in IEEE
+/// arithmetic) and `libm::atan2` are used, so the page and the CLI agree to the bit.
 pub(crate) fn overlap_share(poly: &Polygon, radius: f64) -> f64 {
-    const N: u32 = 24;
-    let Some(rect) = poly.bounding_rect() else {
+    let (mut inside, mut whole) = (0.0, 0.0);
+    for line in poly.exterior().lines() {
+        let (a, b) = ((line.start.x, line.start.y), (line.end.x, line.end.y));
+        inside += edge_disk_area(a, b, radius);
+        whole += cross(a, b) / 2.0;
+    }
+    if whole == 0.0 {
         return 0.0;
-    };
-    let (x0, x1, y0, y1) = (rect.min().x, rect.max().x, rect.min().y, rect.max().y);
-    let (mut total, mut near) = (0u32, 0u32);
-    for i in 0..N {
-        for j in 0..N {
-            let x = x0 + (x1 - x0) * (f64::from(i) + 0.5) / f64::from(N);
-            let y = y0 + (y1 - y0) * (f64::from(j) + 0.5) / f64::from(N);
-            if poly.contains(&Coord { x, y }) {
-                total += 1;
-                if libm::hypot(x, y) <= radius {
-                    near += 1;
+    }
+    (inside / whole).clamp(0.0, 1.0)
+}
+
+fn cross(a: (f64, f64), b: (f64, f64)) -> f64 {
+    a.0 * b.1 - a.1 * b.0
+}
+
+/// Signed area of the part of the triangle (origin, `a`, `b`) inside the disk of `r` around
+/// the origin (positive when `a` to `b` turns anticlockwise).
+fn edge_disk_area(a: (f64, f64), b: (f64, f64), r: f64) -> f64 {
+    let sector = |p: (f64, f64), q: (f64, f64)| r * r / 2.0 * libm::atan2(cross(p, q), p.0 * q.0 + p.1 * q.1);
+    let d = (b.0 - a.0, b.1 - a.1);
+    // |a + t d|² = r²: t² (d·d) + 2t (a·d) + (a·a − r²) = 0.
+    let qa = d.0 * d.0 + d.1 * d.1;
+    if qa == 0.0 {
+        return 0.0;
+    }
+    let qb = a.0 * d.0 + a.1 * d.1;
+    let qc = a.0 * a.0 + a.1 * a.1 - r * r;
+    let disc = qb * qb - qa * qc;
+    if disc <= 0.0 {
+        // The edge's line misses the disk (or touches it at one point): all outside.
+        return sector(a, b);
+    }
+    let root = disc.sqrt();
+    let t1 = ((-qb - root) / qa).clamp(0.0, 1.0);
+    let t2 = ((-qb + root) / qa).clamp(0.0, 1.0);
+    let at = |t: f64| (a.0 + t * d.0, a.1 + t * d.1);
+    let (p1, p2) = (at(t1), at(t2));
+    // Outside from a to p1, inside from p1 to p2, outside from p2 to b (pieces may be empty).
+    let mut area = cross(p1, p2) / 2.0;
+    if t1 > 0.0 {
+        area += sector(a, p1);
+    }
+    if t2 < 1.0 {
+        area += sector(p2, b);
+    }
+    area
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::f64::consts::PI;
+
+    fn square(x0: f64, y0: f64, side: f64) -> Polygon {
+        Polygon::new(vec![(x0, y0), (x0 + side, y0), (x0 + side, y0 + side), (x0, y0 + side), (x0, y0)].into(), vec![])
+    }
+
+    /// The share counted on a fine grid of the polygon's bounding box: the reference the exact
+    /// sum is checked against.
+    fn sampled(poly: &Polygon, radius: f64, n: u32) -> f64 {
+        use geo::{BoundingRect, Contains};
+        let rect = poly.bounding_rect().unwrap();
+        let (mut total, mut near) = (0u32, 0u32);
+        for i in 0..n {
+            for j in 0..n {
+                let x = rect.min().x + rect.width() * (f64::from(i) + 0.5) / f64::from(n);
+                let y = rect.min().y + rect.height() * (f64::from(j) + 0.5) / f64::from(n);
+                if poly.contains(&Coord { x, y }) {
+                    total += 1;
+                    near += u32::from(x.hypot(y) <= radius);
                 }
             }
         }
-    }
-    if total == 0 {
-        0.0
-    } else {
         f64::from(near) / f64::from(total)
+    }
+
+    #[test]
+    fn whole_polygon_inside_or_outside() {
+        assert!((overlap_share(&square(-10.0, -10.0, 20.0), 100.0) - 1.0).abs() < 1e-12);
+        assert!(overlap_share(&square(200.0, 200.0, 20.0), 100.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn disk_inside_the_polygon_gives_its_area() {
+        let share = overlap_share(&square(-100.0, -100.0, 200.0), 50.0);
+        assert!((share - PI * 2_500.0 / 40_000.0).abs() < 1e-12, "{share}");
+    }
+
+    #[test]
+    fn half_and_quarter_planes() {
+        // A square with a corner at the centre holds a quarter of the disk.
+        let share = overlap_share(&square(0.0, 0.0, 200.0), 100.0);
+        assert!((share - PI * 10_000.0 / 4.0 / 40_000.0).abs() < 1e-12, "{share}");
+        // Either orientation of the ring.
+        let mut reversed = square(0.0, 0.0, 200.0);
+        reversed.exterior_mut(|r| r.0.reverse());
+        assert!((overlap_share(&reversed, 100.0) - share).abs() < 1e-12);
+    }
+
+    #[test]
+    fn kept_shapes_and_the_centre_pre_test_change_no_cell() {
+        // The cells and outlines from kept shapes, from none, and from every cell of a wide disk
+        // tested by its outline alone are the same.
+        let frame = LocalFrame::new(crate::geo::CITY_CENTRE);
+        let kept = CellShapes::of(crate::index::city_cells(Resolution::Nine));
+        for i in 0..200u32 {
+            let (x, y) = (f64::from(i % 20) * 347.0 - 3_300.0, f64::from(i / 20) * 611.0 - 3_000.0);
+            let query = Query { at: frame.to_latlng(x, y), radius_m: 100.0 + f64::from(i) * 7.3 };
+            let with = touching_cells(query, Resolution::Nine, &kept);
+            let without = touching_cells(query, Resolution::Nine, &CellShapes::default());
+            assert_eq!(with, without);
+            let local = LocalFrame::new(query.at);
+            let origin = H3LatLng::new(query.at.lat, query.at.lng).unwrap().to_cell(Resolution::Nine);
+            let mut wide: Vec<u64> = origin
+                .grid_disk::<Vec<_>>(12)
+                .into_iter()
+                .map(u64::from)
+                .filter(|&c| {
+                    let ring: Vec<Coord> = crate::index::cell_boundary(c)
+                        .into_iter()
+                        .map(|v| {
+                            let (x, y) = local.to_local(v);
+                            Coord { x, y }
+                        })
+                        .collect();
+                    distance_to_polygon(&Polygon::new(ring.into(), Vec::new())) <= query.radius_m
+                })
+                .collect();
+            wide.sort_unstable();
+            assert_eq!(with.iter().map(|c| c.0).collect::<Vec<_>>(), wide, "query {i}");
+        }
+    }
+
+    #[test]
+    fn agrees_with_fine_sampling_on_h3_cells() {
+        // Real resolution-9 cells around a query point, the radius cutting through them.
+        let query = Query { at: crate::geo::CITY_CENTRE, radius_m: 500.0 };
+        let cells = touching_cells(query, Resolution::Nine, &CellShapes::default());
+        assert!(cells.len() > 10);
+        let mut partial = 0;
+        for (_, poly) in &cells {
+            let exact = overlap_share(poly, query.radius_m);
+            let counted = sampled(poly, query.radius_m, 600);
+            assert!((exact - counted).abs() < 3e-3, "exact {exact}, sampled {counted}");
+            partial += usize::from(exact > 0.01 && exact < 0.99);
+        }
+        assert!(partial > 5, "the circle cuts {partial} cells");
     }
 }

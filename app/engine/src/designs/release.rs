@@ -26,8 +26,8 @@ use super::aggregate::{overlap_share, touching_cells};
 use super::dp::{sample_discrete_laplace, Epsilon};
 use super::Query;
 use crate::city::{City, CityConfig};
-use crate::index::cell_of;
 use crate::index::city_cells;
+use crate::index::{cell_of, CellShapes};
 
 /// The release's resolution: H3 resolution 9, edge about 174 m, area about 0.1 km².
 pub const RELEASE_RESOLUTION: Resolution = Resolution::Nine;
@@ -68,6 +68,8 @@ pub struct DpReleaseAnswer {
 pub struct DpRelease {
     epsilon_total: Option<Epsilon>,
     counts: FxHashMap<u64, i64>,
+    /// The released cells' centres and outlines, for answering.
+    shapes: CellShapes,
 }
 
 impl DpRelease {
@@ -95,14 +97,17 @@ impl DpRelease {
                 *v += sample_discrete_laplace(&mut rng, epsilon_total);
             }
         }
-        Self { epsilon_total: Some(epsilon_total), counts }
+        let shapes = CellShapes::of(counts.keys().copied());
+        Self { epsilon_total: Some(epsilon_total), counts, shapes }
     }
 
     /// The same table without noise: what the release would disclose at ε = ∞. The lab computes
     /// it to show how close an attacker against the noisy release comes to it.
     #[must_use]
     pub fn noiseless(city: &City) -> Self {
-        Self { epsilon_total: None, counts: true_counts(city) }
+        let counts = true_counts(city);
+        let shapes = CellShapes::of(counts.keys().copied());
+        Self { epsilon_total: None, counts, shapes }
     }
 
     /// The total ε per person (`None` for the noiseless table).
@@ -121,7 +126,7 @@ impl DpRelease {
     #[must_use]
     pub fn answer(&self, query: Query) -> DpReleaseAnswer {
         let mut estimate = 0.0;
-        let cells = touching_cells(query, RELEASE_RESOLUTION)
+        let cells = touching_cells(query, RELEASE_RESOLUTION, &self.shapes)
             .into_iter()
             .filter_map(|(cell, poly)| {
                 let noisy_count = self.cell_count(cell)?;
