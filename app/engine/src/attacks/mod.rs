@@ -314,11 +314,35 @@ struct Identified {
     flat: u32,
 }
 
+/// The flat the public directory gives for one target ([`Directory::flat_for`]), worked out once
+/// for every estimate scored against it (it reads the whole building's residents).
+struct TargetFlat {
+    seed: u64,
+    flat: std::cell::OnceCell<Option<(u8, u8, u8)>>,
+}
+
+impl TargetFlat {
+    fn new(seed: u64) -> Self {
+        Self { seed, flat: std::cell::OnceCell::new() }
+    }
+
+    fn get(&mut self, city: &City, person: u32) -> Option<(u8, u8, u8)> {
+        *self.flat.get_or_init(|| Directory::flat_for(city, self.seed, person))
+    }
+}
+
 impl Identified {
     /// Scores one estimate of a target's home with the city (the scorer's view): the building,
     /// from the position (or from the partial address the deployed map displayed, when
     /// `building_shown`), and the flat, from the building and the public directory of `seed`.
+    #[cfg(feature = "proximity-lab")]
     fn add(&mut self, city: &City, seed: u64, person: u32, estimate: Option<LatLng>, building_shown: bool) {
+        self.add_with(city, person, estimate, building_shown, &mut TargetFlat::new(seed));
+    }
+
+    /// [`Identified::add`] with the directory's answer for the target kept in `flat`, for
+    /// scoring several estimates of one target (the attack's and both reference lines').
+    fn add_with(&mut self, city: &City, person: u32, estimate: Option<LatLng>, building_shown: bool, flat: &mut TargetFlat) {
         let a = city.households()[city.household_of(person) as usize].address;
         let by_position = estimate.is_some_and(|e| {
             let (x, y) = LocalFrame::new(crate::geo::CITY_CENTRE).to_local(e);
@@ -326,7 +350,7 @@ impl Identified {
         });
         if building_shown || by_position {
             self.building += 1;
-            if Directory::flat_for(city, seed, person) == Some((a.unit, a.floor, a.room)) {
+            if flat.get(city, person) == Some((a.unit, a.floor, a.room)) {
                 self.flat += 1;
             }
         }
@@ -371,7 +395,21 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
 
 /// One-to-one matches within `limit` metres between true and estimated homes (closest pairs
 /// first).
-fn matches_within(truth: &[LatLng], estimates: &[LatLng], limit: f64) -> u32 {
+fn matches_within(pairs: &[(f64, usize, usize)], sizes: (usize, usize), limit: f64) -> u32 {
+    let (mut used_t, mut used_e) = (vec![false; sizes.0], vec![false; sizes.1]);
+    let mut n = 0;
+    for &(_, i, j) in pairs.iter().filter(|p| p.0 <= limit) {
+        if !used_t[i] && !used_e[j] {
+            used_t[i] = true;
+            used_e[j] = true;
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Every (distance, truth, estimate) pair within `limit`, nearest first (ties in input order).
+fn pairs_within(truth: &[LatLng], estimates: &[LatLng], limit: f64) -> Vec<(f64, usize, usize)> {
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (i, t) in truth.iter().enumerate() {
         for (j, e) in estimates.iter().enumerate() {
@@ -382,16 +420,7 @@ fn matches_within(truth: &[LatLng], estimates: &[LatLng], limit: f64) -> u32 {
         }
     }
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (mut used_t, mut used_e) = (vec![false; truth.len()], vec![false; estimates.len()]);
-    let mut n = 0;
-    for (_, i, j) in pairs {
-        if !used_t[i] && !used_e[j] {
-            used_t[i] = true;
-            used_e[j] = true;
-            n += 1;
-        }
-    }
-    n
+    pairs
 }
 
 /// Set-level tallies: matched homes within 1, 10 and 50 m, and the divisor.
@@ -403,8 +432,10 @@ struct SetScore {
 
 impl SetScore {
     fn add(&mut self, truth: &[LatLng], estimates: &[LatLng]) {
+        // The pairs within the widest limit, worked out once for the three.
+        let pairs = pairs_within(truth, estimates, 50.0);
         for (k, limit) in [1.0, 10.0, 50.0].into_iter().enumerate() {
-            self.matched[k] += matches_within(truth, estimates, limit);
+            self.matched[k] += matches_within(&pairs, (truth.len(), estimates.len()), limit);
         }
         self.divisor += u32::try_from(truth.len().max(estimates.len())).unwrap_or(u32::MAX);
     }
@@ -458,7 +489,7 @@ pub struct LabRun {
     /// Buildings and flats identified: by the attack, with no question, by the ideal.
     identified: [Identified; 3],
     households_exposed: u32,
-    recent_queries: Vec<LatLng>,
+    recent_queries: std::collections::VecDeque<LatLng>,
     suppressed_revealed: Option<f64>,
 }
 
@@ -497,13 +528,14 @@ impl LabRun {
             reidentified: 0,
             identified: [Identified::default(); 3],
             households_exposed: 0,
-            recent_queries: Vec::new(),
+            recent_queries: std::collections::VecDeque::new(),
             suppressed_revealed: None,
         }
     }
 
     fn keep_queries(&mut self, asked: &[LatLng]) {
-        self.recent_queries.extend_from_slice(asked);
+        // A ring: the oldest go from the front without moving the rest.
+        self.recent_queries.extend(asked.iter().copied());
         let excess = self.recent_queries.len().saturating_sub(RECENT_QUERIES);
         self.recent_queries.drain(..excess);
     }
@@ -534,12 +566,12 @@ impl LabRun {
     /// The reference lines for one target: what is known before any question (the start point
     /// and the public density map: the most populous cell near the start), and the true listed
     /// home nearest the start; returns the true listed homes of the region for set-level scoring.
-    fn references(&mut self, city: &City, density: &DensityMap, person: u32, start: LatLng) -> Vec<LatLng> {
+    fn references(&mut self, city: &City, density: &DensityMap, person: u32, start: LatLng, flat: &mut TargetFlat) -> Vec<LatLng> {
         let truth = city.home(person);
-        let region: Vec<LatLng> = city.listed_within(start, REGION_M).into_iter().map(|p| city.home(p)).collect();
+        let region: Vec<LatLng> = city.listed_homes_within(start, REGION_M).into_iter().map(|(_, home)| home).collect();
         let (baseline, ideal) = (Some(reconstruct::prior_estimate(density, start)), reconstruct::nearest(&region, start));
-        self.identified[1].add(city, self.config.seed, person, baseline, false);
-        self.identified[2].add(city, self.config.seed, person, ideal, false);
+        self.identified[1].add_with(city, person, baseline, false, flat);
+        self.identified[2].add_with(city, person, ideal, false, flat);
         self.baseline.push(TargetEstimate { person, estimate: baseline, truth });
         self.ideal.push(TargetEstimate { person, estimate: ideal, truth });
         region
@@ -562,7 +594,8 @@ impl LabRun {
             let person = self.targets[i];
             let truth = city.home(person);
             let start = hint(truth, &mut self.rng);
-            let region = self.references(city, &density, person, start);
+            let mut flat = TargetFlat::new(self.config.seed);
+            let region = self.references(city, &density, person, start, &mut flat);
             let operator_seed = self.config.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ u64::from(person);
             let mut probe = Probe::new(city, target, self.config.radius_m, operator_seed);
             let budget = self.config.budget;
@@ -609,7 +642,7 @@ impl LabRun {
                 // The deployed map showed this person's name and ID number with their handle.
                 self.reidentified += 1;
             }
-            self.identified[0].add(city, self.config.seed, person, estimate, shown);
+            self.identified[0].add_with(city, person, estimate, shown, &mut flat);
             self.outcomes.push(TargetEstimate { person, estimate, truth });
             self.histories.push(history);
         }
@@ -640,7 +673,8 @@ impl LabRun {
         for &person in &self.targets.clone() {
             let truth = city.home(person);
             let start = hint(truth, &mut self.rng);
-            let region = self.references(city, &density, person, start);
+            let mut flat = TargetFlat::new(self.config.seed);
+            let region = self.references(city, &density, person, start, &mut flat);
             let estimate = match &linked {
                 Some(l) => l.homes.get(&person).copied(),
                 None => seen.get(&person).map(strategies::Seen::estimate),
@@ -650,7 +684,7 @@ impl LabRun {
             // The walker saw the person on the deployed map, which displayed their building (the
             // linkage attacker walks the same way, so it has every sighting too, linked or not).
             let shown = seen.contains_key(&person) && matches!(target, AttackedDesign::Exposed(_));
-            self.identified[0].add(city, self.config.seed, person, estimate, shown);
+            self.identified[0].add_with(city, person, estimate, shown, &mut flat);
             self.outcomes.push(TargetEstimate { person, estimate, truth });
         }
         match &linked {
@@ -747,7 +781,7 @@ impl LabRun {
             curve_at,
             error_curve,
             outcomes: self.outcomes.clone(),
-            recent_queries: self.recent_queries.clone(),
+            recent_queries: self.recent_queries.iter().copied().collect(),
         }
     }
 }
@@ -831,7 +865,8 @@ impl LabRun {
         for &person in &self.targets.clone() {
             let home = city.home(person);
             let start = hint(home, &mut self.rng);
-            let region = self.references(city, &density, person, start);
+            let mut flat = TargetFlat::new(self.config.seed);
+            let region = self.references(city, &density, person, start, &mut flat);
             // From the start alone: the cell with the most listed people known, among those whose
             // centre is within the region (nearest first on ties); its centre.
             let estimate = revealed
@@ -842,7 +877,7 @@ impl LabRun {
                 .max_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(b.0.cmp(&a.0)))
                 .map(|(c, _, _)| crate::index::cell_centre(c));
             self.set_score.add(&region, &estimate.into_iter().collect::<Vec<_>>());
-            self.identified[0].add(city, self.config.seed, person, estimate, false);
+            self.identified[0].add_with(city, person, estimate, false, &mut flat);
             self.outcomes.push(TargetEstimate { person, estimate, truth: home });
         }
         self.queries = 2;

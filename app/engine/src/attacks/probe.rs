@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::designs::{Aggregate, BlurredQuery, DesignKind, DpCount, DpRelease, Epsilon, Fidelity, Query, BLUR_WINDOW_S};
-use crate::geo::LatLng;
+use crate::geo::{LatLng, RadiusTest};
 use crate::index::cell_centre;
 
 /// One entry of the deployed map as an attacker records it.
@@ -22,6 +22,15 @@ pub struct Sighting {
     pub distance_m: Option<f64>,
     /// Home, where the fidelity shows it.
     pub home: Option<LatLng>,
+}
+
+/// One entry of the deployed map's list as the lab's askers read it, at a fidelity.
+fn sighting(person: u32, home: LatLng, at: LatLng, fidelity: Fidelity) -> Sighting {
+    Sighting {
+        person,
+        distance_m: (fidelity != Fidelity::Reported).then(|| at.distance_m(home)),
+        home: (fidelity == Fidelity::Pins).then_some(home),
+    }
 }
 
 /// What the deployed map displayed about one person: the fields the linkage attacker joins on.
@@ -290,6 +299,27 @@ impl<'a> Probe<'a> {
         self.ask_within(at, self.radius_m)
     }
 
+    /// Asks the design about a position, for an asker who reads one person's entry only (the
+    /// oracle looking for its target): the same question, counted and timed the same way, and
+    /// the same reply except that a list is narrowed to that person's entry (empty where the
+    /// list does not show them). The deployed map's list near a city centre names hundreds of
+    /// people, so this spares building entries no one reads.
+    pub fn ask_about(&mut self, at: LatLng, person: u32) -> Reply {
+        match self.target {
+            AttackedDesign::Exposed(fidelity) if self.shown.is_none() => {
+                let radius_m = self.radius_m.clamp(*crate::designs::ranges::RADIUS_M.start(), *crate::designs::ranges::RADIUS_M.end());
+                self.queries += 1;
+                self.now_s += SECONDS_PER_QUESTION;
+                self.asked.push(at);
+                // The list holds exactly the listed people whose home passes the radius test
+                // (the index answers as brute force does).
+                let shown = self.city.listed_home(person).filter(|home| RadiusTest::new(at, radius_m).contains(home.lat, home.lng));
+                Reply::Listed(shown.map(|home| sighting(person, home, at, *fidelity)).into_iter().collect())
+            }
+            _ => self.ask(at),
+        }
+    }
+
     /// Asks the design about a position with a radius of the asker's choice (the app and the CLI
     /// accept 50 to 5 000 m; smaller radii are raised to 50 m).
     pub fn ask_within(&mut self, at: LatLng, radius_m: f64) -> Reply {
@@ -304,18 +334,7 @@ impl<'a> Probe<'a> {
                 if let Some(shown) = self.shown.as_mut() {
                     shown.extend(ids.iter().copied());
                 }
-                Reply::Listed(
-                    ids.into_iter()
-                        .map(|person| {
-                            let home = self.city.home(person);
-                            Sighting {
-                                person,
-                                distance_m: (*fidelity != Fidelity::Reported).then(|| at.distance_m(home)),
-                                home: (*fidelity == Fidelity::Pins).then_some(home),
-                            }
-                        })
-                        .collect(),
-                )
+                Reply::Listed(ids.into_iter().map(|person| sighting(person, self.city.home(person), at, *fidelity)).collect())
             }
             AttackedDesign::Aggregate(agg) => {
                 let a = agg.answer(query);
@@ -384,5 +403,39 @@ impl<'a> Probe<'a> {
         let truth = f64::from(self.city.listed_count_within(query.at, query.radius_m));
         self.count_error.0 += (answer - truth).abs();
         self.count_error.1 += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::city::CityConfig;
+    use crate::geo::LocalFrame;
+
+    #[test]
+    fn ask_about_is_the_list_narrowed_to_one_person() {
+        let city = City::generate(CityConfig { seed: 4, people: 30_000, listed_rate: 0.02 }).unwrap();
+        let listed: Vec<(u32, LatLng)> = city.listed_homes().collect();
+        for fidelity in [Fidelity::Reported, Fidelity::Distance, Fidelity::Pins] {
+            let target = AttackedDesign::Exposed(fidelity);
+            let (mut whole, mut narrow) = (Probe::new(&city, &target, 500.0, 1), Probe::new(&city, &target, 500.0, 1));
+            let (mut shown, mut hidden) = (0, 0);
+            for (i, &(person, home)) in listed.iter().enumerate().take(200) {
+                // Positions from on the home to well outside the circle, and a person not listed.
+                let at = LocalFrame::new(home).to_latlng(f64::from(i as u32 % 9) * 80.0, 30.0);
+                let asked = if i % 10 == 0 { person + 1 } else { person };
+                let Reply::Listed(all) = whole.ask(at) else { panic!("the deployed map lists") };
+                let expected: Vec<Sighting> = all.into_iter().filter(|s| s.person == asked).collect();
+                let got = narrow.ask_about(at, asked);
+                assert_eq!(got, Reply::Listed(expected.clone()), "{fidelity:?}, person {asked}");
+                if expected.is_empty() {
+                    hidden += 1;
+                } else {
+                    shown += 1;
+                }
+            }
+            assert!(shown > 20 && hidden > 20, "{shown} shown, {hidden} not");
+            assert_eq!((whole.queries(), whole.elapsed_s(), whole.asked()), (narrow.queries(), narrow.elapsed_s(), narrow.asked()));
+        }
     }
 }

@@ -106,7 +106,8 @@ impl DensityMap {
 /// (Every listed home in the region is equally likely the target's, so any rule is as good.)
 #[must_use]
 pub fn nearest(homes: &[LatLng], start: LatLng) -> Option<LatLng> {
-    homes.iter().copied().filter(|h| h.distance_m(start) <= REGION_M).min_by(|a, b| a.distance_m(start).total_cmp(&b.distance_m(start)))
+    // Each distance once (the first of equally near homes, as before).
+    homes.iter().map(|&h| (h.distance_m(start), h)).filter(|(d, _)| *d <= REGION_M).min_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, h)| h)
 }
 
 /// How the counting attackers read one circle.

@@ -49,11 +49,11 @@ pub fn oracle_search(probe: &mut Probe<'_>, person: u32, start: LatLng, budget: 
                     break;
                 }
                 *used += 1;
-                let mut r = probe.ask(at);
+                let mut r = probe.ask_about(at, person);
                 if r == Reply::Refused {
                     // A refused session is no obstacle: open another (a new account, a reload).
                     probe.new_session();
-                    r = probe.ask(at);
+                    r = probe.ask_about(at, person);
                 }
                 history.push(current);
                 if let Reply::Count(v) = r {
@@ -278,7 +278,7 @@ impl Directory {
     #[must_use]
     pub fn flat_for(city: &City, seed: u64, person: u32) -> Option<(u8, u8, u8)> {
         let own = city.households()[city.household_of(person) as usize].address;
-        let name = city.person(person)?.name.zh;
+        let name = city.name(person)?.zh;
         let frame = LocalFrame::new(CITY_CENTRE);
         let mut flats: Vec<(u8, u8, u8)> = Vec::new();
         for unit in 1..=crate::layout::UNITS_PER_BUILDING {
@@ -288,7 +288,7 @@ impl Directory {
                 let a = city.households()[h as usize].address;
                 if (a.compound, a.building) == (own.compound, own.building)
                     && Self::lists(seed, h)
-                    && city.person(id).is_some_and(|p| p.name.zh == name)
+                    && city.name(id).is_some_and(|n| n.zh == name)
                 {
                     flats.push((a.unit, a.floor, a.room));
                 }

@@ -266,6 +266,18 @@ fn household_size(rng: &mut ChaCha8Rng) -> u32 {
     size
 }
 
+/// One person's details as drawn from the seed, before they are written out.
+struct Drawn {
+    household: u32,
+    surname: usize,
+    given: Vec<usize>,
+    male: bool,
+    age: u16,
+    month: u8,
+    day: u8,
+    seq: u32,
+}
+
 impl City {
     /// Generates the city for a configuration.
     ///
@@ -556,6 +568,34 @@ impl City {
     /// Returns `None` if `id` is not a person of this city.
     #[must_use]
     pub fn person(&self, id: u32) -> Option<Person> {
+        let Drawn { household, surname, given, male, age, month, day, seq } = self.drawn(id)?;
+        let h = self.households[household as usize];
+        let birth = CalendarDate { year: REFERENCE_YEAR - age, month, day };
+        let sequence = seq * 2 + u32::from(male);
+        let region = u32::from(h.address.district) * 100 + 1;
+        Some(Person {
+            id,
+            name: Name::from_parts(surname, &given),
+            sex: if male { Sex::Male } else { Sex::Female },
+            birth,
+            id_number: IdNumber::new(region, birth, sequence),
+            household,
+            home: self.home(id),
+            address: h.address,
+            workplace: self.workplaces[usize::from(self.workplace_of[id as usize])],
+            listing: self.listing(id).copied(),
+        })
+    }
+
+    /// A person's name alone (what [`City::person`] gives as `name`, without the rest of the
+    /// record); `None` if `id` is not a person of this city.
+    #[must_use]
+    pub fn name(&self, id: u32) -> Option<Name> {
+        self.drawn(id).map(|d| Name::from_parts(d.surname, &d.given))
+    }
+
+    /// The seeded draws of one person's details, in household order.
+    fn drawn(&self, id: u32) -> Option<Drawn> {
         if id >= self.people() {
             return None;
         }
@@ -587,25 +627,10 @@ impl City {
                     }
                     _ => (family_surname, seq.is_multiple_of(2), head_age.saturating_sub(child_age_gap)),
                 };
-                details = Some((surname, given, male, age, birth_month, birth_day, seq));
+                details = Some(Drawn { household, surname, given, male, age, month: birth_month, day: birth_day, seq });
             }
         }
-        let (surname, given, male, age, month, day, seq) = details?;
-        let birth = CalendarDate { year: REFERENCE_YEAR - age, month, day };
-        let sequence = seq * 2 + u32::from(male);
-        let region = u32::from(h.address.district) * 100 + 1;
-        Some(Person {
-            id,
-            name: Name::from_parts(surname, &given),
-            sex: if male { Sex::Male } else { Sex::Female },
-            birth,
-            id_number: IdNumber::new(region, birth, sequence),
-            household,
-            home: self.home(id),
-            address: h.address,
-            workplace: self.workplaces[usize::from(self.workplace_of[id as usize])],
-            listing: self.listing(id).copied(),
-        })
+        details
     }
 
     /// Ids of the members of a household.
@@ -659,6 +684,25 @@ impl City {
         let l = &self.listed;
         l.index.query(&test, radius_m, &l.lat, &l.lng, |js| out.extend(js.map(|j| l.ids[j as usize])));
         out.sort_unstable();
+        out
+    }
+
+    /// A listed person's home, `None` for a person who is not listed.
+    #[must_use]
+    pub fn listed_home(&self, id: u32) -> Option<LatLng> {
+        self.is_listed(id).then(|| self.home(id))
+    }
+
+    /// The listed people whose home lies within the radius, with their homes, by id.
+    #[must_use]
+    pub fn listed_homes_within(&self, at: LatLng, radius_m: f64) -> Vec<(u32, LatLng)> {
+        let test = RadiusTest::new(at, radius_m);
+        let mut out = Vec::new();
+        let l = &self.listed;
+        l.index.query(&test, radius_m, &l.lat, &l.lng, |js| {
+            out.extend(js.map(|j| (l.ids[j as usize], LatLng::new(l.lat[j as usize], l.lng[j as usize]))));
+        });
+        out.sort_unstable_by_key(|e| e.0);
         out
     }
 
