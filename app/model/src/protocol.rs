@@ -30,7 +30,7 @@ pub enum ToWorker {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum FromWorker {
-    /// Share of the city generated so far.
+    /// Share of the city generated, or of the lab run, so far.
     Progress {
         /// 0 to 1.
         share: f64,

@@ -214,7 +214,8 @@ pub fn spawn(
 }
 
 /// Starts a lab run for `state` (its city, fidelity and design) in a new worker. `progress`
-/// gets the report so far; `done` gets the complete one, once.
+/// gets the report so far, `share` the share done between reports (a large city's report is
+/// slow to make, so reports come less often); `done` gets the complete one, once.
 ///
 /// # Errors
 /// When the browser cannot even create the worker (the page then runs the lab itself).
@@ -223,11 +224,16 @@ pub fn spawn_lab(
     config: LabConfig,
     protected: bool,
     progress: impl Fn(DuelReport) + 'static,
+    share: impl Fn(f64) + 'static,
     done: impl FnOnce(JobResult<DuelReport>) + 'static,
 ) -> Result<Job, String> {
     let read = move |reply: FromWorker, _: JsValue| match reply {
         FromWorker::LabProgress { report } => {
             progress(report);
+            None
+        }
+        FromWorker::Progress { share: done } => {
+            share(done);
             None
         }
         FromWorker::Report { report } => Some(JobResult::Done(report)),

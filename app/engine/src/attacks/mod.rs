@@ -314,20 +314,31 @@ struct Identified {
     flat: u32,
 }
 
-/// The flat the public directory gives for one target ([`Directory::flat_for`]), worked out once
-/// for every estimate scored against it (it reads the whole building's residents).
-struct TargetFlat {
-    seed: u64,
-    flat: std::cell::OnceCell<Option<(u8, u8, u8)>>,
+/// The directory's records of the buildings scored last, for [`Directory::flat_for`] without
+/// reading a building's residents again for each of its targets (targets come in the order of
+/// the listings, by home cell, so a building's targets come close together).
+#[derive(Default)]
+struct RecentBuildings {
+    /// (compound, building) and the records, the latest last.
+    kept: Vec<((u16, u8), Vec<strategies::Record>)>,
 }
 
-impl TargetFlat {
-    fn new(seed: u64) -> Self {
-        Self { seed, flat: std::cell::OnceCell::new() }
-    }
+impl RecentBuildings {
+    const KEPT: usize = 16;
 
-    fn get(&mut self, city: &City, person: u32) -> Option<(u8, u8, u8)> {
-        *self.flat.get_or_init(|| Directory::flat_for(city, self.seed, person))
+    /// The flat the directory of `seed` gives for a listed person, as [`Directory::flat_for`].
+    fn flat_for(&mut self, city: &City, seed: u64, person: u32) -> Option<(u8, u8, u8)> {
+        let own = city.households()[city.household_of(person) as usize].address;
+        let name = city.name(person)?.zh;
+        let key = (own.compound, own.building);
+        let i = self.kept.iter().position(|k| k.0 == key).unwrap_or_else(|| {
+            if self.kept.len() == Self::KEPT {
+                self.kept.remove(0);
+            }
+            self.kept.push((key, Directory::building_records(city, seed, key.0, key.1)));
+            self.kept.len() - 1
+        });
+        Directory::flat_in(&self.kept[i].1, &name)
     }
 }
 
@@ -337,12 +348,19 @@ impl Identified {
     /// `building_shown`), and the flat, from the building and the public directory of `seed`.
     #[cfg(feature = "proximity-lab")]
     fn add(&mut self, city: &City, seed: u64, person: u32, estimate: Option<LatLng>, building_shown: bool) {
-        self.add_with(city, person, estimate, building_shown, &mut TargetFlat::new(seed));
+        self.add_with(city, person, estimate, building_shown, || Directory::flat_for(city, seed, person));
     }
 
-    /// [`Identified::add`] with the directory's answer for the target kept in `flat`, for
-    /// scoring several estimates of one target (the attack's and both reference lines').
-    fn add_with(&mut self, city: &City, person: u32, estimate: Option<LatLng>, building_shown: bool, flat: &mut TargetFlat) {
+    /// [`Identified::add`] with the directory's answer for the target from `flat` (asked only
+    /// when the building is identified).
+    fn add_with(
+        &mut self,
+        city: &City,
+        person: u32,
+        estimate: Option<LatLng>,
+        building_shown: bool,
+        flat: impl FnOnce() -> Option<(u8, u8, u8)>,
+    ) {
         let a = city.households()[city.household_of(person) as usize].address;
         let by_position = estimate.is_some_and(|e| {
             let (x, y) = LocalFrame::new(crate::geo::CITY_CENTRE).to_local(e);
@@ -350,7 +368,7 @@ impl Identified {
         });
         if building_shown || by_position {
             self.building += 1;
-            if flat.get(city, person) == Some((a.unit, a.floor, a.room)) {
+            if flat() == Some((a.unit, a.floor, a.room)) {
                 self.flat += 1;
             }
         }
@@ -491,6 +509,7 @@ pub struct LabRun {
     households_exposed: u32,
     recent_queries: std::collections::VecDeque<LatLng>,
     suppressed_revealed: Option<f64>,
+    buildings: RecentBuildings,
 }
 
 /// How many of the latest question positions a run keeps for drawing.
@@ -530,6 +549,7 @@ impl LabRun {
             households_exposed: 0,
             recent_queries: std::collections::VecDeque::new(),
             suppressed_revealed: None,
+            buildings: RecentBuildings::default(),
         }
     }
 
@@ -566,12 +586,12 @@ impl LabRun {
     /// The reference lines for one target: what is known before any question (the start point
     /// and the public density map: the most populous cell near the start), and the true listed
     /// home nearest the start; returns the true listed homes of the region for set-level scoring.
-    fn references(&mut self, city: &City, density: &DensityMap, person: u32, start: LatLng, flat: &mut TargetFlat) -> Vec<LatLng> {
+    fn references(&mut self, city: &City, density: &DensityMap, person: u32, start: LatLng, flat: Option<(u8, u8, u8)>) -> Vec<LatLng> {
         let truth = city.home(person);
         let region: Vec<LatLng> = city.listed_homes_within(start, REGION_M).into_iter().map(|(_, home)| home).collect();
         let (baseline, ideal) = (Some(reconstruct::prior_estimate(density, start)), reconstruct::nearest(&region, start));
-        self.identified[1].add_with(city, person, baseline, false, flat);
-        self.identified[2].add_with(city, person, ideal, false, flat);
+        self.identified[1].add_with(city, person, baseline, false, || flat);
+        self.identified[2].add_with(city, person, ideal, false, || flat);
         self.baseline.push(TargetEstimate { person, estimate: baseline, truth });
         self.ideal.push(TargetEstimate { person, estimate: ideal, truth });
         region
@@ -594,8 +614,9 @@ impl LabRun {
             let person = self.targets[i];
             let truth = city.home(person);
             let start = hint(truth, &mut self.rng);
-            let mut flat = TargetFlat::new(self.config.seed);
-            let region = self.references(city, &density, person, start, &mut flat);
+            // The directory's flat for the target, worked out once for its three estimates.
+            let flat = self.buildings.flat_for(city, self.config.seed, person);
+            let region = self.references(city, &density, person, start, flat);
             let operator_seed = self.config.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ u64::from(person);
             let mut probe = Probe::new(city, target, self.config.radius_m, operator_seed);
             let budget = self.config.budget;
@@ -642,7 +663,7 @@ impl LabRun {
                 // The deployed map showed this person's name and ID number with their handle.
                 self.reidentified += 1;
             }
-            self.identified[0].add_with(city, person, estimate, shown, &mut flat);
+            self.identified[0].add_with(city, person, estimate, shown, || flat);
             self.outcomes.push(TargetEstimate { person, estimate, truth });
             self.histories.push(history);
         }
@@ -673,8 +694,9 @@ impl LabRun {
         for &person in &self.targets.clone() {
             let truth = city.home(person);
             let start = hint(truth, &mut self.rng);
-            let mut flat = TargetFlat::new(self.config.seed);
-            let region = self.references(city, &density, person, start, &mut flat);
+            // The directory's flat for the target, worked out once for its three estimates.
+            let flat = self.buildings.flat_for(city, self.config.seed, person);
+            let region = self.references(city, &density, person, start, flat);
             let estimate = match &linked {
                 Some(l) => l.homes.get(&person).copied(),
                 None => seen.get(&person).map(strategies::Seen::estimate),
@@ -684,7 +706,7 @@ impl LabRun {
             // The walker saw the person on the deployed map, which displayed their building (the
             // linkage attacker walks the same way, so it has every sighting too, linked or not).
             let shown = seen.contains_key(&person) && matches!(target, AttackedDesign::Exposed(_));
-            self.identified[0].add_with(city, person, estimate, shown, &mut flat);
+            self.identified[0].add_with(city, person, estimate, shown, || flat);
             self.outcomes.push(TargetEstimate { person, estimate, truth });
         }
         match &linked {
@@ -865,8 +887,9 @@ impl LabRun {
         for &person in &self.targets.clone() {
             let home = city.home(person);
             let start = hint(home, &mut self.rng);
-            let mut flat = TargetFlat::new(self.config.seed);
-            let region = self.references(city, &density, person, start, &mut flat);
+            // The directory's flat for the target, worked out once for its three estimates.
+            let flat = self.buildings.flat_for(city, self.config.seed, person);
+            let region = self.references(city, &density, person, start, flat);
             // From the start alone: the cell with the most listed people known, among those whose
             // centre is within the region (nearest first on ties); its centre.
             let estimate = revealed
@@ -877,7 +900,7 @@ impl LabRun {
                 .max_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(b.0.cmp(&a.0)))
                 .map(|(c, _, _)| crate::index::cell_centre(c));
             self.set_score.add(&region, &estimate.into_iter().collect::<Vec<_>>());
-            self.identified[0].add_with(city, person, estimate, false, &mut flat);
+            self.identified[0].add_with(city, person, estimate, false, || flat);
             self.outcomes.push(TargetEstimate { person, estimate, truth: home });
         }
         self.queries = 2;

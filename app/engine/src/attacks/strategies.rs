@@ -265,6 +265,10 @@ pub struct Linked {
     pub household_members: u32,
 }
 
+/// One record of the directory in a building: the name in Chinese and the flat (unit, floor,
+/// room).
+pub(crate) type Record = (String, (u8, u8, u8));
+
 impl Directory {
     /// Whether the directory of `seed` lists household `h` (70 % of households are).
     #[must_use]
@@ -279,23 +283,38 @@ impl Directory {
     pub fn flat_for(city: &City, seed: u64, person: u32) -> Option<(u8, u8, u8)> {
         let own = city.households()[city.household_of(person) as usize].address;
         let name = city.name(person)?.zh;
+        Self::flat_in(&Self::building_records(city, seed, own.compound, own.building), &name)
+    }
+
+    /// The directory's records of one building as [`Directory::flat_for`] reads them: the name
+    /// in Chinese and the flat (unit, floor, room) of each listed resident.
+    #[must_use]
+    pub(crate) fn building_records(city: &City, seed: u64, compound: u16, building: u8) -> Vec<Record> {
         let frame = LocalFrame::new(CITY_CENTRE);
-        let mut flats: Vec<(u8, u8, u8)> = Vec::new();
+        let mut records = Vec::new();
         for unit in 1..=crate::layout::UNITS_PER_BUILDING {
-            let Some((e, n)) = city.plan().locate(crate::plan::Address { unit, ..own }) else { continue };
+            // A unit's entrance follows from its compound, building and unit alone.
+            let entrance = crate::plan::Address { district: 0, compound, building, unit, floor: 0, room: 0 };
+            let Some((e, n)) = city.plan().locate(entrance) else { continue };
             for id in city.people_within(frame.to_latlng(e, n), 0.5) {
                 let h = city.household_of(id);
                 let a = city.households()[h as usize].address;
-                if (a.compound, a.building) == (own.compound, own.building)
-                    && Self::lists(seed, h)
-                    && city.name(id).is_some_and(|n| n.zh == name)
-                {
-                    flats.push((a.unit, a.floor, a.room));
+                if (a.compound, a.building) == (compound, building) && Self::lists(seed, h) {
+                    if let Some(name) = city.name(id) {
+                        records.push((name.zh, (a.unit, a.floor, a.room)));
+                    }
                 }
             }
         }
-        let first = *flats.first()?;
-        flats.iter().all(|f| *f == first).then_some(first)
+        records
+    }
+
+    /// The one flat a building's records give for a name (`None` for none or several).
+    #[must_use]
+    pub(crate) fn flat_in(records: &[Record], name: &str) -> Option<(u8, u8, u8)> {
+        let mut flats = records.iter().filter(|r| r.0 == name).map(|r| r.1);
+        let first = flats.next()?;
+        flats.all(|f| f == first).then_some(first)
     }
 
     /// Publishes the directory of a city.

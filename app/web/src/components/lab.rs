@@ -365,6 +365,11 @@ fn start_run(c: Ctx, controls: LabControls, lab: Lab, failed: RwSignal<Option<St
             c.lab.set(Some(LabResult::from_report(report, crate::now_ms() - t0)));
         }
     };
+    let share = move |done: f64| {
+        if runs.with_value(|r| r.is_current(ticket)) {
+            progress.set(Some(done));
+        }
+    };
     let fallback = on_page.clone();
     let done = move |outcome: worker::JobResult<DuelReport>| {
         if !runs.with_value(|r| r.is_current(ticket)) {
@@ -394,7 +399,7 @@ fn start_run(c: Ctx, controls: LabControls, lab: Lab, failed: RwSignal<Option<St
             worker::JobResult::Unavailable(_) => fallback(),
         }
     };
-    match worker::spawn_lab(&c.state.get_untracked(), config, controls.protected, shown, done) {
+    match worker::spawn_lab(&c.state.get_untracked(), config, controls.protected, shown, share, done) {
         Ok(j) => job.set_value(Some(j)),
         Err(_) => on_page(),
     }
