@@ -13,7 +13,8 @@ use geo_index::kdtree::{KDTreeBuilder, KDTreeIndex};
 use rstar::{primitives::GeomWithData, RTree, AABB};
 use within500_engine::{
     baseline::{query_points, UniformGrid},
-    City, CityConfig, LocalFrame, RadiusTest, CITY_CENTRE,
+    cells::CellAssigner,
+    CellIndex, City, CityConfig, LocalFrame, RadiusTest, CITY_CENTRE, INDEX_RESOLUTION,
 };
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -21,7 +22,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn time_all(points: &[within500_engine::LatLng], mut f: impl FnMut(within500_engine::LatLng, &mut Vec<u32>)) -> (f64, Vec<Vec<u32>>) {
+fn p99(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[(v.len() * 99 / 100).min(v.len() - 1)]
+}
+
+/// Each query's time in microseconds and its sorted answer.
+fn time_all(points: &[within500_engine::LatLng], mut f: impl FnMut(within500_engine::LatLng, &mut Vec<u32>)) -> (Vec<f64>, Vec<Vec<u32>>) {
     let mut us = Vec::new();
     let mut answers = Vec::new();
     let mut buf = Vec::new();
@@ -34,7 +41,7 @@ fn time_all(points: &[within500_engine::LatLng], mut f: impl FnMut(within500_eng
         sorted.sort_unstable();
         answers.push(sorted);
     }
-    (median(us), answers)
+    (us, answers)
 }
 
 fn main() {
@@ -60,11 +67,28 @@ fn main() {
     let kdtree = builder.finish();
     let kdtree_build_ms = t.elapsed().as_secs_f64() * 1e3;
 
-    let (h3, reference) = time_all(&points, |p, out| {
+    // Our index built on the same homes: each home's resolution-10 cell (the city's assigner),
+    // the homes ordered by cell, the table of runs. (The city builds it so as it is generated.)
+    let t = Instant::now();
+    let mut assigner = CellAssigner::new(INDEX_RESOLUTION);
+    let mut by_cell: Vec<(u64, u32)> = lat
+        .iter()
+        .zip(lng)
+        .enumerate()
+        .map(|(i, (&a, &b))| (assigner.cell(within500_engine::LatLng::new(a, b)).unwrap_or_default(), i as u32))
+        .collect();
+    by_cell.sort_unstable();
+    let cells: Vec<u64> = by_cell.iter().map(|c| c.0).collect();
+    let own = CellIndex::from_sorted_cells(INDEX_RESOLUTION, &cells);
+    let index_build_ms = t.elapsed().as_secs_f64() * 1e3;
+    assert_eq!(own.cell_count(), city.home_index().cell_count(), "the same cells as the city's index");
+
+    let (h3_all, reference) = time_all(&points, |p, out| {
         city.people_within_stats(p, radius, |js| out.extend(js));
     });
-    let (grid_us, g) = time_all(&points, |p, out| grid.query(&RadiusTest::new(p, radius), radius, |h| out.extend(city.members(h))));
-    let (rtree_us, r) = time_all(&points, |p, out| {
+    let (h3, h3_p99) = (median(h3_all.clone()), p99(h3_all));
+    let (grid_all, g) = time_all(&points, |p, out| grid.query(&RadiusTest::new(p, radius), radius, |h| out.extend(city.members(h))));
+    let (rtree_all, r) = time_all(&points, |p, out| {
         // An envelope padded by 1 % around the circle, then the exact test.
         let f = LocalFrame::new(p);
         let (lo, hi) = (f.to_latlng(-radius * 1.01, -radius * 1.01), f.to_latlng(radius * 1.01, radius * 1.01));
@@ -76,7 +100,7 @@ fn main() {
             }
         }
     });
-    let (kdtree_us, k) = time_all(&points, |p, out| {
+    let (kdtree_all, k) = time_all(&points, |p, out| {
         // A search radius padded by 1 % and a metre (the local frame's distortion across the city
         // is far below that), then the exact test.
         let (e, n) = frame.to_local(p);
@@ -98,7 +122,7 @@ fn main() {
         })
         .collect();
     let mut next = 0;
-    let (floor_us, f) = time_all(&points, |p, out| {
+    let (floor_all, f) = time_all(&points, |p, out| {
         let test = RadiusTest::new(p, radius);
         for &h in &answer_homes[next] {
             if test.contains(lat[h as usize], lng[h as usize]) {
@@ -107,10 +131,15 @@ fn main() {
         }
         next += 1;
     });
-    let (brute_us, b) = time_all(&points[..100], |p, out| city.brute_force_within(p, radius, |js| out.extend(js)));
+    let (brute_all, b) = time_all(&points[..100], |p, out| city.brute_force_within(p, radius, |js| out.extend(js)));
+    let (grid_us, rtree_us, floor_us, brute_us) = (median(grid_all), median(rtree_all), median(floor_all), median(brute_all));
+    let (kdtree_us, kdtree_p99) = (median(kdtree_all.clone()), p99(kdtree_all));
+    #[allow(clippy::cast_precision_loss)] // answers hold far fewer than 2^52 people
+    let returned = median(reference.iter().map(|a| a.len() as f64).collect());
     assert!(g == reference && r == reference && k == reference && f == reference && b[..] == reference[..100], "answers differ");
     println!(
-        "{{\"people\":{people},\"queries\":{},\"h3_median_us\":{h3:.2},\"grid_median_us\":{grid_us:.2},\"rtree_median_us\":{rtree_us:.2},\"brute_median_us\":{brute_us:.1},\"speedup_vs_brute\":{:.0},\"speedup_vs_rtree\":{:.2},\"ratio_to_grid\":{:.2},\"rtree_build_ms\":{rtree_build_ms:.0},\"geo_index_median_us\":{kdtree_us:.2},\"geo_index_build_ms\":{kdtree_build_ms:.0},\"ratio_to_geo_index\":{:.2},\"lower_bound_median_us\":{floor_us:.2},\"ratio_to_lower_bound\":{:.2},\"answers_equal\":true}}",
+        "{{\"people\":{people},\"homes\":{},\"queries\":{},\"returned_median\":{returned:.0},\"h3_median_us\":{h3:.2},\"h3_p99_us\":{h3_p99:.2},\"index_build_ms\":{index_build_ms:.0},\"grid_median_us\":{grid_us:.2},\"rtree_median_us\":{rtree_us:.2},\"brute_median_us\":{brute_us:.1},\"speedup_vs_brute\":{:.0},\"speedup_vs_rtree\":{:.2},\"ratio_to_grid\":{:.2},\"rtree_build_ms\":{rtree_build_ms:.0},\"geo_index_median_us\":{kdtree_us:.2},\"geo_index_p99_us\":{kdtree_p99:.2},\"geo_index_build_ms\":{kdtree_build_ms:.0},\"ratio_to_geo_index\":{:.2},\"lower_bound_median_us\":{floor_us:.2},\"ratio_to_lower_bound\":{:.2},\"answers_equal\":true}}",
+        lat.len(),
         points.len(),
         brute_us / h3,
         rtree_us / h3,

@@ -5,6 +5,7 @@
 //! set-up themselves. Tools already present at the pinned version are not installed again.
 
 mod benchapp;
+mod benchnative;
 mod benchweb;
 mod figures;
 mod serve;
@@ -39,11 +40,13 @@ enum Task {
     Dist,
     /// Measure the radius query natively and the site's size and speed in Chromium; JSON lines.
     Bench {
-        /// Measure only the app in Chromium: one JSON object, written to docs/bench-app.json, and
-        /// the README's app table rewritten from it.
+        /// Measure the index natively against its peers at 100 000, 1 000 000 and 11 000 000
+        /// people (docs/bench-native.json) and the app in Chromium (one JSON object,
+        /// docs/bench-app.json), and rewrite the README's native and app tables from them.
         #[arg(long)]
         json: bool,
-        /// Measure nothing: rewrite the README's app table from `docs/bench-app.json`.
+        /// Measure nothing: rewrite the README's native and app tables from `docs/bench-native.json`
+        /// and `docs/bench-app.json`.
         #[arg(long, conflicts_with = "json")]
         readme_only: bool,
     },
@@ -174,8 +177,8 @@ fn main() -> ExitCode {
         Task::Serve { port } => tools::ensure_build_tools().and_then(|()| site::build()).and_then(|()| serve::serve(port)),
         Task::Test => test(),
         Task::Dist => tools::ensure_build_tools().and_then(|()| site::build()),
-        Task::Bench { readme_only: true, .. } => benchapp::readme_from_json(),
-        Task::Bench { json: true, .. } => benchapp::run_json(),
+        Task::Bench { readme_only: true, .. } => benchnative::readme_from_json().and_then(|()| benchapp::readme_from_json()),
+        Task::Bench { json: true, .. } => benchnative::run_json().and_then(|()| benchapp::run_json()),
         Task::Bench { .. } => bench(),
         Task::AttackTable => figures::attack_tables(),
         Task::Worker => tools::ensure_build_tools().and_then(|()| site::build_worker()),
