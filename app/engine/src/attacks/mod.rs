@@ -314,31 +314,38 @@ struct Identified {
     flat: u32,
 }
 
+/// A building, (compound, building), with the directory's records in it.
+type BuildingRecords = ((u16, u8), Vec<strategies::Record>);
+
+/// The directory's flat for one target, once it is asked for.
+type Flat = std::cell::OnceCell<Option<(u8, u8, u8)>>;
+
 /// The directory's records of the buildings scored last, for [`Directory::flat_for`] without
 /// reading a building's residents again for each of its targets (targets come in the order of
 /// the listings, by home cell, so a building's targets come close together).
 #[derive(Default)]
 struct RecentBuildings {
     /// (compound, building) and the records, the latest last.
-    kept: Vec<((u16, u8), Vec<strategies::Record>)>,
+    kept: std::cell::RefCell<Vec<BuildingRecords>>,
 }
 
 impl RecentBuildings {
     const KEPT: usize = 16;
 
     /// The flat the directory of `seed` gives for a listed person, as [`Directory::flat_for`].
-    fn flat_for(&mut self, city: &City, seed: u64, person: u32) -> Option<(u8, u8, u8)> {
+    fn flat_for(&self, city: &City, seed: u64, person: u32) -> Option<(u8, u8, u8)> {
         let own = city.households()[city.household_of(person) as usize].address;
         let name = city.name(person)?.zh;
         let key = (own.compound, own.building);
-        let i = self.kept.iter().position(|k| k.0 == key).unwrap_or_else(|| {
-            if self.kept.len() == Self::KEPT {
-                self.kept.remove(0);
+        let mut kept = self.kept.borrow_mut();
+        let i = kept.iter().position(|k| k.0 == key).unwrap_or_else(|| {
+            if kept.len() == Self::KEPT {
+                kept.remove(0);
             }
-            self.kept.push((key, Directory::building_records(city, seed, key.0, key.1)));
-            self.kept.len() - 1
+            kept.push((key, Directory::building_records(city, seed, key.0, key.1)));
+            kept.len() - 1
         });
-        Directory::flat_in(&self.kept[i].1, &name)
+        Directory::flat_in(&kept[i].1, &name)
     }
 }
 
@@ -406,9 +413,11 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
+    // The middle element by selection (linear time; reports on every target of a large city
+    // take several medians), and for an even count the largest below it.
     let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { f64::midpoint(v[n / 2 - 1], v[n / 2]) })
+    let (below, &mut mid, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    Some(if n % 2 == 1 { mid } else { f64::midpoint(below.iter().copied().max_by(f64::total_cmp).unwrap_or(mid), mid) })
 }
 
 /// One-to-one matches within `limit` metres between true and estimated homes (closest pairs
@@ -494,7 +503,9 @@ pub struct LabRun {
     outcomes: Vec<TargetEstimate>,
     baseline: Vec<TargetEstimate>,
     ideal: Vec<TargetEstimate>,
-    histories: Vec<Vec<(u32, Option<LatLng>)>>,
+    /// Per target, its estimate's error (m) after each number of questions: worked out once, as
+    /// each target ends, for the error curve of every report.
+    histories: Vec<Vec<(u32, Option<f64>)>>,
     set_score: SetScore,
     queries: u64,
     max_per_target: u32,
@@ -586,12 +597,14 @@ impl LabRun {
     /// The reference lines for one target: what is known before any question (the start point
     /// and the public density map: the most populous cell near the start), and the true listed
     /// home nearest the start; returns the true listed homes of the region for set-level scoring.
-    fn references(&mut self, city: &City, density: &DensityMap, person: u32, start: LatLng, flat: Option<(u8, u8, u8)>) -> Vec<LatLng> {
+    fn references(&mut self, city: &City, density: &DensityMap, person: u32, start: LatLng, flat: &Flat) -> Vec<LatLng> {
         let truth = city.home(person);
         let region: Vec<LatLng> = city.listed_homes_within(start, REGION_M).into_iter().map(|(_, home)| home).collect();
         let (baseline, ideal) = (Some(reconstruct::prior_estimate(density, start)), reconstruct::nearest(&region, start));
-        self.identified[1].add_with(city, person, baseline, false, || flat);
-        self.identified[2].add_with(city, person, ideal, false, || flat);
+        let (buildings, seed) = (&self.buildings, self.config.seed);
+        let directory = || *flat.get_or_init(|| buildings.flat_for(city, seed, person));
+        self.identified[1].add_with(city, person, baseline, false, directory);
+        self.identified[2].add_with(city, person, ideal, false, directory);
         self.baseline.push(TargetEstimate { person, estimate: baseline, truth });
         self.ideal.push(TargetEstimate { person, estimate: ideal, truth });
         region
@@ -614,9 +627,10 @@ impl LabRun {
             let person = self.targets[i];
             let truth = city.home(person);
             let start = hint(truth, &mut self.rng);
-            // The directory's flat for the target, worked out once for its three estimates.
-            let flat = self.buildings.flat_for(city, self.config.seed, person);
-            let region = self.references(city, &density, person, start, flat);
+            // The directory's flat for the target, worked out once (if a building is identified)
+            // for its three estimates.
+            let flat = Flat::new();
+            let region = self.references(city, &density, person, start, &flat);
             let operator_seed = self.config.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ u64::from(person);
             let mut probe = Probe::new(city, target, self.config.radius_m, operator_seed);
             let budget = self.config.budget;
@@ -663,9 +677,10 @@ impl LabRun {
                 // The deployed map showed this person's name and ID number with their handle.
                 self.reidentified += 1;
             }
-            self.identified[0].add_with(city, person, estimate, shown, || flat);
+            self.identified[0]
+                .add_with(city, person, estimate, shown, || *flat.get_or_init(|| self.buildings.flat_for(city, self.config.seed, person)));
             self.outcomes.push(TargetEstimate { person, estimate, truth });
-            self.histories.push(history);
+            self.histories.push(history.into_iter().map(|(q, e)| (q, e.map(|e| e.distance_m(truth)))).collect());
         }
         self.density = Some(density);
         self.next = end;
@@ -694,9 +709,10 @@ impl LabRun {
         for &person in &self.targets.clone() {
             let truth = city.home(person);
             let start = hint(truth, &mut self.rng);
-            // The directory's flat for the target, worked out once for its three estimates.
-            let flat = self.buildings.flat_for(city, self.config.seed, person);
-            let region = self.references(city, &density, person, start, flat);
+            // The directory's flat for the target, worked out once (if a building is identified)
+            // for its three estimates.
+            let flat = Flat::new();
+            let region = self.references(city, &density, person, start, &flat);
             let estimate = match &linked {
                 Some(l) => l.homes.get(&person).copied(),
                 None => seen.get(&person).map(strategies::Seen::estimate),
@@ -706,7 +722,8 @@ impl LabRun {
             // The walker saw the person on the deployed map, which displayed their building (the
             // linkage attacker walks the same way, so it has every sighting too, linked or not).
             let shown = seen.contains_key(&person) && matches!(target, AttackedDesign::Exposed(_));
-            self.identified[0].add_with(city, person, estimate, shown, || flat);
+            self.identified[0]
+                .add_with(city, person, estimate, shown, || *flat.get_or_init(|| self.buildings.flat_for(city, self.config.seed, person)));
             self.outcomes.push(TargetEstimate { person, estimate, truth });
         }
         match &linked {
@@ -742,11 +759,13 @@ impl LabRun {
                 median(
                     self.histories
                         .iter()
-                        .zip(&self.outcomes)
-                        .filter_map(|(h, o)| {
+                        .filter_map(|h| {
                             let i = h.partition_point(|e| e.0 <= x);
-                            let e = if i == 0 { None } else { h[i - 1].1 };
-                            e.map(|e| e.distance_m(o.truth))
+                            if i == 0 {
+                                None
+                            } else {
+                                h[i - 1].1
+                            }
                         })
                         .collect(),
                 )
@@ -887,9 +906,10 @@ impl LabRun {
         for &person in &self.targets.clone() {
             let home = city.home(person);
             let start = hint(home, &mut self.rng);
-            // The directory's flat for the target, worked out once for its three estimates.
-            let flat = self.buildings.flat_for(city, self.config.seed, person);
-            let region = self.references(city, &density, person, start, flat);
+            // The directory's flat for the target, worked out once (if a building is identified)
+            // for its three estimates.
+            let flat = Flat::new();
+            let region = self.references(city, &density, person, start, &flat);
             // From the start alone: the cell with the most listed people known, among those whose
             // centre is within the region (nearest first on ties); its centre.
             let estimate = revealed
@@ -900,7 +920,8 @@ impl LabRun {
                 .max_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(b.0.cmp(&a.0)))
                 .map(|(c, _, _)| crate::index::cell_centre(c));
             self.set_score.add(&region, &estimate.into_iter().collect::<Vec<_>>());
-            self.identified[0].add_with(city, person, estimate, false, || flat);
+            self.identified[0]
+                .add_with(city, person, estimate, false, || *flat.get_or_init(|| self.buildings.flat_for(city, self.config.seed, person)));
             self.outcomes.push(TargetEstimate { person, estimate, truth: home });
         }
         self.queries = 2;
