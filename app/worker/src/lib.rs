@@ -48,6 +48,10 @@ fn generate(config: CityConfig, send: &dyn Fn(&FromWorker, &JsValue)) -> Result<
     Ok(())
 }
 
+/// Per-target outcomes a report sent during a run carries, per side (the latest; the complete
+/// report has every one).
+const SHOWN_OUTCOMES: usize = 2_000;
+
 /// Runs the lab for the page: one attacker against the deployed map and the design that `state`
 /// (the page's URL query) chooses, then the design's privacy-utility sweep, on the city generated
 /// here again (generation is deterministic); the report so far about four times a second (less
@@ -72,7 +76,7 @@ fn lab(config: CityConfig, state: &str, lab: LabConfig, protected: bool, send: &
             break;
         }
         if now - shown >= wait {
-            send(&FromWorker::LabProgress { report: duel.report(&city) }, &JsValue::UNDEFINED);
+            send(&FromWorker::LabProgress { report: duel.progress_report(&city, SHOWN_OUTCOMES) }, &JsValue::UNDEFINED);
             shown = js_sys::Date::now();
             ticked = shown;
             wait = f64::max(250.0, 4.0 * (shown - now));

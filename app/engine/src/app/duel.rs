@@ -219,6 +219,19 @@ impl Duel {
         }
     }
 
+    /// What has run so far, for showing while the run goes on: [`Duel::report`] with each side's
+    /// per-target outcomes cut to the latest `latest` (a run over every listed person of a large
+    /// city has a hundred thousand of them, which a page would parse and draw at every report).
+    #[must_use]
+    pub fn progress_report(&self, city: &City, latest: usize) -> DuelReport {
+        let mut report = self.report(city);
+        for m in [&mut report.exposed, &mut report.private].into_iter().flatten().flatten() {
+            let excess = m.outcomes.len().saturating_sub(latest);
+            m.outcomes.drain(..excess);
+        }
+        report
+    }
+
     /// What has run so far.
     #[must_use]
     pub fn report(&self, _city: &City) -> DuelReport {
@@ -237,5 +250,33 @@ impl Duel {
             complete: done,
             config: self.config,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attacks::AttackerKind;
+    use crate::city::CityConfig;
+
+    #[test]
+    fn a_progress_report_is_the_report_with_the_latest_outcomes() {
+        let city = City::generate(CityConfig { seed: 7, people: 5_000, listed_rate: 0.02 }).unwrap();
+        let config = LabConfig { attacker: AttackerKind::Oracle, budget: 40, radius_m: 500.0, seed: 7, targets: 0 };
+        let mut duel = Duel::new(&city, &AppState::default(), config, true);
+        while !duel.done() {
+            duel.step(&city, 30);
+        }
+        let (full, cut) = (duel.report(&city), duel.progress_report(&city, 10));
+        let (Some(Ok(whole)), Some(Ok(short))) = (&full.private, &cut.private) else { panic!("the private side ran") };
+        assert!(whole.outcomes.len() > 10);
+        assert_eq!(short.outcomes[..], whole.outcomes[whole.outcomes.len() - 10..]);
+        let mut same = cut.clone();
+        for (m, w) in [(&mut same.exposed, &full.exposed), (&mut same.private, &full.private)] {
+            if let (Some(Ok(m)), Some(Ok(w))) = (m, w) {
+                m.outcomes.clone_from(&w.outcomes);
+            }
+        }
+        assert_eq!(same, full);
     }
 }

@@ -437,5 +437,17 @@ mod tests {
             assert!(shown > 20 && hidden > 20, "{shown} shown, {hidden} not");
             assert_eq!((whole.queries(), whole.elapsed_s(), whole.asked()), (narrow.queries(), narrow.elapsed_s(), narrow.asked()));
         }
+        // Remembering sightings (the walker's probe) and the other designs ask the whole question.
+        let (exposed, release) =
+            (AttackedDesign::Exposed(Fidelity::Reported), AttackedDesign::DpRelease(DpRelease::publish(&city, Epsilon::from_micros(1_000_000))));
+        for target in [&exposed, &release] {
+            let (mut whole, mut narrow) = (Probe::new(&city, target, 500.0, 1), Probe::new(&city, target, 500.0, 1));
+            whole.remember_sightings();
+            narrow.remember_sightings();
+            let (person, home) = listed[3];
+            assert_eq!(narrow.ask_about(home, person), whole.ask(home));
+            assert_eq!(narrow.displayed(person), whole.displayed(person));
+            assert!(whole.displayed(person).is_some() || target.kind() != crate::designs::DesignKind::Exposed);
+        }
     }
 }

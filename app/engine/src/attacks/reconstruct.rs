@@ -82,15 +82,31 @@ impl DensityMap {
                 centre.distance_m(at) <= radius_m
             }
         };
-        origin
-            .grid_disk::<Vec<_>>(rings)
-            .into_iter()
-            .map(u64::from)
-            .filter_map(|c| match self.people.get(&c) {
-                Some(&(n, centre)) => within(centre).then_some((c, n)),
-                None => (!populated_only && within(cell_centre(c))).then_some((c, 0)),
-            })
-            .collect()
+        // Grow the disk while its outer ring still has a centre within the radius (rings run
+        // narrower than the average spacing near an edge of H3's base cells).
+        let mut rings = rings;
+        loop {
+            let disk: Vec<(H3Cell, u32)> = origin.grid_disk_distances(rings);
+            let mut outer = false;
+            let near: Vec<(u64, u32)> = disk
+                .into_iter()
+                .filter_map(|(c, k)| {
+                    let c = u64::from(c);
+                    // Empty cells of the outer ring are tested too: whether to grow must not
+                    // depend on who lives where.
+                    let (inside, n) = match self.people.get(&c) {
+                        Some(&(n, centre)) => (within(centre), n),
+                        None => ((!populated_only || k == rings) && within(cell_centre(c)), 0),
+                    };
+                    outer |= inside && k == rings;
+                    (inside && (n > 0 || !populated_only)).then_some((c, n))
+                })
+                .collect();
+            if !outer {
+                return near;
+            }
+            rings += 2;
+        }
     }
 
     /// A coarser cell's resolution-10 children, most populous first.

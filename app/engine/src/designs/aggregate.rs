@@ -10,7 +10,8 @@ use crate::geo::LocalFrame;
 use crate::index::CellShapes;
 use geo::{Coord, Intersects, Polygon};
 
-/// The default coarse resolution: H3 resolution 8, edge about 461 m, area about 0.74 km².
+/// The default coarse resolution: H3 resolution 8, average edge about 531 m (h3o's figure), area
+/// about 0.74 km².
 pub const DEFAULT_AGGREGATE_RESOLUTION: Resolution = Resolution::Eight;
 
 /// One coarse cell's count, or `None` where fewer than k listed people live in it.
@@ -134,30 +135,44 @@ pub(crate) fn touching_cells(query: Query, resolution: Resolution, shapes: &Cell
     };
     let spacing = resolution.edge_length_m() * 3f64.sqrt() * 0.8;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let rings = (query.radius_m / spacing).ceil() as u32 + 1;
-    let mut disk: Vec<u64> = origin.grid_disk::<Vec<H3Cell>>(rings).into_iter().map(u64::from).collect();
-    disk.sort_unstable();
-    // A cell whose centre is farther than the radius and half again its edge cannot reach the
-    // circle (its vertices lie about an edge from the centre): skip it before its outline.
-    let reach = query.radius_m + 1.5 * resolution.edge_length_m();
-    disk.into_iter()
-        .filter(|&c| {
-            let (x, y) = frame.to_local(shapes.centre(c));
-            libm::hypot(x, y) <= reach
-        })
-        .map(|cell| {
-            let ring: Vec<Coord> = shapes
-                .boundary(cell)
-                .iter()
-                .map(|&v| {
-                    let (x, y) = frame.to_local(v);
-                    Coord { x, y }
-                })
-                .collect();
-            (cell, Polygon::new(ring.into(), Vec::new()))
-        })
-        .filter(|(_, poly)| distance_to_polygon(poly) <= query.radius_m)
-        .collect()
+    let mut rings = (query.radius_m / spacing).ceil() as u32 + 1;
+    // A cell whose centre is farther than the radius and its circumradius cannot reach the circle:
+    // skip it before its outline. The bound is the query cell's own circumradius, with a quarter
+    // and 10 m to spare (cells of one resolution differ by well under 1 % across a city).
+    let reach = query.radius_m + 1.25 * crate::index::cell_circumradius_m(u64::from(origin)) + 10.0;
+    loop {
+        // Rings are not equally wide everywhere (near an edge of H3's base cells they run narrower
+        // than the average spacing): grow the disk until its outer ring has no cell within reach.
+        let disk: Vec<(H3Cell, u32)> = origin.grid_disk_distances(rings);
+        let mut near: Vec<(u64, u32)> = disk
+            .into_iter()
+            .map(|(c, k)| (u64::from(c), k))
+            .filter(|&(c, _)| {
+                let (x, y) = frame.to_local(shapes.centre(c));
+                libm::hypot(x, y) <= reach
+            })
+            .collect();
+        if near.iter().any(|&(_, k)| k == rings) {
+            rings += 2;
+            continue;
+        }
+        near.sort_unstable();
+        return near
+            .into_iter()
+            .map(|(cell, _)| {
+                let ring: Vec<Coord> = shapes
+                    .boundary(cell)
+                    .iter()
+                    .map(|&v| {
+                        let (x, y) = frame.to_local(v);
+                        Coord { x, y }
+                    })
+                    .collect();
+                (cell, Polygon::new(ring.into(), Vec::new()))
+            })
+            .filter(|(_, poly)| distance_to_polygon(poly) <= query.radius_m)
+            .collect();
+    }
 }
 
 /// Distance in metres from the origin to a polygon in the local frame (0 if inside or on it).
@@ -277,7 +292,21 @@ mod tests {
     }
 
     #[test]
-    fn half_and_quarter_planes() {
+    fn degenerate_edges_and_points_on_the_outline() {
+        // A repeated vertex (a zero-length edge) changes nothing.
+        let mut doubled = square(0.0, 0.0, 200.0);
+        doubled.exterior_mut(|r| r.0.insert(1, r.0[1]));
+        assert!((overlap_share(&doubled, 100.0) - overlap_share(&square(0.0, 0.0, 200.0), 100.0)).abs() < 1e-12);
+        // The centre on an edge's middle: half the disk inside.
+        let share = overlap_share(&square(-100.0, 0.0, 200.0), 50.0);
+        assert!((share - PI * 2_500.0 / 2.0 / 40_000.0).abs() < 1e-12, "{share}");
+        // A vertex exactly on the circle, and an edge touching it from outside.
+        assert!((overlap_share(&square(0.0, 0.0, 100.0), 100.0) - PI / 4.0).abs() < 1e-12);
+        assert!(overlap_share(&square(100.0, -50.0, 100.0), 100.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quarter_disk_either_orientation() {
         // A square with a corner at the centre holds a quarter of the disk.
         let share = overlap_share(&square(0.0, 0.0, 200.0), 100.0);
         assert!((share - PI * 10_000.0 / 4.0 / 40_000.0).abs() < 1e-12, "{share}");
@@ -293,31 +322,36 @@ mod tests {
         // tested by its outline alone are the same.
         let frame = LocalFrame::new(crate::geo::CITY_CENTRE);
         let kept = CellShapes::of(crate::index::city_cells(Resolution::Nine));
-        for i in 0..200u32 {
-            let (x, y) = (f64::from(i % 20) * 347.0 - 3_300.0, f64::from(i / 20) * 611.0 - 3_000.0);
-            let query = Query { at: frame.to_latlng(x, y), radius_m: 100.0 + f64::from(i) * 7.3 };
-            let with = touching_cells(query, Resolution::Nine, &kept);
-            let without = touching_cells(query, Resolution::Nine, &CellShapes::default());
-            assert_eq!(with, without);
-            let local = LocalFrame::new(query.at);
-            let origin = H3LatLng::new(query.at.lat, query.at.lng).unwrap().to_cell(Resolution::Nine);
-            let mut wide: Vec<u64> = origin
-                .grid_disk::<Vec<_>>(12)
-                .into_iter()
-                .map(u64::from)
-                .filter(|&c| {
-                    let ring: Vec<Coord> = crate::index::cell_boundary(c)
-                        .into_iter()
-                        .map(|v| {
-                            let (x, y) = local.to_local(v);
-                            Coord { x, y }
-                        })
-                        .collect();
-                    distance_to_polygon(&Polygon::new(ring.into(), Vec::new())) <= query.radius_m
-                })
-                .collect();
-            wide.sort_unstable();
-            assert_eq!(with.iter().map(|c| c.0).collect::<Vec<_>>(), wide, "query {i}");
+        // Every resolution a design or the lab answers at, radii from 50 m to 5 km, across the city.
+        for (res, rings, step) in
+            [(Resolution::Nine, 30, 25.0), (Resolution::Eight, 12, 25.0), (Resolution::Seven, 6, 25.0), (Resolution::Six, 3, 25.0)]
+        {
+            for i in 0..200u32 {
+                let (x, y) = (f64::from(i % 20) * 797.0 - 7_900.0, f64::from(i / 20) * 1_511.0 - 7_500.0);
+                let query = Query { at: frame.to_latlng(x, y), radius_m: 50.0 + f64::from(i) * step };
+                let with = touching_cells(query, res, &kept);
+                let without = touching_cells(query, res, &CellShapes::default());
+                assert_eq!(with, without);
+                let local = LocalFrame::new(query.at);
+                let origin = H3LatLng::new(query.at.lat, query.at.lng).unwrap().to_cell(res);
+                let mut wide: Vec<u64> = origin
+                    .grid_disk::<Vec<_>>(rings)
+                    .into_iter()
+                    .map(u64::from)
+                    .filter(|&c| {
+                        let ring: Vec<Coord> = crate::index::cell_boundary(c)
+                            .into_iter()
+                            .map(|v| {
+                                let (x, y) = local.to_local(v);
+                                Coord { x, y }
+                            })
+                            .collect();
+                        distance_to_polygon(&Polygon::new(ring.into(), Vec::new())) <= query.radius_m
+                    })
+                    .collect();
+                wide.sort_unstable();
+                assert_eq!(with.iter().map(|c| c.0).collect::<Vec<_>>(), wide, "{res:?}, query {i}");
+            }
         }
     }
 

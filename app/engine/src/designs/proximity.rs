@@ -58,7 +58,8 @@ use sha2::{Digest, Sha256, Sha512};
 use crate::city::City;
 use crate::geo::LatLng;
 
-/// The resolution at which cells are compared: H3 resolution 9 (edge about 174 m).
+/// The resolution at which cells are compared: H3 resolution 9 (average edge about 201 m, about
+/// 350 m across).
 pub const PROXIMITY_RESOLUTION: Resolution = Resolution::Nine;
 
 /// Cells in a creditor's neighbourhood: its own and the six around it. A request carries at most

@@ -29,7 +29,8 @@ use crate::city::{City, CityConfig};
 use crate::index::city_cells;
 use crate::index::{cell_of, CellShapes};
 
-/// The release's resolution: H3 resolution 9, edge about 174 m, area about 0.1 km².
+/// The release's resolution: H3 resolution 9, average edge about 201 m (h3o's figure), area about
+/// 0.1 km².
 pub const RELEASE_RESOLUTION: Resolution = Resolution::Nine;
 
 /// The operator's noise seed for a city's release (an operator secret in a real deployment).
