@@ -438,8 +438,10 @@ mod tests {
             assert_eq!((whole.queries(), whole.elapsed_s(), whole.asked()), (narrow.queries(), narrow.elapsed_s(), narrow.asked()));
         }
         // Remembering sightings (the walker's probe) and the other designs ask the whole question.
-        let (exposed, release) =
-            (AttackedDesign::Exposed(Fidelity::Reported), AttackedDesign::DpRelease(DpRelease::publish(&city, Epsilon::from_micros(1_000_000))));
+        let (exposed, release) = (
+            AttackedDesign::Exposed(Fidelity::Reported),
+            AttackedDesign::DpRelease(DpRelease::publish(&city, Epsilon::from_micros(1_000_000))),
+        );
         for target in [&exposed, &release] {
             let (mut whole, mut narrow) = (Probe::new(&city, target, 500.0, 1), Probe::new(&city, target, 500.0, 1));
             whole.remember_sightings();
