@@ -27,7 +27,7 @@ use super::dp::{sample_discrete_laplace, Epsilon};
 use super::Query;
 use crate::city::{City, CityConfig};
 use crate::index::city_cells;
-use crate::index::{cell_of, CellShapes};
+use crate::index::CellShapes;
 
 /// The release's resolution: H3 resolution 9, average edge about 201 m (h3o's figure), area about
 /// 0.1 km².
@@ -171,7 +171,7 @@ mod tests {
         assert_eq!(total, i64::try_from(city.listings().len()).unwrap());
         // Every listed home falls in a published cell, so each person moves exactly one value.
         for (_, home) in city.listed_homes() {
-            assert!(exact.cell_count(cell_of(home, RELEASE_RESOLUTION).unwrap()).is_some_and(|c| c >= 1));
+            assert!(exact.cell_count(crate::index::cell_of(home, RELEASE_RESOLUTION).unwrap()).is_some_and(|c| c >= 1));
         }
     }
 
