@@ -59,3 +59,42 @@ test('a city of 11 000 000 people is generated, drawn by density and answered, i
   assert.deepEqual(requests.filter((r) => !r.startsWith(env.server.url)), []);
   await context.close();
 });
+
+// Generates a city in the app's worker, as the page asks for one, and returns the SHA-256 of its
+// bytes and the progress it reported.
+async function generateInWorker(page, people, workers) {
+  return page.evaluate(
+    async ({ people, workers }) => {
+      const worker = new Worker('./worker/worker.js', { type: 'module' });
+      const message = JSON.stringify({ kind: 'generate', city: { seed: 2019, people, listed_rate: 0.01 } });
+      const shares = [];
+      const bytes = await new Promise((resolve, reject) => {
+        worker.onmessage = ({ data }) => {
+          const reply = JSON.parse(data.reply);
+          if (reply.kind === 'progress') shares.push(reply.share);
+          else if (reply.kind === 'city') resolve(data.bytes);
+          else reject(new Error(data.reply));
+        };
+        worker.onerror = (e) => reject(new Error(e.message));
+        worker.postMessage({ id: 1, message, workers });
+      });
+      worker.terminate();
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      return { digest: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''), size: bytes.byteLength, shares };
+    },
+    { people, workers },
+  );
+}
+
+test('a large city drawn in parts by several workers is byte for byte the one a single worker draws', async () => {
+  const { page, context, errors } = await open(env.browser, env.server.url, '?seed=3');
+  await page.waitForSelector('canvas.map[data-drawn="city"]');
+  const people = 400000;
+  const one = await generateInWorker(page, people, 1);
+  const three = await generateInWorker(page, people, 3);
+  assert.ok(one.size > people * 10, `a whole city came back (${one.size} bytes)`);
+  assert.equal(three.digest, one.digest, 'the same bytes from one worker and from three');
+  assert.ok(three.shares.length >= 8 && three.shares.every((s, i) => i === 0 || s >= three.shares[i - 1]), `progress rose part by part: ${three.shares}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -51,8 +51,8 @@ pub use attacks::{
     LabConfig, LabRun, Metrics, NotApplicable, Probe, Replications, Reply, Sighting, TargetEstimate, LOCATION_GUARD_MEDIUM, REGION_M,
 };
 pub use city::{
-    City, CityConfig, ConfigError, Household, Listing, Person, Reason, Sex, DEFAULT_LISTED_RATE, DEFAULT_PEOPLE, MAX_LISTED_RATE,
-    MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR,
+    City, CityConfig, CityDrawer, CityPart, ConfigError, Household, Listing, Person, Reason, Sex, CITY_PARTS, DEFAULT_LISTED_RATE,
+    DEFAULT_PEOPLE, MAX_LISTED_RATE, MAX_PEOPLE, MIN_PEOPLE, REFERENCE_YEAR,
 };
 pub use designs::{
     cell_point, cell_point_token, covering_cells, draw_scalar, exchange, hex, key_seed, neighbourhood, noise_seed, plain_token,

@@ -1,8 +1,9 @@
 //! The synthetic city: people, households, homes, workplaces and listings, from a seed.
 //!
-//! Generation draws every random number from one [`ChaCha8Rng`] seeded with the city's seed, and
-//! every transcendental function comes from `libm`, so a seed gives the same city bit for bit on
-//! every platform. Per-person details that are only needed for display (name, sex, birth date, ID
+//! Generation draws every random number from [`ChaCha8Rng`] streams of the city's seed, in
+//! [`CITY_PARTS`] parts that threads or workers may draw at once (see [`generate`]), and every
+//! transcendental function comes from `libm`, so a seed gives the same city bit for bit on every
+//! platform and however many threads draw it. Per-person details that are only needed for display (name, sex, birth date, ID
 //! number) are not stored: they are derived on demand from the seed and the household, from a
 //! separate `ChaCha` stream per household. Members of a household share a home, so homes are
 //! stored once per household; with a two-byte workplace per person, a city takes about 13 bytes
@@ -17,16 +18,19 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::cells::CellAssigner;
-use crate::geo::{LatLng, LocalFrame, RadiusTest, CITY_CENTRE};
+use crate::geo::{LatLng, LocalFrame, RadiusTest};
 use crate::identity::{CalendarDate, IdNumber, Name};
 use crate::index::{cell_of, CellIndex, QueryStats, INDEX_RESOLUTION};
-use crate::plan::{Address, StreetPlan, CITY_RADIUS_M};
+use crate::plan::{Address, StreetPlan};
+
+mod generate;
+mod le;
+pub use generate::{CityDrawer, CityPart, CITY_PARTS};
 
 /// The tag that begins [`City::to_bytes`]: the format and the engine's version.
 /// Raise `BYTES_FORMAT` whenever the stored fields change: a cached worker from an older build
 /// then gets a clear refusal rather than a city read with the wrong layout.
-const BYTES_TAG: &str = concat!("within500-city/postcard/format-3/", env!("CARGO_PKG_VERSION"), "\n");
+const BYTES_TAG: &str = concat!("within500-city/postcard/format-4/", env!("CARGO_PKG_VERSION"), "\n");
 
 /// Fewest people a city may have.
 pub const MIN_PEOPLE: u32 = 1_000;
@@ -67,6 +71,9 @@ pub enum ConfigError {
     /// Listed rate outside the supported range or not a number.
     #[error("listed rate {0} is out of range: choose a share from 0 to {MAX_LISTED_RATE}")]
     ListedRate(f64),
+    /// A part of a city that does not exist.
+    #[error("part {0} is out of range: a city is drawn in {CITY_PARTS} parts, 0 to {last}", last = CITY_PARTS - 1)]
+    Part(u32),
 }
 
 impl CityConfig {
@@ -227,43 +234,19 @@ pub struct City {
     frame: LocalFrame,
     plan: StreetPlan,
     /// Home latitude of each household, in household order.
+    #[serde(with = "le")]
     lat: Vec<f64>,
     /// Home longitude of each household.
+    #[serde(with = "le")]
     lng: Vec<f64>,
     /// Workplace of each person (fewer than 65 536 workplaces: one per 200 people).
+    #[serde(with = "le")]
     workplace_of: Vec<u16>,
     households: Vec<Household>,
     workplaces: Vec<LatLng>,
     listings: Vec<Listing>,
     home_index: CellIndex,
     listed: ListedIndex,
-}
-
-/// A neighbourhood: a cluster of homes around a centre.
-struct Neighbourhood {
-    east: f64,
-    north: f64,
-    sigma: f64,
-}
-
-/// Standard normal pair by Box-Muller, with `libm` so results are identical on every platform.
-fn normal_pair(rng: &mut ChaCha8Rng) -> (f64, f64) {
-    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-    let u2: f64 = rng.random();
-    let r = libm::sqrt(-2.0 * libm::log(u1));
-    let t = std::f64::consts::TAU * u2;
-    (r * libm::cos(t), r * libm::sin(t))
-}
-
-/// Household sizes 1-6 with shares loosely after urban China (many couples and three-person
-/// families).
-fn household_size(rng: &mut ChaCha8Rng) -> u32 {
-    const CUMULATIVE: [f64; 6] = [0.16, 0.44, 0.73, 0.88, 0.96, 1.0];
-    let u: f64 = rng.random();
-    let i = CUMULATIVE.iter().position(|&c| u < c).unwrap_or(5);
-    #[allow(clippy::cast_possible_truncation)]
-    let size = i as u32 + 1;
-    size
 }
 
 /// One person's details as drawn from the seed, before they are written out.
@@ -298,178 +281,22 @@ impl City {
 
     /// Like [`City::generate`], calling `progress` with the share done (0 to 1) as it goes.
     ///
+    /// The parts ([`CITY_PARTS`]) are drawn one after the other on this thread, then joined: the
+    /// same city as parts drawn on many ([`City::generate_part`], [`City::join`]).
+    ///
     /// # Errors
     /// [`ConfigError`] if the configuration is out of range.
-    #[allow(clippy::too_many_lines)] // one pass, step by step; splitting it would hide the order
     pub fn generate_with_progress(config: CityConfig, mut progress: impl FnMut(f64)) -> Result<Self, ConfigError> {
         config.validate()?;
-        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        let frame = LocalFrame::new(CITY_CENTRE);
-        let plan = StreetPlan::new(config.seed);
-        let layout = plan.layout();
-        let people = config.people;
-
-        // Neighbourhoods, denser towards the centre; the first few form a dense old town within
-        // 2 km of the centre, as in most Chinese cities.
-        let hoods: Vec<Neighbourhood> = (0..(people / 2_500).max(12))
-            .map(|i| {
-                let old_town = i < 4;
-                let reach = if old_town { 2_000.0 } else { CITY_RADIUS_M * 0.92 };
-                let r = reach * libm::pow(rng.random::<f64>(), 0.75);
-                let a = std::f64::consts::TAU * rng.random::<f64>();
-                Neighbourhood {
-                    east: r * libm::cos(a),
-                    north: r * libm::sin(a),
-                    sigma: if old_town { 400.0 } else { 120.0 } + 300.0 * rng.random::<f64>(),
-                }
-            })
-            .collect();
-        // Draws favour the old town: each of its neighbourhoods is chosen as often as two others.
-        // `cumulative[i]` is the total weight of neighbourhoods 0..=i; a draw below it picks i or
-        // an earlier one (a binary search: a city of 11 million has 4 400 neighbourhoods).
-        let cumulative: Vec<u32> = (0..hoods.len())
-            .scan(0, |acc, i| {
-                *acc += if i < 4 { 2 } else { 1 };
-                Some(*acc)
-            })
-            .collect();
-        let total_weight = cumulative.last().copied().unwrap_or(1);
-        let pick = |u: u32| -> usize { cumulative.partition_point(|&c| c <= u).min(hoods.len() - 1) };
-        progress(0.05);
-
-        // Households: positions and sizes, in generation order. A household drawn at a position
-        // moves into a flat of the nearest building of that block with one free (its home is the
-        // unit's entrance); drawn where no one lives (a park, offices, the canal), it is drawn
-        // again. `flat` packs the floor and room, the rest of the address follows from the home.
-        let mut raw: Vec<(f64, f64, u8, u16)> = Vec::with_capacity(people as usize * 2 / 5);
-        let compounds = layout.compounds();
-        let mut taken = vec![0u16; crate::layout::Layout::unit_slots()];
-        let mut placed = 0u32;
-        while placed < people {
-            let size = household_size(&mut rng).min(people - placed);
-            let (east, north, flat) = loop {
-                let (e, n) = if rng.random::<f64>() < 0.88 {
-                    let h = &hoods[pick(rng.random_range(0..total_weight))];
-                    let (a, b) = normal_pair(&mut rng);
-                    (h.east + a * h.sigma, h.north + b * h.sigma)
-                } else {
-                    let r = CITY_RADIUS_M * libm::sqrt(rng.random::<f64>());
-                    let a = std::f64::consts::TAU * rng.random::<f64>();
-                    (r * libm::cos(a), r * libm::sin(a))
-                };
-                if e.hypot(n) >= CITY_RADIUS_M {
-                    continue;
-                }
-                if let Some((flat, (he, hn))) = compounds.move_in(e, n, &mut taken) {
-                    break (he, hn, u16::from(flat.floor) << 2 | u16::from(flat.room));
-                }
-            };
-            #[allow(clippy::cast_possible_truncation)]
-            raw.push((east, north, size as u8, flat));
-            placed += size;
-            if placed % 65_536 < size {
-                progress(0.05 + 0.25 * f64::from(placed) / f64::from(people));
-            }
-        }
-        drop(taken);
-        progress(0.3);
-
-        // Home cells, assigned tile by tile so that the assigner's tables stay in the cache, then
-        // households sorted by cell, ties in tile order. The cells equal h3o's exactly.
-        let mut assigner = CellAssigner::new(INDEX_RESOLUTION);
-        raw.sort_by_cached_key(|&(e, n, _, _)| assigner.locality(e, n));
-        progress(0.35);
-        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(raw.len());
-        for (i, &(e, n, _, _)) in raw.iter().enumerate() {
-            keyed.push((assigner.cell(frame.to_latlng(e, n)).unwrap_or_default(), i as u32));
-            if i % 65_536 == 0 {
-                progress(0.35 + 0.3 * f64::from(i as u32) / f64::from(raw.len() as u32));
-            }
-        }
-        drop(assigner);
-        // Both sorts are stable in effect (the index breaks ties), so the order is the same on
-        // every platform.
-        keyed.sort_unstable();
-        progress(0.7);
-
-        let n = people as usize;
-        let mut lat = Vec::with_capacity(raw.len());
-        let mut lng = Vec::with_capacity(raw.len());
-        let mut households = Vec::with_capacity(raw.len());
-        let mut first = 0u32;
-        for &(_, i) in &keyed {
-            let (east, north, size, flat) = raw[i as usize];
-            let home = frame.to_latlng(east, north);
-            lat.push(home.lat);
-            lng.push(home.lng);
-            #[allow(clippy::cast_possible_truncation)] // floor and room as packed above
-            let place = compounds.flat_at(east, north, (flat >> 2) as u8, (flat & 3) as u8).expect("a home is at its unit's entrance");
-            households.push(Household { first, size, address: StreetPlan::address_of(place, east, north) });
-            first += u32::from(size);
-        }
-        drop(raw);
-        let cells: Vec<u64> = keyed.iter().map(|h| h.0).collect();
-        drop(keyed);
-        progress(0.75);
-
-        // Workplaces in commercial blocks, near neighbourhood centres; everyone has one.
-        let workplaces: Vec<LatLng> = (0..(people / 200).max(10))
-            .map(|_| {
-                let h = &hoods[rng.random_range(0..hoods.len())];
-                let (mut e, mut n) = (h.east, h.north);
-                // Drawn again until it falls in offices and shops (widening after a few misses).
-                for attempt in 0..200 {
-                    let (a, b) = normal_pair(&mut rng);
-                    let spread = 300.0 * (1.0 + f64::from(attempt) / 10.0);
-                    (e, n) = (h.east + a * spread, h.north + b * spread);
-                    if e.hypot(n) < CITY_RADIUS_M && layout.is_commercial(e, n) {
-                        break;
-                    }
-                }
-                frame.to_latlng(e, n)
-            })
-            .collect();
-        #[allow(clippy::cast_possible_truncation)] // at most MAX_PEOPLE / 200 < 65 536 workplaces
-        let workplace_of: Vec<u16> = (0..n).map(|_| rng.random_range(0..workplaces.len()) as u16).collect();
-
-        // Listings: only the first two members of a household, who are adults by construction.
-        let adults: u32 = households.iter().map(|h| u32::from(h.size.min(2))).sum();
-        let p = (config.listed_rate * f64::from(people) / f64::from(adults.max(1))).min(1.0);
-        // In household order, hence in person order: a person's listing is found by binary search.
-        let mut listings = Vec::new();
-        for (h, household) in households.iter().enumerate() {
-            for m in 0..u32::from(household.size.min(2)) {
-                if rng.random::<f64>() < p {
-                    let person = household.first + m;
-                    #[allow(clippy::cast_sign_loss)] // exp is positive
-                    let amount = libm::exp(rng.random_range(8.5f64..14.5)) as u32;
-                    let year = rng.random_range(2014u16..=2018);
-                    listings.push(Listing {
-                        person,
-                        reason: Reason::ALL[rng.random_range(0..Reason::ALL.len())],
-                        court_district: if rng.random::<f64>() < 0.7 { households[h].address.district } else { rng.random_range(0..8) },
-                        case_year: year.saturating_sub(rng.random_range(0..2)),
-                        case_serial: rng.random_range(1..4_000),
-                        amount_yuan: amount,
-                        listed_on: CalendarDate { year, month: rng.random_range(1..=12), day: rng.random_range(1..=28) },
-                    });
-                }
-            }
-        }
-        progress(0.8);
-
-        let home_index = CellIndex::from_sorted_cells(INDEX_RESOLUTION, &cells);
-        drop(cells);
-        progress(0.95);
-        let listed = Self::index_listed(&listings, |person| {
-            let h = household_index(&households, person);
-            LatLng::new(lat[h], lng[h])
-        });
-        progress(1.0);
-        Ok(Self { config, frame, plan, lat, lng, workplace_of, households, workplaces, listings, home_index, listed })
+        let setting = generate::Setting::new(config);
+        let parts: Vec<CityPart> =
+            (0..CITY_PARTS).map(|k| setting.draw_part(config, k, |s| progress(0.8 * (f64::from(k) + s) / f64::from(CITY_PARTS)))).collect();
+        Ok(setting.join(config, &parts, |s| progress(0.8 + 0.2 * s)))
     }
 
-    fn index_listed(listings: &[Listing], home: impl Fn(u32) -> LatLng) -> ListedIndex {
+    /// The listed people's index; `home` gives a person's home and its cell at
+    /// [`INDEX_RESOLUTION`], which the index takes as it is when it uses that resolution.
+    fn index_listed(listings: &[Listing], home: impl Fn(u32) -> (LatLng, u64)) -> ListedIndex {
         // Few points per cell keep the grid disk small: coarser cells for fewer listed people.
         let resolution = match listings.len() {
             0..=4_999 => h3o::Resolution::Eight,
@@ -479,8 +306,9 @@ impl City {
         let mut rows: Vec<(u64, u32, LatLng)> = listings
             .iter()
             .map(|l| {
-                let p = home(l.person);
-                (cell_of(p, resolution).unwrap_or_default(), l.person, p)
+                let (p, cell) = home(l.person);
+                let cell = if resolution == INDEX_RESOLUTION { cell } else { cell_of(p, resolution).unwrap_or_default() };
+                (cell, l.person, p)
             })
             .collect();
         rows.sort_unstable_by_key(|r| (r.0, r.1));

@@ -346,7 +346,7 @@ impl Layout {
         Compounds { floors }
     }
 
-    /// Units on the whole grid, the length of the `taken` table of [`Layout::move_in`].
+    /// Units on the whole grid, the length of the `taken` table of [`Compounds::move_in`].
     #[must_use]
     pub fn unit_slots() -> usize {
         #[allow(clippy::cast_sign_loss)]
@@ -400,15 +400,16 @@ impl Compounds {
         Some(FlatPlace { block: b.block, building: b.number, unit, floor, room })
     }
 
-    /// Takes the next free flat of a building, in the unit nearest to `east_m` first.
-    fn take(b: &Building, east_m: f64, taken: &mut [u16]) -> Option<(FlatPlace, (f64, f64))> {
+    /// Takes the next free flat of the share's in a building, in the unit nearest to `east_m`
+    /// first.
+    fn take(b: &Building, east_m: f64, share: FlatShare, taken: &mut [u16]) -> Option<(FlatPlace, (f64, f64))> {
         let first = b.unit_nearest(east_m);
         for k in 0..UNITS_PER_BUILDING {
             let unit = (first - 1 + k) % UNITS_PER_BUILDING + 1;
             let slot = Layout::unit_slot(b.block, b.number, unit);
-            let n = taken[slot];
+            let n = share.flat(slot, taken[slot]);
             if n < b.flats_per_unit() {
-                taken[slot] = n + 1;
+                taken[slot] += 1;
                 #[allow(clippy::cast_possible_truncation)] // at most 33 floors and 2 rooms
                 let (floor, room) = ((n / u16::from(FLATS_PER_FLOOR)) as u8 + 1, (n % u16::from(FLATS_PER_FLOOR)) as u8 + 1);
                 return Some((FlatPlace { block: b.block, building: b.number, unit, floor, room }, b.unit_position(unit)));
@@ -417,25 +418,60 @@ impl Compounds {
         None
     }
 
-    /// The flat a household drawn at a local position moves into: in the building whose place
-    /// holds the position if it stands and has a free flat, else in the building of the block
-    /// nearest to the position with one (lowest number on ties); the unit nearest to it first.
-    /// `None` when the block has no free flat (the household is drawn again). `taken` counts the
-    /// flats taken per unit ([`Layout::unit_slot`]).
-    pub fn move_in(&self, east_m: f64, north_m: f64, taken: &mut [u16]) -> Option<(FlatPlace, (f64, f64))> {
+    /// The flat a household drawn at a local position moves into, among the flats of `share`:
+    /// in the building whose place holds the position if it stands and has a free flat, else in
+    /// the building of the block nearest to the position with one (lowest number on ties); the
+    /// unit nearest to it first. `None` when the block has no free flat (the household is drawn
+    /// again). `taken` counts the share's flats taken per unit ([`Layout::unit_slot`]).
+    pub fn move_in(&self, east_m: f64, north_m: f64, share: FlatShare, taken: &mut [u16]) -> Option<(FlatPlace, (f64, f64))> {
         let block = Layout::block_of(east_m, north_m)?;
         if let Some(b) = self.building(block, Layout::building_number_at(block, east_m, north_m)) {
-            if let Some(found) = Self::take(&b, east_m, taken) {
+            if let Some(found) = Self::take(&b, east_m, share, taken) {
                 return Some(found);
             }
         }
-        let free = |b: &Building| (1..=UNITS_PER_BUILDING).any(|u| taken[Layout::unit_slot(block, b.number, u)] < b.flats_per_unit());
+        let free = |b: &Building| {
+            (1..=UNITS_PER_BUILDING).any(|u| {
+                let slot = Layout::unit_slot(block, b.number, u);
+                share.flat(slot, taken[slot]) < b.flats_per_unit()
+            })
+        };
         let nearest = (1..=BUILDINGS_PER_COMPOUND)
             .filter_map(|n| self.building(block, n))
             .filter(free)
             .map(|b| ((b.centre.0 - east_m).hypot(b.centre.1 - north_m), b))
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.number.cmp(&b.1.number)))?;
-        Self::take(&nearest.1, east_m, taken)
+        Self::take(&nearest.1, east_m, share, taken)
+    }
+}
+
+/// The flats of every unit that one part of a city moves into, when the city's households are
+/// drawn in parts (each part on its own thread or worker, with its own `taken` table): flat `n`
+/// of a unit (counted from 0, floor by floor) belongs to part `(n + unit slot) % parts`, so every
+/// part holds close to its share of every building, and no two parts can take the same flat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlatShare {
+    part: u16,
+    parts: u16,
+}
+
+impl FlatShare {
+    /// Every flat: a city drawn in one part.
+    pub const WHOLE: Self = Self { part: 0, parts: 1 };
+
+    /// Part `part` of `parts`; `None` unless `part < parts`.
+    #[must_use]
+    pub fn new(part: u16, parts: u16) -> Option<Self> {
+        (part < parts).then_some(Self { part, parts })
+    }
+
+    /// The flat (counted from 0 in its unit) that is the share's `m`-th in the unit at `slot`.
+    fn flat(self, slot: usize, m: u16) -> u16 {
+        #[allow(clippy::cast_possible_truncation)] // a remainder below `parts`
+        let offset = (usize::from(self.part) + usize::from(self.parts) - slot % usize::from(self.parts)) % usize::from(self.parts);
+        #[allow(clippy::cast_possible_truncation)]
+        let first = offset as u16;
+        first.saturating_add(m.saturating_mul(self.parts))
     }
 }
 
@@ -488,7 +524,7 @@ mod tests {
         let (e, n) = b.unit_position(2);
         let mut seen = Vec::new();
         for _ in 0..=b.flats_per_unit() {
-            let (flat, at) = compounds.move_in(e, n, &mut taken).unwrap();
+            let (flat, at) = compounds.move_in(e, n, FlatShare::WHOLE, &mut taken).unwrap();
             assert_eq!(compounds.flat_at(at.0, at.1, flat.floor, flat.room), Some(flat));
             seen.push((flat.building, flat.unit, flat.floor, flat.room));
             assert_eq!(layout.building_at(at.0, at.1, 0.0).map(|x| (x.block, x.number)), Some((flat.block, flat.building)));
@@ -503,6 +539,36 @@ mod tests {
         distinct.sort_unstable();
         distinct.dedup();
         assert_eq!(distinct.len(), seen.len(), "no flat is given twice");
+    }
+
+    #[test]
+    fn parts_share_every_flat_of_a_building_once() {
+        let layout = Layout::new(7);
+        let compounds = layout.compounds();
+        let b = (0..u16::try_from(BLOCKS_PER_AXIS * BLOCKS_PER_AXIS).unwrap()).find_map(|k| layout.buildings(k).nth(3)).unwrap();
+        let (e, n) = b.unit_position(1);
+        let mut flats = Vec::new();
+        for part in 0..5 {
+            let share = FlatShare::new(part, 5).unwrap();
+            let mut taken = vec![0u16; Layout::unit_slots()];
+            let mut mine = 0;
+            // Each part moves into this building until its share of it is full.
+            while let Some((flat, _)) = compounds.move_in(e, n, share, &mut taken) {
+                if flat.building != b.number {
+                    break;
+                }
+                flats.push((flat.unit, flat.floor, flat.room));
+                mine += 1;
+            }
+            let all = usize::from(UNITS_PER_BUILDING) * usize::from(b.flats_per_unit());
+            assert!(mine + 3 >= all / 5 && mine <= all / 5 + 3, "part {part} holds about a fifth of the building's flats: {mine} of {all}");
+        }
+        let count = flats.len();
+        flats.sort_unstable();
+        flats.dedup();
+        assert_eq!(flats.len(), count, "no flat goes to two parts");
+        assert_eq!(count, usize::from(UNITS_PER_BUILDING) * usize::from(b.flats_per_unit()), "and every flat goes to one");
+        assert_eq!(FlatShare::new(5, 5), None);
     }
 
     #[test]

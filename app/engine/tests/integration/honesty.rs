@@ -30,7 +30,8 @@ fn applicable(design: DesignKind) -> Vec<AttackerKind> {
 #[test]
 fn reconstruction_defeats_a_budget_per_session() {
     let target = AttackedDesign::DpSession { epsilon: eps(1.0), budget: eps(10.0), protected: true };
-    let m = attack(AttackerKind::Reconstruct, &target, 30);
+    // 60 targets: at 30 the share rebuilt swings by about 10 points with the targets drawn.
+    let m = attack(AttackerKind::Reconstruct, &target, 60);
     eprintln!("{m:?}");
     assert!(m.homes_recovered_50m >= 0.75, "rebuilt within 50 m: {}", m.homes_recovered_50m);
     // Against the no-question line of the same run, and with the budget of ten per session
@@ -44,14 +45,17 @@ fn reconstruction_defeats_a_budget_per_session() {
 fn the_release_holds_against_every_attacker_and_tracks_its_noiseless_self() {
     let targets = 100;
     let default = AttackedDesign::DpRelease(DpRelease::publish(city(), eps(1.0)));
-    let strongest = |t: &AttackedDesign| {
+    let strongest = |t: &AttackedDesign, targets: u32| {
         applicable(DesignKind::DpRelease)
             .into_iter()
             .map(|a| attack(a, t, targets))
             .max_by(|a, b| a.located_50m.total_cmp(&b.located_50m))
             .expect("some attacker applies")
     };
-    let m = strongest(&default);
+    // 400 targets: the best of six attackers against its baseline, where both are near a tenth,
+    // needs them (at 100, one attacker's luck alone moves it by 5 points: the Bayesian attacker
+    // located 15 % of 100 targets against a baseline of 9 %, and 9.8 % of 400 against 9.2 %).
+    let m = strongest(&default, 400);
     eprintln!("default: {} {} vs baseline {}", m.attacker.slug(), m.located_50m, m.baseline_located_50m);
     assert!(
         m.located_50m <= m.baseline_located_50m + 0.05,
@@ -62,8 +66,8 @@ fn the_release_holds_against_every_attacker_and_tracks_its_noiseless_self() {
     );
     assert_eq!(m.epsilon_per_person, Some(1.0));
 
-    let high = strongest(&AttackedDesign::DpRelease(DpRelease::publish(city(), eps(100.0))));
-    let exact = strongest(&AttackedDesign::DpRelease(DpRelease::noiseless(city())));
+    let high = strongest(&AttackedDesign::DpRelease(DpRelease::publish(city(), eps(100.0))), targets);
+    let exact = strongest(&AttackedDesign::DpRelease(DpRelease::noiseless(city())), targets);
     eprintln!("ε=100: {} noiseless: {}", high.located_50m, exact.located_50m);
     assert!((high.located_50m - exact.located_50m).abs() <= 0.10);
     let rebuilt = |t: &AttackedDesign| attack(AttackerKind::Reconstruct, t, targets).homes_recovered_50m;
