@@ -68,7 +68,7 @@ pub fn generate_part(message: &str, part: u32) -> Result<Uint8Array, JsValue> {
     let city = match ToWorker::from_json(message).map_err(|e| JsValue::from_str(&e))? {
         ToWorker::Generate { city } | ToWorker::Lab { city, .. } => city,
     };
-    let drawer = drawer(city).map_err(|e| JsValue::from_str(&e))?;
+    let mut drawer = drawer(city).map_err(|e| JsValue::from_str(&e))?;
     let drawn = drawer.draw(part, |_| {});
     DRAWER.set(Some(drawer));
     let drawn = drawn.map_err(|e| JsValue::from_str(&e.to_string()))?;

@@ -288,7 +288,7 @@ impl City {
     /// [`ConfigError`] if the configuration is out of range.
     pub fn generate_with_progress(config: CityConfig, mut progress: impl FnMut(f64)) -> Result<Self, ConfigError> {
         config.validate()?;
-        let setting = generate::Setting::new(config);
+        let mut setting = generate::Setting::new(config);
         let parts: Vec<CityPart> =
             (0..CITY_PARTS).map(|k| setting.draw_part(config, k, |s| progress(0.8 * (f64::from(k) + s) / f64::from(CITY_PARTS)))).collect();
         Ok(setting.join(config, &parts, |s| progress(0.8 + 0.2 * s)))

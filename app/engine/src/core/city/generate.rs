@@ -147,6 +147,10 @@ pub(super) struct Setting {
     /// Stream 0 of the seed, just after the neighbourhoods: what [`City::join`] draws the
     /// listings from.
     rng: ChaCha8Rng,
+    /// The cell assigner, kept from part to part: it works out each tile of the city once.
+    assigner: CellAssigner,
+    /// Flats taken per unit, for the part being drawn.
+    taken: Vec<u16>,
 }
 
 impl Setting {
@@ -177,11 +181,20 @@ impl Setting {
                 Some(*acc)
             })
             .collect();
-        Self { frame: LocalFrame::new(CITY_CENTRE), plan, compounds, hoods, cumulative, rng }
+        Self {
+            frame: LocalFrame::new(CITY_CENTRE),
+            plan,
+            compounds,
+            hoods,
+            cumulative,
+            rng,
+            assigner: CellAssigner::new(INDEX_RESOLUTION),
+            taken: Vec::new(),
+        }
     }
 
     /// Draws part `part` (below [`CITY_PARTS`]), calling `progress` with the share of it done.
-    pub(super) fn draw_part(&self, config: CityConfig, part: u32, mut progress: impl FnMut(f64)) -> CityPart {
+    pub(super) fn draw_part(&mut self, config: CityConfig, part: u32, mut progress: impl FnMut(f64)) -> CityPart {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         rng.set_stream(u64::from(part) + 1);
         let people = part_people(config.people, part);
@@ -215,7 +228,9 @@ impl Setting {
         // block with one of the part's flats free (its home is the unit's entrance); drawn where
         // no one lives (a park, offices, the canal) or where the block is full, it is drawn again.
         let mut raw: Vec<(f64, f64, u8, FlatPlace)> = Vec::with_capacity(people as usize * 2 / 5);
-        let mut taken = vec![0u16; Layout::unit_slots()];
+        let mut taken = std::mem::take(&mut self.taken);
+        taken.clear();
+        taken.resize(Layout::unit_slots(), 0);
         let mut placed = 0u32;
         while placed < people {
             let size = household_size(&mut rng).min(people - placed);
@@ -243,11 +258,11 @@ impl Setting {
                 progress(0.5 * f64::from(placed) / f64::from(people));
             }
         }
-        drop(taken);
+        self.taken = taken;
 
         // Cells assigned tile by tile, so that the assigner's tables stay in the cache (a stable
         // sort: the order is the same on every platform). The cells equal h3o's exactly.
-        let mut assigner = CellAssigner::new(INDEX_RESOLUTION);
+        let assigner = &mut self.assigner;
         raw.sort_by_cached_key(|&(e, n, _, _)| assigner.locality(e, n));
         progress(0.6);
         let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(raw.len());
@@ -258,7 +273,6 @@ impl Setting {
                 progress(0.6 + 0.3 * f64::from(i) / raw.len() as f64);
             }
         }
-        drop(assigner);
         // The part's households in cell order (ties in drawing order): the order the join keeps.
         keyed.sort_unstable();
         progress(0.9);
@@ -397,7 +411,7 @@ impl CityDrawer {
     ///
     /// # Errors
     /// [`ConfigError::Part`] if there is no such part.
-    pub fn draw(&self, part: u32, progress: impl FnMut(f64)) -> Result<CityPart, ConfigError> {
+    pub fn draw(&mut self, part: u32, progress: impl FnMut(f64)) -> Result<CityPart, ConfigError> {
         if part >= CITY_PARTS {
             return Err(ConfigError::Part(part));
         }
